@@ -1,0 +1,10 @@
+"""`nntui exercises`.
+
+PLACEHOLDER: replaced by the issue that builds it.
+"""
+
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    """Add the `exercises` subcommand."""
