@@ -1,0 +1,146 @@
+"""Every decimal number quoted in the lessons' prose is what ``nntui.core`` computes.
+
+How it works, so that a wrong number fails:
+
+* The scan: every number with two or more decimal places in a lesson's prose (the text the
+  learner reads, including indented formulas and the question/hint lines of checkpoints, but
+  not python/output blocks, which test_lessons_code.py runs) must have an entry in QUOTED
+  below for that lesson (or for every lesson, "*").
+* The table: each entry names the quoted text and a core expression. The core value, rounded
+  to as many decimals as the quote shows, must equal the quote. Writing 0.9527 where the core
+  says 0.95257 fails, and so does a number with no entry.
+* No stale entries: every entry must still be quoted somewhere in its lesson.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+from lesson_text import all_lessons
+
+from nntui.core import activations, data, losses, network, trace
+from nntui.core import train as core_train
+from nntui.core.neuron import Neuron
+
+f = activations.sigmoid
+df = activations.sigmoid_derivative
+X_LESSON, Y = data.dataset("lesson")
+ALICE_X = X_LESSON[0]
+
+
+def _alice(name):
+    return trace.backprop_trace(network.Params.ones(), ALICE_X, 1.0).value(name)
+
+
+def _alice_step(lr=0.1):
+    return trace.sgd_step(network.Params.ones(), ALICE_X, 1.0, lr)
+
+
+def _shared(w5=0.0, w6=1.0):
+    p = network.Params.from_weights_biases([0, 1, 0, 1, w5, w6], [0, 0, 0])
+    return network.forward(p, [2, 3])
+
+
+def _trained(lr=0.1, epochs=1000, seed=0, shift="lesson"):
+    X, y = data.dataset(shift)
+    return core_train.train(X, y, learning_rate=lr, epochs=epochs, seed=seed)
+
+
+def _predict(person, shift="lesson", **kw):
+    result = _trained(shift=shift, **kw)
+    s = data.shift_for(shift)
+    return float(network.predict(result.params, s.apply(person.weight_lb, person.height_in))[0])
+
+
+# (lesson slug or "*", the text as quoted, the core expression that must round to it)
+QUOTED: list[tuple[str, str, object]] = [
+    # 01 neurons
+    ("01-neurons", "0.9990889488055994", lambda: Neuron([0, 1], 4).feedforward([2, 3])),
+    ("01-neurons", "0.999", lambda: Neuron([0, 1], 4).feedforward([2, 3])),
+    # 02 networks
+    ("02-networks", "0.9526", lambda: _shared().h1),
+    ("02-networks", "0.73", lambda: f(1.0)),
+    # 03 data and loss
+    ("03-data-and-loss", "141.25", lambda: data.mean_shift().weight),
+    ("03-data-and-loss", "66.75", lambda: data.mean_shift().height),
+    ("03-data-and-loss", "0.25", lambda: losses.mse(Y, np.full(4, 0.5))),
+    # 04 backpropagation (Alice, every weight 1, every bias 0)
+    ("04-backpropagation", "0.0474", lambda: _alice("h1")),
+    ("04-backpropagation", "0.0949", lambda: _alice("sum_o1")),
+    ("04-backpropagation", "0.095", lambda: _alice("sum_o1")),
+    ("04-backpropagation", "0.5237", lambda: _alice("y_pred")),
+    ("04-backpropagation", "0.2269", lambda: _alice("loss")),
+    ("04-backpropagation", "-0.9526", lambda: _alice("d_L_d_ypred")),
+    ("04-backpropagation", "0.25", lambda: df(0.0)),
+    ("04-backpropagation", "0.2494", lambda: _alice("d_ypred_d_h1")),
+    ("04-backpropagation", "0.0452", lambda: _alice("f_prime_sum_h1")),
+    ("04-backpropagation", "-0.0904", lambda: _alice("d_h1_d_w1")),
+    ("04-backpropagation", "0.0215", lambda: _alice("d_L_d_w1")),
+]
+
+
+DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d{2,}(?!\w|\.\d)")
+LESSONS = all_lessons()
+
+
+def _quoted_text(lesson):
+    """(line, text) of everything the learner reads as prose, plus checkpoint questions and hints."""
+    for step in lesson.steps:
+        yield step.line, step.title
+        yield from step.prose
+        for block in step.blocks:
+            if block.kind == "check":
+                for offset, line in enumerate(block.body.splitlines(), start=1):
+                    if line.split("=")[0].strip() in ("question", "hint"):
+                        yield block.line + offset, line
+
+
+def _entries(slug, text):
+    return [entry for entry in QUOTED if entry[1] == text and entry[0] in (slug, "*")]
+
+
+def _matches(quoted: str, value: float) -> bool:
+    decimals = len(quoted.split(".")[1])
+    return math.isfinite(value) and abs(value - float(quoted)) <= 0.5 * 10**-decimals + 1e-15
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_quoted_decimal_has_a_core_expression(lesson):
+    missing = []
+    for line, text in _quoted_text(lesson):
+        for number in DECIMAL.findall(text):
+            # A minus sign used as an operator ("1 - 0.5237") is not part of the number.
+            candidates = [number, number.lstrip("-")]
+            if not any(_entries(lesson.slug, c) for c in candidates):
+                missing.append(f"{lesson.path.name}:{line}: {number}")
+    assert not missing, "numbers quoted without a core expression in QUOTED:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("entry", QUOTED, ids=lambda e: f"{e[0]}:{e[1]}")
+def test_quoted_number_matches_the_core(entry):
+    slug, quoted, expression = entry
+    value = float(expression())
+    assert _matches(quoted, value), f"{slug} quotes {quoted} but the core computes {value!r}"
+
+
+@pytest.mark.parametrize("entry", QUOTED, ids=lambda e: f"{e[0]}:{e[1]}")
+def test_table_entry_is_still_quoted(entry):
+    slug, quoted, _ = entry
+    lessons = [lesson for lesson in LESSONS if slug in ("*", lesson.slug)]
+    assert lessons, f"no lesson {slug}"
+    found = any(
+        quoted in DECIMAL.findall(text) or quoted in [n.lstrip("-") for n in DECIMAL.findall(text)]
+        for lesson in lessons
+        for _, text in _quoted_text(lesson)
+    )
+    assert found, f"{quoted} is in the table but no longer quoted in {slug}"
+
+
+def test_a_wrong_number_is_caught():
+    # The mechanism itself: a quote one digit off must not match its core value.
+    assert not _matches("0.9527", _shared().h1)
+    assert _matches("0.9526", _shared().h1)
+    assert DECIMAL.findall("h1 = f(3) = 0.9526 and 1.5 and w1") == ["0.9526"]
