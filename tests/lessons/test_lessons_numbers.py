@@ -79,6 +79,15 @@ QUOTED: list[tuple[str, str, object]] = [
     ("04-backpropagation", "0.0452", lambda: _alice("f_prime_sum_h1")),
     ("04-backpropagation", "-0.0904", lambda: _alice("d_h1_d_w1")),
     ("04-backpropagation", "0.0215", lambda: _alice("d_L_d_w1")),
+    # 05 stochastic gradient descent (one update for Alice, learning rate 0.1)
+    ("05-gradient-descent", "-0.9526", lambda: _alice("d_L_d_ypred")),
+    ("05-gradient-descent", "0.2494", lambda: _alice("f_prime_sum_o1")),
+    ("05-gradient-descent", "0.0215", lambda: _alice("d_L_d_w1")),
+    ("05-gradient-descent", "-0.2376", lambda: _alice("d_L_d_b3")),
+    ("05-gradient-descent", "0.9979", lambda: _alice_step().after.w1),
+    ("05-gradient-descent", "0.0238", lambda: _alice_step().after.b3),
+    ("05-gradient-descent", "0.2269", lambda: _alice_step().loss_before),
+    ("05-gradient-descent", "0.2211", lambda: _alice_step().loss_after),
 ]
 
 
