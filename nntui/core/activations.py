@@ -1,8 +1,8 @@
 """Activation functions and their derivatives.
 
 Every function accepts a Python float or a NumPy array and returns the same kind.
-The sigmoid never overflows: for negative inputs it is evaluated as e^x / (1 + e^x),
-so ``sigmoid(-1000.0)`` is a clean 0.0 with no RuntimeWarning.
+The sigmoid is safe for any float: ``sigmoid(-1000.0)`` is a clean 0.0 with no overflow and
+no RuntimeWarning, and elsewhere it is the textbook 1 / (1 + e^-x), bit for bit.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ __all__ = [
 
 
 def _sigmoid_scalar(x: float) -> float:
-    # Two branches so that exp() only ever sees a non-positive argument.
-    if x >= 0.0:
+    # The textbook formula is exact wherever e^-x fits in a float; below about -709 it would
+    # overflow, and there the sigmoid is e^x / (1 + e^x), which equals e^x to double precision.
+    if x >= -700.0:
         return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+    return math.exp(x)
 
 
 def sigmoid(x):
@@ -40,9 +40,10 @@ def sigmoid(x):
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return _sigmoid_scalar(float(x))
     arr = np.asarray(x, dtype=float)
-    # exp(-|x|) is at most 1, so neither branch can overflow.
-    e = np.exp(-np.abs(arr))
-    out = np.where(arr >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # For x < -709, e^-x overflows to inf and 1 / (1 + inf) is exactly 0.0: the right answer to
+    # double precision, so the overflow is expected and silenced rather than worked around.
+    with np.errstate(over="ignore"):
+        out = 1.0 / (1.0 + np.exp(-arr))
     return out if out.ndim else float(out)
 
 

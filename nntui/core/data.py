@@ -47,7 +47,7 @@ class Person:
 
     @property
     def sex(self) -> str:
-        """"F" or "M"."""
+        """ "F" or "M"."""
         return "F" if self.label == 1 else "M"
 
 
@@ -62,7 +62,10 @@ class Shift:
     def apply(self, weight_lb, height_in) -> np.ndarray:
         """Shift one (weight, height) pair or arrays of them; returns [..., 2]."""
         return np.stack(
-            [np.asarray(weight_lb, dtype=float) - self.weight, np.asarray(height_in, dtype=float) - self.height],
+            [
+                np.asarray(weight_lb, dtype=float) - self.weight,
+                np.asarray(height_in, dtype=float) - self.height,
+            ],
             axis=-1,
         )
 

@@ -1,0 +1,262 @@
+"""Stochastic gradient descent on the 2-2-1 network, exactly as the lessons describe it.
+
+Each epoch visits the samples one at a time, in data order, and after each sample moves
+every parameter against that sample's gradient. After each epoch the loss (MSE over the
+whole data set) is measured. Training is a generator, so a UI can draw the curve while it
+runs and stop it simply by not asking for more.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterator, NamedTuple
+
+import numpy as np
+
+from .activations import Activation, _sigmoid_scalar, get_activation
+from .network import Params
+
+__all__ = [
+    "Epoch",
+    "TrainResult",
+    "DIVERGENCE_LIMIT",
+    "PINNED_SLOPE",
+    "DEFAULT_LEARNING_RATE",
+    "DEFAULT_EPOCHS",
+    "sgd_epochs",
+    "train",
+    "initial_params",
+]
+
+DEFAULT_LEARNING_RATE = 0.1
+DEFAULT_EPOCHS = 1000
+#: A parameter larger than this means training has blown up: every sigmoid it feeds is
+#: pinned at 0 or 1, no gradient flows any more, and the next steps overflow.
+DIVERGENCE_LIMIT = 1e6
+#: With a sigmoid output the loss cannot grow without bound; a run that blows up instead
+#: throws its weights so far that every output is pinned at 0 or 1. When the output's slope
+#: is below this for every sample and the loss is no better than always answering 0.5,
+#: no gradient can flow and training is stuck for good: we call that diverged.
+PINNED_SLOPE = 1e-4
+GUESSING_LOSS = 0.25
+
+
+class Epoch(NamedTuple):
+    """The state after one epoch: its number (from 1), the data set's loss, the parameters.
+
+    A named tuple because a run makes one per epoch and they must be cheap.
+    """
+
+    epoch: int
+    loss: float
+    values: tuple  # the nine parameters, w1..w6 then b1..b3
+    diverged: bool  # the loss is not finite, a weight blew up, or the network is pinned
+
+    @property
+    def params(self) -> Params:
+        """The parameters after this epoch."""
+        return Params(*self.values)
+
+
+def initial_params(seed: int | None = None, params: Params | None = None) -> Params:
+    """The starting point: ``params`` when given, else nine standard normals from ``seed``."""
+    return params if params is not None else Params.random(seed)
+
+
+def sgd_epochs(
+    X,
+    y,
+    params: Params,
+    learning_rate: float = DEFAULT_LEARNING_RATE,
+    epochs: int = DEFAULT_EPOCHS,
+    activation: str | Activation = "sigmoid",
+) -> Iterator[Epoch]:
+    """Train from ``params``, yielding an :class:`Epoch` after every pass over the data.
+
+    Stops early, after yielding it, at the first epoch that diverged. Stop iterating to cancel.
+    """
+    if not (learning_rate > 0 and math.isfinite(learning_rate)):
+        raise ValueError(f"the learning rate must be a positive finite number, got {learning_rate!r}")
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs!r}")
+    act = get_activation(activation)
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"expected X of shape (n, 2) and y of shape (n,), got {X.shape} and {y.shape}")
+    step = _sigmoid_epoch if act.name == "sigmoid" else _generic_epoch(act)
+    safe_step = _generic_epoch(act)  # overflow-safe, for the rare epoch the fast one cannot do
+    rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y)]
+    state = [float(v) for v in params.as_array()]
+    for epoch in range(1, epochs + 1):
+        try:
+            loss, max_slope = step(state, rows, learning_rate)
+        except OverflowError:
+            # The fast epoch writes the state back only at its end, so it is intact here.
+            try:
+                loss, max_slope = safe_step(state, rows, learning_rate)
+            except (OverflowError, ValueError):
+                loss, max_slope = math.inf, 0.0
+        values = tuple(state)
+        # sum() is finite only when every value is; then bound the size.
+        diverged = (
+            not math.isfinite(loss)
+            or not math.isfinite(sum(values))
+            or max(values) > DIVERGENCE_LIMIT
+            or min(values) < -DIVERGENCE_LIMIT
+            or (max_slope < PINNED_SLOPE and loss >= GUESSING_LOSS)
+        )
+        yield Epoch(epoch, loss, values, diverged)
+        if diverged:
+            return
+
+
+def _loss_and_slope(state, rows, hidden) -> tuple[float, float]:
+    """The mean squared error over ``rows`` and the largest output slope f'(sum_o1)."""
+    w1, w2, w3, w4, w5, w6, b1, b2, b3 = state
+    total = 0.0
+    max_slope = 0.0
+    for x1, x2, y_true in rows:
+        h1 = hidden(w1 * x1 + w2 * x2 + b1)
+        h2 = hidden(w3 * x1 + w4 * x2 + b2)
+        y_pred = _sigmoid_scalar(w5 * h1 + w6 * h2 + b3)
+        total += (y_true - y_pred) ** 2
+        slope = y_pred * (1 - y_pred)
+        if slope > max_slope:
+            max_slope = slope
+    return total / len(rows), max_slope
+
+
+def _sigmoid_epoch(state: list, rows, lr: float) -> tuple[float, float]:
+    """One epoch of per-sample SGD with sigmoid units, then the loss; plain floats for speed.
+
+    The arithmetic is the lessons' term by term, so the results equal a straightforward
+    NumPy loop's; it just avoids NumPy's per-call overhead on single numbers, which is most
+    of the time such a loop takes. ``math.exp`` raises OverflowError where a sigmoid's input
+    is below about -709; the caller then repeats the epoch with the overflow-safe version.
+    Returns (loss, largest output slope), like :func:`_loss_and_slope`.
+    """
+    exp = math.exp
+    w1, w2, w3, w4, w5, w6, b1, b2, b3 = state
+    for x1, x2, y_true in rows:
+        h1 = 1.0 / (1.0 + exp(-(w1 * x1 + w2 * x2 + b1)))
+        h2 = 1.0 / (1.0 + exp(-(w3 * x1 + w4 * x2 + b2)))
+        y_pred = 1.0 / (1.0 + exp(-(w5 * h1 + w6 * h2 + b3)))
+
+        d_o1 = y_pred * (1 - y_pred)  # f'(sum_o1), from the output itself
+        d_h1 = h1 * (1 - h1)
+        d_h2 = h2 * (1 - h2)
+        g = lr * (-2 * (y_true - y_pred))  # learning rate times d_L_d_ypred
+        g1 = g * (w5 * d_o1)  # ... times d_ypred_d_h1
+        g2 = g * (w6 * d_o1)  # ... times d_ypred_d_h2
+
+        w1 -= g1 * (x1 * d_h1)
+        w2 -= g1 * (x2 * d_h1)
+        b1 -= g1 * d_h1
+        w3 -= g2 * (x1 * d_h2)
+        w4 -= g2 * (x2 * d_h2)
+        b2 -= g2 * d_h2
+        w5 -= g * (h1 * d_o1)
+        w6 -= g * (h2 * d_o1)
+        b3 -= g * d_o1
+    # The loss after the epoch, and how steep the output neuron still is.
+    total = 0.0
+    max_slope = 0.0
+    for x1, x2, y_true in rows:
+        h1 = 1.0 / (1.0 + exp(-(w1 * x1 + w2 * x2 + b1)))
+        h2 = 1.0 / (1.0 + exp(-(w3 * x1 + w4 * x2 + b2)))
+        y_pred = 1.0 / (1.0 + exp(-(w5 * h1 + w6 * h2 + b3)))
+        total += (y_true - y_pred) ** 2
+        slope = y_pred * (1 - y_pred)
+        if slope > max_slope:
+            max_slope = slope
+    state[:] = (w1, w2, w3, w4, w5, w6, b1, b2, b3)
+    return total / len(rows), max_slope
+
+
+def _generic_epoch(act: Activation) -> Callable:
+    """One epoch of per-sample SGD for any hidden activation (tanh, ReLU)."""
+    f, df = act.function, act.derivative
+    exp = math.exp
+
+    def epoch(state: list, rows, lr: float) -> tuple[float, float]:
+        w1, w2, w3, w4, w5, w6, b1, b2, b3 = state
+        for x1, x2, y_true in rows:
+            sum_h1 = w1 * x1 + w2 * x2 + b1
+            sum_h2 = w3 * x1 + w4 * x2 + b2
+            h1, h2 = f(sum_h1), f(sum_h2)
+            sum_o1 = w5 * h1 + w6 * h2 + b3
+            y_pred = _sigmoid_scalar(sum_o1)
+            d_o1 = y_pred * (1 - y_pred)
+            d_h1, d_h2 = df(sum_h1), df(sum_h2)
+            g = lr * (-2 * (y_true - y_pred))
+            g1 = g * (w5 * d_o1)
+            g2 = g * (w6 * d_o1)
+            w1 -= g1 * (x1 * d_h1)
+            w2 -= g1 * (x2 * d_h1)
+            b1 -= g1 * d_h1
+            w3 -= g2 * (x1 * d_h2)
+            w4 -= g2 * (x2 * d_h2)
+            b2 -= g2 * d_h2
+            w5 -= g * (h1 * d_o1)
+            w6 -= g * (h2 * d_o1)
+            b3 -= g * d_o1
+        state[:] = (w1, w2, w3, w4, w5, w6, b1, b2, b3)
+        return _loss_and_slope(state, rows, f)
+
+    return epoch
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What a finished (or stopped) training run produced."""
+
+    initial: Params
+    params: Params
+    losses: np.ndarray  # one value per completed epoch
+    learning_rate: float
+    epochs_requested: int
+    diverged_at: int | None  # the epoch at which training blew up, if it did
+    cancelled: bool
+
+    @property
+    def final_loss(self) -> float:
+        """The loss after the last completed epoch."""
+        return float(self.losses[-1]) if len(self.losses) else math.nan
+
+
+def train(
+    X,
+    y,
+    learning_rate: float = DEFAULT_LEARNING_RATE,
+    epochs: int = DEFAULT_EPOCHS,
+    seed: int | None = 0,
+    params: Params | None = None,
+    activation: str | Activation = "sigmoid",
+    on_epoch: Callable[[Epoch], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainResult:
+    """Run :func:`sgd_epochs` to the end, calling ``on_epoch`` after each epoch.
+
+    ``should_stop`` is polled after every epoch; returning True cancels the run and the
+    result holds what was done so far.
+    """
+    start = initial_params(seed, params)
+    losses: list[float] = []
+    last = start
+    diverged_at = None
+    cancelled = False
+    for epoch in sgd_epochs(X, y, start, learning_rate, epochs, activation):
+        losses.append(epoch.loss)
+        last = epoch.params
+        if on_epoch is not None:
+            on_epoch(epoch)
+        if epoch.diverged:
+            diverged_at = epoch.epoch
+        elif should_stop is not None and should_stop():
+            cancelled = True
+            break
+    return TrainResult(
+        start, last, np.asarray(losses, dtype=float), float(learning_rate), epochs, diverged_at, cancelled
+    )
