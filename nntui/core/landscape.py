@@ -25,7 +25,10 @@ def dataset_loss(params: Params, X, y, activation: str | Activation = "sigmoid")
 def dataset_gradient(params: Params, X, y, activation: str | Activation = "sigmoid") -> Params:
     """The gradient of :func:`dataset_loss`: the mean of the per-sample gradients."""
     X = np.asarray(X, dtype=float)
-    grads = [backprop_trace(params, row, target, activation).gradient.as_array() for row, target in zip(X, y)]
+    grads = [
+        backprop_trace(params, row, target, activation).gradient.as_array()
+        for row, target in zip(X, y, strict=True)
+    ]
     return Params.from_sequence(np.mean(grads, axis=0))
 
 

@@ -76,7 +76,7 @@ def sweep(
 
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
-            for v, target in zip(inputs, y):
+            for v, target in zip(inputs, y, strict=True):
                 h = 1.0 / (1.0 + np.exp(-(hidden @ v)))  # (K, 2)
                 h_ext[:, :2] = h
                 y_pred = 1.0 / (1.0 + np.exp(-np.einsum("kj,kj->k", output, h_ext)))

@@ -87,7 +87,7 @@ def sgd_epochs(
         raise ValueError(f"expected X of shape (n, 2) and y of shape (n,), got {X.shape} and {y.shape}")
     step = _sigmoid_epoch if act.name == "sigmoid" else _generic_epoch(act)
     safe_step = _generic_epoch(act)  # overflow-safe, for the rare epoch the fast one cannot do
-    rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y)]
+    rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y, strict=True)]
     state = [float(v) for v in params.as_array()]
     for epoch in range(1, epochs + 1):
         try:
@@ -178,7 +178,6 @@ def _sigmoid_epoch(state: list, rows, lr: float) -> tuple[float, float]:
 def _generic_epoch(act: Activation) -> Callable:
     """One epoch of per-sample SGD for any hidden activation (tanh, ReLU)."""
     f, df = act.function, act.derivative
-    exp = math.exp
 
     def epoch(state: list, rows, lr: float) -> tuple[float, float]:
         w1, w2, w3, w4, w5, w6, b1, b2, b3 = state

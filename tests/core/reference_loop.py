@@ -38,7 +38,7 @@ class ReferenceNetwork:
         """Return the loss after every epoch."""
         losses = []
         for _ in range(epochs):
-            for x, y_true in zip(data, labels):
+            for x, y_true in zip(data, labels, strict=True):
                 sum_h1 = self.w1 * x[0] + self.w2 * x[1] + self.b1
                 h1 = sigmoid(sum_h1)
                 sum_h2 = self.w3 * x[0] + self.w4 * x[1] + self.b2
