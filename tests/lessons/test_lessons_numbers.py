@@ -22,8 +22,8 @@ import pytest
 from lesson_text import all_lessons
 
 from nntui.core import activations, data, losses, network, trace
-from nntui.core import train as core_train
 from nntui.core.neuron import Neuron
+from nntui.core.train import train as core_train
 
 f = activations.sigmoid
 df = activations.sigmoid_derivative
@@ -46,7 +46,7 @@ def _shared(w5=0.0, w6=1.0):
 
 def _trained(lr=0.1, epochs=1000, seed=0, shift="lesson"):
     X, y = data.dataset(shift)
-    return core_train.train(X, y, learning_rate=lr, epochs=epochs, seed=seed)
+    return core_train(X, y, learning_rate=lr, epochs=epochs, seed=seed)
 
 
 def _predict(person, shift="lesson", **kw):
