@@ -1,0 +1,29 @@
+"""Exercises: the learner writes the network's pieces; nntui checks them in a sandbox.
+
+Modules, from the bottom up:
+
+- :mod:`.catalogue` - the exercises in order: stub files, hints, names (text only).
+- :mod:`.cases` - check cases and trusted expected values (runs in the child only).
+- :mod:`.runner` - the child process (``python -m nntui.exercises.runner``).
+- :mod:`.sandbox` - runs one check in a limited child process: :func:`run_check`.
+- :mod:`.workspace` - the learner's folder: init, reset with backup, hints, pass hashes.
+- :mod:`.record` - pass/fail in the learner's ``progress.json``.
+- :mod:`.bridge` - "use my code": call a learner's passing function from a pane.
+- :mod:`.watch` - file watching (watchdog events or polling).
+- :mod:`.screen` - the app's Exercises screen (the only module that imports Textual).
+
+Learner code never runs in nntui's own process.
+"""
+
+import os
+
+__all__ = ["enabled", "DISABLE_ENV"]
+
+#: Set to "0" / "off" / "no" / "false" to hide exercises (``nntui serve`` does unless --allow-exercises).
+DISABLE_ENV = "NNTUI_EXERCISES"
+
+
+def enabled(environ=None) -> bool:
+    """Whether exercises may run here (false when ``NNTUI_EXERCISES`` is 0/off/no/false)."""
+    value = (environ if environ is not None else os.environ).get(DISABLE_ENV, "")
+    return value.strip().lower() not in ("0", "off", "no", "false")
