@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from lesson_text import all_lessons
 
-from nntui.core import activations, data, losses, network, trace
+from nntui.core import activations, data, landscape, losses, network, trace
 from nntui.core.neuron import Neuron
 from nntui.core.train import train as core_train
 
@@ -53,6 +53,11 @@ def _predict(person, shift="lesson", **kw):
     result = _trained(shift=shift, **kw)
     s = data.shift_for(shift)
     return float(network.predict(result.params, s.apply(person.weight_lb, person.height_in))[0])
+
+
+def _slope(name, params=None):
+    params = params or network.Params.random(0)
+    return getattr(landscape.dataset_gradient(params, X_LESSON, Y), name)
 
 
 def _predict_metric(kg, cm):
@@ -104,6 +109,10 @@ QUOTED: list[tuple[str, str, object]] = [
     ("06-training", "0.040", lambda: _predict(data.FRANK)),
     ("06-training", "0.040", lambda: _predict_metric(73, 182)),
     ("06-training", "0.040", lambda: _predict_metric(182, 73)),
+    # 07 downhill (the descent pane's start: seed 0 parameters, loss over all four people)
+    ("07-downhill", "-0.1808", lambda: _slope("w1")),
+    ("07-downhill", "0.1257", lambda: network.Params.random(0).w1),
+    ("07-downhill", "0.1438", lambda: network.Params.random(0).w1 - 0.1 * _slope("w1")),
 ]
 
 # Numbers that are inputs the lesson chooses (a learning rate, a tolerance), not results:
