@@ -1,0 +1,125 @@
+"""Small pieces the live panes share: their stylesheets, range rules for fields, a status line.
+
+Nothing here computes anything about the network; the panes ask ``nntui.core`` for every
+number they show.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.widgets import Static
+
+from nntui.app.widgets.number_field import NumberField, format_number
+from nntui.core.sweep import LEARNING_RATE_LADDER
+
+__all__ = ["pane_css", "Rule", "FieldRules", "StatusLine", "short", "LR_LADDER", "ladder_step"]
+
+_HERE = Path(__file__).parent
+
+#: The training pane's learning-rate ladder, walked with + and - (the core's sweep rates).
+LR_LADDER = tuple(LEARNING_RATE_LADDER)
+
+
+def pane_css(name: str) -> str:
+    """The text of ``panes/<name>.tcss``: each pane keeps its styles in a .tcss file beside it.
+
+    Textual reads ``CSS_PATH`` only for apps and screens, so a widget loads its file into
+    ``DEFAULT_CSS`` (scoped to the widget) instead.
+    """
+    return (_HERE / f"{name}.tcss").read_text(encoding="utf-8")
+
+
+def short(value: float, digits: int = 4) -> str:
+    """A number in a few significant digits for tables and labels (``nan`` said as ``n/a``)."""
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def ladder_step(value: float, direction: int, ladder=LR_LADDER) -> float:
+    """The next rung of ``ladder`` above (direction +1) or below (-1) ``value``."""
+    if direction > 0:
+        higher = [rung for rung in ladder if rung > value * (1 + 1e-9)]
+        return higher[0] if higher else ladder[-1]
+    lower = [rung for rung in ladder if rung < value * (1 - 1e-9)]
+    return lower[-1] if lower else ladder[0]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a field accepts beyond "a finite number": bounds, whole numbers, a cap."""
+
+    what: str
+    low: float | None = None
+    low_open: bool = False
+    high: float | None = None
+    integer: bool = False
+    #: Values above ``cap`` are not refused but lowered to it, with a message.
+    cap: float | None = None
+
+    def check(self, value: float) -> tuple[float | None, str]:
+        """The value to use (None: refused) and a one-line message (empty when all is well)."""
+        if self.integer:
+            if value != int(value):
+                return None, f"{self.what} must be a whole number"
+            value = int(value)
+        if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+            word = "above" if self.low_open else "at least"
+            return None, f"{self.what} must be {word} {format_number(self.low)}"
+        if self.high is not None and value > self.high:
+            return None, f"{self.what} must be at most {format_number(self.high)}"
+        if self.cap is not None and value > self.cap:
+            capped = int(self.cap) if self.integer else self.cap
+            return capped, f"{self.what} capped at {format_number(self.cap)}"
+        return value, ""
+
+
+class FieldRules:
+    """The last accepted value of each checked field of one pane.
+
+    ``NumberField`` already refuses what is not a finite number; a pane adds its own rules
+    (a learning rate above 0, whole epochs, a cap). A refused value leaves the last good one
+    in force and says why; when focus leaves the field it shows the good value again.
+    """
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+        self.values: dict[str, float] = {}
+
+    def add(self, field_id: str, rule: Rule, value: float) -> None:
+        """Register a field's rule and its starting value."""
+        self._rules[field_id] = rule
+        self.values[field_id] = value
+
+    def accept(self, field: NumberField, value: float) -> tuple[bool, str]:
+        """Check a new value from ``field``; returns (changed, message)."""
+        field_id = field.id or ""
+        rule = self._rules.get(field_id)
+        if rule is None:
+            return True, ""
+        checked, message = rule.check(value)
+        if checked is None:
+            return False, f"{message}; still {format_number(self.values[field_id])}"
+        changed = checked != self.values[field_id]
+        self.values[field_id] = checked
+        return changed, message
+
+    def restore(self, fields) -> None:
+        """Show each field's accepted value again (after focus leaves a refused or capped entry)."""
+        for field in fields:
+            value = self.values.get(field.id or "")
+            if value is not None and field.value != value:
+                field.set_value(value, notify=False)
+
+
+class StatusLine(Static):
+    """One line under a pane's controls for refusals, caps and run states, in plain words."""
+
+    def say(self, message: str) -> None:
+        """Show ``message`` (empty clears the line)."""
+        self.update(message)

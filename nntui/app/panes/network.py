@@ -1,0 +1,135 @@
+"""The network pane: the lessons' 2-2-1 network drawn with its live values, every number editable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.widgets import Static
+
+from nntui.core.network import Forward, Params, forward
+
+from ..widgets.number_field import NumberField
+from .base import Pane
+from .common import StatusLine, pane_css, short
+
+__all__ = ["NetworkPane", "draw_network"]
+
+_WEIGHTS = ("w1", "w2", "w3", "w4", "w5", "w6")
+_BIASES = ("b1", "b2", "b3")
+_INPUTS = ("x1", "x2")
+#: The order of the fields (and of Tab through them).
+_FIELDS = _WEIGHTS + _BIASES + _INPUTS
+
+
+def draw_network(v: dict[str, float], fw: Forward) -> str:
+    """The network in box-drawing characters: each edge with its weight, each node with its values.
+
+    ``v`` holds w1..w6, b1..b3, x1, x2; ``fw`` is the core's forward pass for them.
+    """
+    n = {key: short(value) for key, value in v.items()}
+    edges = [
+        f"x1 {n['x1']} ── w1 {n['w1']} ──",
+        f"x2 {n['x2']} ── w2 {n['w2']} ──",
+        f"x1 {n['x1']} ── w3 {n['w3']} ──",
+        f"x2 {n['x2']} ── w4 {n['w4']} ──",
+    ]
+    width = max(len(edge) for edge in edges)
+    edges = [edge.ljust(width, "─") for edge in edges]
+    hidden = [
+        f"h1 = f({short(fw.sum_h1)}) = {short(fw.h1)} ── w5 {n['w5']} ──",
+        f"h2 = f({short(fw.sum_h2)}) = {short(fw.h2)} ── w6 {n['w6']} ──",
+    ]
+    hidden_width = max(len(line) for line in hidden)
+    hidden = [line.ljust(hidden_width, "─") for line in hidden]
+    gap = " " * (width + 3 + hidden_width)
+    lines = [
+        f"{edges[0]}┐",
+        f"{edges[1]}┴▶ {hidden[0]}┐",
+        f"{gap}├▶ o1 = {short(fw.y_pred)}",
+        f"{edges[2]}┐  {' ' * hidden_width}│   = sigmoid({short(fw.sum_o1)})",
+        f"{edges[3]}┴▶ {hidden[1]}┘",
+        f"biases b1 {n['b1']}, b2 {n['b2']}, b3 {n['b3']}   f = sigmoid",
+        "sum_h1 = w1*x1 + w2*x2 + b1   sum_o1 = w5*h1 + w6*h2 + b3",
+    ]
+    return "\n".join(lines)
+
+
+class NetworkPane(Pane):
+    """The 2-2-1 network, recomputed by ``nntui.core.network.forward`` whenever a number changes.
+
+    Weights, biases and inputs are number fields (type a number, or Up/Down to nudge).
+    """
+
+    PANE_TYPE = "network"
+    DEFAULT_CSS = pane_css("network")
+
+    BINDINGS = [Binding("r", "reset", "Reset numbers")]
+
+    def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
+        self._values = self._from_settings(self.settings)
+        self._forward = self._compute()
+
+    @staticmethod
+    def _from_settings(settings: dict[str, Any]) -> dict[str, float]:
+        values = dict(zip(_WEIGHTS, settings["weights"], strict=True))
+        values.update(zip(_BIASES, settings["biases"], strict=True))
+        values.update(zip(_INPUTS, settings["x"], strict=True))
+        return {key: float(value) for key, value in values.items()}
+
+    def _compute(self) -> Forward:
+        v = self._values
+        params = Params.from_weights_biases([v[w] for w in _WEIGHTS], [v[b] for b in _BIASES])
+        return forward(params, (v["x1"], v["x2"]))
+
+    def compose(self) -> ComposeResult:
+        self.border_title = "Network 2-2-1"
+        yield Static("", id="net-diagram")
+        with Container(id="net-fields"):
+            for key in _FIELDS:
+                step = 0.5 if key in _INPUTS else 0.1
+                yield NumberField(self._values[key], label=key, step=step, id=key)
+        yield StatusLine("", classes="pane-status")
+
+    def on_mount(self) -> None:
+        """Draw the starting network."""
+        self._show()
+
+    def live_values(self) -> dict[str, float]:
+        """sum_h1, h1, sum_h2, h2, sum_o1 and output, as the core computes them."""
+        fw = self._forward
+        return {
+            "sum_h1": fw.sum_h1,
+            "h1": fw.h1,
+            "sum_h2": fw.sum_h2,
+            "h2": fw.h2,
+            "sum_o1": fw.sum_o1,
+            "output": fw.y_pred,
+        }
+
+    @on(NumberField.Changed)
+    def _number_changed(self, event: NumberField.Changed) -> None:
+        event.stop()
+        if event.field.id in _FIELDS:
+            self._values[event.field.id] = event.value
+            self._update()
+
+    def action_reset(self) -> None:
+        """Put every number back to the lesson's settings."""
+        self._values = self._from_settings(self.settings)
+        for key in _FIELDS:
+            self.query_one(f"#{key}", NumberField).set_value(self._values[key], notify=False)
+        self._update()
+
+    def _update(self) -> None:
+        self._forward = self._compute()
+        self._show()
+        self.post_message(self.LiveValuesChanged(self))
+
+    def _show(self) -> None:
+        self.query_one("#net-diagram", Static).update(draw_network(self._values, self._forward))
+        self.query_one(StatusLine).say(f"output {self._forward.y_pred!r}   (Up/Down nudge a field; r resets)")

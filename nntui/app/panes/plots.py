@@ -1,0 +1,109 @@
+"""A plotext plot that redraws itself from a list of curves (``replot``).
+
+The panes hand it data computed by ``nntui.core``; it only draws. Older or secondary curves
+are drawn with a lighter marker and colour and always carry a label, so a plot still reads
+without colour.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from textual_plotext import PlotextPlot
+
+__all__ = ["Curve", "CurvePlot"]
+
+
+@dataclass
+class Curve:
+    """One line (or set of points) on a :class:`CurvePlot`."""
+
+    label: str
+    xs: Sequence[float]
+    ys: Sequence[float]
+    color: str | None = None
+    marker: str = "braille"
+    #: Points only (a marker for "you are here"), not a joined line.
+    points: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+class CurvePlot(PlotextPlot):
+    """A titled plot of curves with an optional log-scaled y axis.
+
+    Call :meth:`show` with the curves to draw; it keeps them and calls :meth:`replot`
+    (clear, plot, refresh). Values that are not finite (a diverged run) are left out of the
+    drawing rather than breaking it; the pane says in words what happened.
+    """
+
+    DEFAULT_CSS = """
+    CurvePlot { height: 1fr; min-height: 6; }
+    """
+
+    def __init__(
+        self,
+        title: str = "",
+        *,
+        xlabel: str = "",
+        ylabel: str = "",
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.title = title
+        self.xlabel = xlabel
+        self.ylabel = ylabel
+        self.curves: list[Curve] = []
+        self.log_y = False
+        self.x_limits: tuple[float, float] | None = None
+        self.y_limits: tuple[float, float] | None = None
+
+    def on_mount(self) -> None:
+        """Draw whatever was given before the widget was mounted."""
+        super().on_mount()
+        self.replot()
+
+    def show(self, curves: Sequence[Curve], *, log_y: bool | None = None, title: str | None = None) -> None:
+        """Replace the curves (and optionally the scale or title) and redraw."""
+        self.curves = list(curves)
+        if log_y is not None:
+            self.log_y = log_y
+        if title is not None:
+            self.title = title
+        self.replot()
+
+    def replot(self) -> None:
+        """Clear the figure, plot every curve, and refresh the widget."""
+        plt = self.plt
+        plt.clear_data()
+        plt.title(self.title)
+        plt.xlabel(self.xlabel)
+        plt.ylabel(self.ylabel)
+        plt.yscale("log" if self.log_y else "linear")
+        if self.x_limits is not None:
+            plt.xlim(*self.x_limits)
+        if self.y_limits is not None:
+            plt.ylim(*self.y_limits)
+        for curve in self.curves:
+            xs, ys = self._drawable(curve)
+            if not xs:
+                continue
+            draw = plt.scatter if curve.points else plt.plot
+            draw(xs, ys, label=curve.label or None, marker=curve.marker, color=curve.color)
+        self.refresh()
+
+    def _drawable(self, curve: Curve) -> tuple[list[float], list[float]]:
+        """The curve's points that can be drawn on the current scale."""
+        xs, ys = [], []
+        for x, y in zip(curve.xs, curve.ys, strict=False):
+            x, y = float(x), float(y)
+            if not (math.isfinite(x) and math.isfinite(y)):
+                continue
+            if self.log_y and y <= 0:
+                continue
+            xs.append(x)
+            ys.append(y)
+        return xs, ys
