@@ -1,10 +1,77 @@
-"""`nntui lessons`.
-
-PLACEHOLDER: replaced by the issue that builds it.
-"""
+"""`nntui lessons`: list the lessons; `nntui lessons check DIR`: validate a lessons folder."""
 
 from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+__all__ = ["register", "list_lessons", "check_lessons"]
 
 
 def register(subparsers) -> None:
     """Add the `lessons` subcommand."""
+    parser = subparsers.add_parser(
+        "lessons",
+        help="list the lessons, or check a folder of lesson files",
+        description="List the lessons (slug, title and each step's panes), or check a lessons folder.",
+    )
+    parser.add_argument(
+        "--lessons",
+        metavar="DIR",
+        dest="lessons_dir",
+        help="list this folder instead of the built-in course (or set NNTUI_LESSONS_DIR)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(handler=list_lessons)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=type(parser))
+    check = sub.add_parser(
+        "check",
+        help="report every problem in a folder of lesson files as file:line: message",
+        description="Validate a lessons folder. Exit status 1 if there is any problem, 0 if it is clean.",
+    )
+    check.add_argument("dir", metavar="DIR", help="the folder of NN-slug.md lesson files")
+    check.set_defaults(handler=check_lessons)
+
+
+def list_lessons(args: argparse.Namespace) -> int:
+    """Print every lesson with its steps and their panes; exit 1 if the folder has problems."""
+    from nntui.course import load_course, resolve_lessons_dir
+
+    directory = resolve_lessons_dir(getattr(args, "lessons_dir", None) or getattr(args, "lessons", None))
+    course = load_course(directory)
+    if args.json:
+        data = {
+            "directory": str(directory),
+            "lessons": [lesson.to_dict() for lesson in course.lessons],
+            "problems": [str(p) for p in course.problems],
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        for lesson in course.lessons:
+            summary = f" - {lesson.summary}" if lesson.summary else ""
+            sys.stdout.write(f"{lesson.slug}: {lesson.title}{summary}\n")
+            for number, step in enumerate(lesson.steps, start=1):
+                panes = f" [{', '.join(p.type for p in step.panes)}]" if step.panes else ""
+                checks = (
+                    f" ({len(step.checks)} check{'s' if len(step.checks) > 1 else ''})" if step.checks else ""
+                )
+                sys.stdout.write(f"  {number:>2}. {step.title}{panes}{checks}\n")
+        for problem in course.problems:
+            sys.stderr.write(f"{problem}\n")
+    return 1 if course.problems else 0
+
+
+def check_lessons(args: argparse.Namespace) -> int:
+    """Print every problem of the folder as ``file:line: message``; 1 if any, else 0."""
+    from nntui.course import load_course
+
+    course = load_course(args.dir)
+    for problem in course.problems:
+        sys.stdout.write(f"{problem}\n")
+    if course.problems:
+        sys.stderr.write(f"{len(course.problems)} problem(s) in {args.dir}\n")
+        return 1
+    steps = sum(len(lesson.steps) for lesson in course.lessons)
+    sys.stdout.write(f"{args.dir}: {len(course.lessons)} lesson(s), {steps} step(s), no problems\n")
+    return 0

@@ -1,0 +1,154 @@
+"""The lesson app itself: thin glue between the tutor (position, progress) and the screens."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+from .commands import LessonCommands
+from .config import AppConfig
+from .screens.help import HelpScreen
+from .screens.lesson import LessonScreen
+from .screens.too_small import TooSmallScreen
+from .session import Session
+from .tutor import Tutor
+
+__all__ = ["NNTuiApp", "MIN_SIZE", "NARROW_WIDTH"]
+
+#: Below this the layout cannot work: the too-small notice is shown instead.
+MIN_SIZE = (60, 18)
+#: Below this width text and pane are shown one at a time (v switches).
+NARROW_WIDTH = 80
+
+
+class NNTuiApp(App[None]):
+    """Lessons step by step beside live panes. Built by ``nntui.app.make_app``."""
+
+    CSS_PATH = "nntui.tcss"
+    TITLE = "nntui"
+    COMMANDS = App.COMMANDS | {LessonCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip="quit (your place is saved)"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="quit, even while typing"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys"),
+    ]
+
+    def __init__(
+        self,
+        config: AppConfig,
+        tutor: Tutor | None,
+        notices: list[str],
+        problems: list[str] | None = None,
+        lessons_dir: str = "",
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.tutor = tutor
+        self.session = Session(seed=config.seed)
+        self.notices = notices
+        self.problems = problems or []
+        self.lessons_dir = lessons_dir
+        self._save_warned = False
+
+    def on_mount(self) -> None:
+        if self.config.theme:
+            self.theme = self.config.theme
+        if self.problems or self.tutor is None:
+            from .screens.problems import ProblemsScreen
+
+            self.push_screen(ProblemsScreen(self.lessons_dir, self.problems))
+        else:
+            self.push_screen(LessonScreen())
+            if self.config.ask_name and not self.tutor.progress.name:
+                from .screens.name import NameScreen
+
+                self.push_screen(NameScreen(), self._named)
+        for notice in self.notices:
+            self.notify(notice, severity="warning", timeout=8)
+        self._apply_size(self.size.width, self.size.height)
+
+    def _named(self, name: str | None) -> None:
+        if name and self.tutor is not None:
+            self.tutor.set_name(name)
+            self.after_save()
+
+    # -- size -------------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        """Switch layouts, or show the too-small notice, whenever the terminal changes size."""
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        narrow = width < NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.refresh_bindings()
+        too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small and not showing:
+            self.push_screen(TooSmallScreen(*MIN_SIZE))
+        elif not too_small and showing:
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the text/pane switch only on narrow screens."""
+        if action == "switch_view":
+            return self.has_class("-narrow")
+        return True
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_switch_view(self) -> None:
+        """On a narrow screen, show the pane instead of the text or back."""
+        self.toggle_class("-show-pane")
+        if isinstance(self.screen, LessonScreen):
+            self.screen.action_focus_pane() if self.has_class("-show-pane") else self.screen.query_one(
+                "#text-column"
+            ).focus()
+
+    def action_help(self) -> None:
+        """Show every key that works on the current screen (including the focused pane's)."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        from .panes import Pane
+
+        rows = []
+        for key, active in self.screen.active_bindings.items():
+            binding, node = active.binding, active.node
+            if not binding.description or key.startswith("super+") or key == "ctrl+c":
+                continue
+            if key == "ctrl+p":
+                continue  # listed below with a better description
+            where = "pane" if isinstance(node, Pane) else "everywhere" if node is self else "lesson"
+            rows.append((self.get_key_display(binding), binding.tooltip or binding.description, where))
+        rows.append(("ctrl+p", 'command palette: "Go to lesson ..." and more', "everywhere"))
+        self.push_screen(HelpScreen(rows))
+
+    def action_toc(self) -> None:
+        """Open the table of contents."""
+        from .screens.toc import TocScreen
+
+        if self.tutor is None or isinstance(self.screen, TocScreen):
+            return
+        self.push_screen(TocScreen(), self._toc_chosen)
+
+    def _toc_chosen(self, choice: tuple[int, int] | None) -> None:
+        if choice is not None:
+            self.goto(*choice)
+
+    def goto(self, lesson: int, step: int = 0) -> None:
+        """Jump to ``step`` of the lesson at index ``lesson`` and show it."""
+        if self.tutor is None:
+            return
+        self.tutor.go(lesson, step)
+        self.after_save()
+        for screen in self.screen_stack:
+            if isinstance(screen, LessonScreen):
+                self.call_later(screen.show_step)
+
+    def after_save(self) -> None:
+        """Say once if progress could not be saved."""
+        if self.tutor is not None and self.tutor.save_error and not self._save_warned:
+            self._save_warned = True
+            self.notify(
+                f"{self.tutor.save_error}. Progress will not be saved.", severity="warning", timeout=8
+            )

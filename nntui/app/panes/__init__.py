@@ -1,0 +1,58 @@
+"""The pane registry: pane type name -> the widget class that shows it.
+
+Each pane lives in its own module ``nntui/app/panes/<type>.py`` and is imported only when a
+step shows it (importing every pane at start would slow the first screen down). A type whose
+module is missing or broken raises ``PaneUnavailable`` with a one-line reason; the lesson
+screen shows that reason in place of the pane.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .base import Pane
+
+__all__ = ["PANE_CLASSES", "Pane", "PaneUnavailable", "pane_class"]
+
+#: Type name -> "module:ClassName". Must list the same types as nntui.course.panes.PANE_TYPES.
+PANE_CLASSES: dict[str, str] = {
+    name: f"nntui.app.panes.{name}:{name.capitalize()}Pane"
+    for name in (
+        "neuron",
+        "network",
+        "loss",
+        "ledger",
+        "training",
+        "predict",
+        "descent",
+        "matrix",
+        "activations",
+    )
+}
+
+
+class PaneUnavailable(Exception):
+    """A pane type cannot be shown; the message says why in one line."""
+
+
+def pane_class(pane_type: str) -> type[Pane]:
+    """Import and return the widget class for ``pane_type``."""
+    try:
+        target = PANE_CLASSES[pane_type]
+    except KeyError:
+        raise PaneUnavailable(f"unknown pane type {pane_type!r}") from None
+    module_name, _, class_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name == module_name:
+            raise PaneUnavailable(
+                f"the {pane_type} pane is not built yet ({module_name} is missing)"
+            ) from None
+        raise PaneUnavailable(f"the {pane_type} pane cannot load: {error}") from None
+    except Exception as error:  # a broken pane must not take the lesson down with it
+        raise PaneUnavailable(f"the {pane_type} pane cannot load: {type(error).__name__}: {error}") from None
+    cls = getattr(module, class_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Pane)):
+        raise PaneUnavailable(f"{module_name} has no Pane subclass named {class_name}")
+    return cls

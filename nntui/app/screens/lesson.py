@@ -1,0 +1,132 @@
+"""The main screen: a lesson step's text beside its live pane(s)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from ..panes import Pane, PaneUnavailable, pane_class
+from ..widgets.checkpoint import CheckpointWidget
+
+__all__ = ["LessonScreen"]
+
+
+class LessonScreen(Screen):
+    """Shows the tutor's current step; Right/Left (n/p, Space) move through the course."""
+
+    BINDINGS = [
+        Binding("right", "next", "Next", key_display="→", tooltip="next step (this one counts as done)"),
+        Binding("n", "next", "Next", show=False, tooltip="next step"),
+        Binding("space", "next", "Next", show=False, tooltip="next step"),
+        Binding("left", "prev", "Back", key_display="←", tooltip="previous step"),
+        Binding("p", "prev", "Back", show=False, tooltip="previous step"),
+        Binding("t", "app.toc", "Contents", tooltip="table of contents: every lesson and step, with marks"),
+        Binding("v", "app.switch_view", "Text/pane", tooltip="narrow screens: show the pane or the text"),
+        Binding(
+            "escape",
+            "focus_pane",
+            "Back to the pane",
+            show=False,
+            tooltip="leave a field or checkpoint: focus the pane again",
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="text-column", can_focus=True):
+                yield Markdown("", id="step-text")
+                yield Vertical(id="checks")
+            yield Vertical(id="pane-column")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_step()
+
+    @property
+    def tutor(self):
+        """The app's Tutor (position and progress)."""
+        return self.app.tutor
+
+    async def show_step(self) -> None:
+        """Show the tutor's current step: text, checkpoints and pane(s)."""
+        tutor = self.tutor
+        lesson, step, position = tutor.lesson, tutor.step, tutor.position
+        self.app.title = f"{lesson.number}. {lesson.title}"
+        self.app.sub_title = f"step {position.step + 1}/{len(lesson.steps)}"
+        await self.query_one("#step-text", Markdown).update(step.markdown)
+
+        checks = self.query_one("#checks", Vertical)
+        await checks.remove_children()
+        panes_column = self.query_one("#pane-column", Vertical)
+        await panes_column.remove_children()
+
+        panes: list[Pane] = []
+        widgets = []
+        for spec in step.panes:
+            try:
+                cls = pane_class(spec.type)
+            except PaneUnavailable as error:
+                widgets.append(
+                    Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
+                )
+                continue
+            pane = cls(spec.settings, classes="pane")
+            panes.append(pane)
+            widgets.append(pane)
+        if widgets:
+            await panes_column.mount_all(widgets)
+        self.set_class(not widgets, "-no-pane")
+        self.set_class(len(widgets) > 1, "-two-panes")
+
+        def live_values() -> dict[str, float]:
+            values: dict[str, float] = {}
+            for pane in reversed(panes):  # the first pane wins on a shared name
+                values.update(pane.live_values())
+            return values
+
+        if step.checks:
+            await checks.mount_all(
+                CheckpointWidget(check, live_values, passed=tutor.progress.passed(lesson.slug, check.id))
+                for check in step.checks
+            )
+        self.query_one("#text-column").scroll_home(animate=False)
+        self.refresh_bindings()
+        self.action_focus_pane()
+
+    def action_focus_pane(self) -> None:
+        """Focus the step's pane so its keys work at once (else the text, for scrolling)."""
+        panes = self.query(Pane)
+        if panes and not self.app.has_class("-show-text-only"):
+            panes.first().focus()
+        else:
+            self.query_one("#text-column").focus()
+
+    async def action_next(self) -> None:
+        """Next step (this one counts as done); at the end of the course, say so."""
+        if self.tutor.next():
+            await self.show_step()
+        else:
+            self.app.notify("That was the last step of the course. Well done!", title="The end")
+        self.app.after_save()
+
+    async def action_prev(self) -> None:
+        """Previous step."""
+        if self.tutor.prev():
+            await self.show_step()
+            self.app.after_save()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out Back on the very first step."""
+        if action == "prev" and self.tutor.at_start:
+            return None
+        return True
+
+    @on(CheckpointWidget.Passed)
+    def _passed(self, event: CheckpointWidget.Passed) -> None:
+        self.tutor.pass_check(event.check_id)
+        self.app.after_save()

@@ -1,0 +1,148 @@
+"""A labelled input that only ever yields finite numbers."""
+
+from __future__ import annotations
+
+import math
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+__all__ = ["NumberField", "format_number", "parse_number"]
+
+
+def parse_number(text: str) -> float | None:
+    """The finite number written in ``text``, or None."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def format_number(value: float) -> str:
+    """A short, exact-looking form: ``0.5``, ``-3``, ``1e-05``."""
+    return f"{value:.10g}"
+
+
+class NumberField(Widget):
+    """A label and a one-line input that accepts only finite numbers.
+
+    Typing something else shows a one-line error under the field and keeps the last good
+    value (it comes back when the field loses focus). Up and Down nudge the value by
+    ``step`` (Shift+Up / Shift+Down by ten steps). Every new good value is posted as
+    ``NumberField.Changed``.
+    """
+
+    DEFAULT_CSS = """
+    NumberField { height: auto; width: 1fr; }
+    NumberField > .nf-row { height: 1; }
+    NumberField .nf-label { width: auto; min-width: 3; padding-right: 1; }
+    NumberField Input { width: 1fr; min-width: 6; }
+    NumberField .nf-error { color: $error; height: auto; display: none; }
+    NumberField.-invalid .nf-error { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("up", "nudge(1)", "Up: +step", show=False),
+        Binding("down", "nudge(-1)", "Down: -step", show=False),
+        Binding("shift+up", "nudge(10)", "+10 steps", show=False),
+        Binding("shift+down", "nudge(-10)", "-10 steps", show=False),
+    ]
+
+    class Changed(Message):
+        """A new good value was entered or nudged."""
+
+        def __init__(self, field: NumberField, value: float) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> NumberField:
+            """The field that changed."""
+            return self.field
+
+    def __init__(
+        self,
+        value: float,
+        *,
+        label: str = "",
+        step: float = 0.1,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._value = float(value)
+        self.label = label
+        self.step = step
+
+    @property
+    def value(self) -> float:
+        """The last good value."""
+        return self._value
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
+        with Horizontal(classes="nf-row"):
+            if self.label:
+                yield Label(self.label, classes="nf-label")
+            yield Input(format_number(self._value), compact=True, select_on_focus=False)
+        yield Static("", classes="nf-error")
+
+    @property
+    def input(self) -> Input:
+        """The text input inside."""
+        return self.query_one(Input)
+
+    def set_value(self, value: float, *, notify: bool = True) -> None:
+        """Show ``value`` (finite) and, if ``notify``, post Changed."""
+        if not math.isfinite(value):
+            return
+        self._value = float(value)
+        self._show_error("")
+        self.input.value = format_number(self._value)  # posts Input.Changed, handled below
+        if notify:
+            self.post_message(self.Changed(self, self._value))
+
+    def action_nudge(self, steps: int) -> None:
+        """Move the value by ``steps`` steps, rounded so 0.1 + 0.2 shows as 0.3."""
+        self.set_value(round(self._value + steps * self.step, 10))
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()  # the outside world hears NumberField.Changed only
+        value = parse_number(event.value)
+        if value is None:
+            shown = format_number(self._value)
+            self._show_error(
+                f"not a number; still {shown}" if event.value.strip() else f"empty; still {shown}"
+            )
+            return
+        self._show_error("")
+        if value != self._value:
+            self._value = value
+            self.post_message(self.Changed(self, value))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._restore()
+
+    def on_descendant_blur(self) -> None:
+        """Put the last good value back when the learner leaves a bad entry."""
+        self._restore()
+
+    def _restore(self) -> None:
+        if parse_number(self.input.value) is None:
+            self.input.value = format_number(self._value)
+            self._show_error("")
+
+    def _show_error(self, message: str) -> None:
+        self.query_one(".nf-error", Static).update(message)
+        self.set_class(bool(message), "-invalid")
