@@ -1,0 +1,258 @@
+"""The ledger pane: every chain-rule term for one person, and one SGD update per key press.
+
+The table is the core's ``backprop_trace`` rendered row by row (formula, formula with the
+numbers, value) with a finite-difference column from ``nntui.core.gradcheck`` beside each
+gradient, so the learner can see backpropagation agree with plain nudging.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Select, Static
+
+from nntui.core.data import LESSON_SHIFT, TRAINING_PEOPLE, get_person
+from nntui.core.gradcheck import numerical_gradient
+from nntui.core.network import PARAM_NAMES, Params
+from nntui.core.trace import SgdStep, Trace, backprop_trace, sgd_step
+
+from ..widgets.number_field import NumberField, format_number
+from .base import Pane
+from .common import FieldRules, Rule, StatusLine, pane_css, short
+
+__all__ = ["LedgerPane", "COLUMNS"]
+
+PEOPLE = tuple(person.name.lower() for person in TRAINING_PEOPLE)
+PRESETS = ("ones", "seed", "trained")
+#: The table's columns, left to right.
+COLUMNS = ("term", "value", "finite diff", "note", "formula", "with numbers")
+
+
+def _word(flag: str) -> str:
+    """A flag's first word ("saturated", "exploding", "dead") for the narrow note column."""
+    return flag.split(":", 1)[0]
+
+
+class LedgerPane(Pane):
+    """Backpropagation for one person, term by term, from ``nntui.core.trace``.
+
+    ``u`` applies one stochastic gradient descent update (``nntui.core.trace.sgd_step``)
+    with the chosen learning rate and shows every parameter's old and new value and the
+    person's loss before and after.
+    """
+
+    PANE_TYPE = "ledger"
+    DEFAULT_CSS = pane_css("ledger")
+
+    BINDINGS = [
+        Binding("u", "update", "One SGD update"),
+        Binding("c", "cycle_person", "Next person"),
+        Binding("s", "cycle_preset", "Start from"),
+        Binding("r", "reset", "Reset"),
+    ]
+
+    def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
+        self._person = self.settings["person"]
+        self._preset = self.settings["preset"]
+        self._rules = FieldRules()
+        self._rules.add(
+            "ledger-lr", Rule("the learning rate", low=0, low_open=True, high=100), float(self.settings["lr"])
+        )
+        self._rules.add(
+            "ledger-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
+        )
+        self._note = ""
+        self._params = self._preset_params()
+        self._last_step: SgdStep | None = None
+        self._updates = 0
+        self._trace = self._compute()
+
+    # -- values ----------------------------------------------------------------------
+
+    @property
+    def params(self) -> Params:
+        """The parameters the table is computed at."""
+        return self._params
+
+    @property
+    def trace(self) -> Trace:
+        """The core's trace shown in the table."""
+        return self._trace
+
+    @property
+    def last_step(self) -> SgdStep | None:
+        """The last SGD update applied, if any."""
+        return self._last_step
+
+    @property
+    def person(self) -> str:
+        """Whose example the trace is for (lower case)."""
+        return self._person
+
+    @property
+    def learning_rate(self) -> float:
+        """The learning rate of the next update."""
+        return float(self._rules.values["ledger-lr"])
+
+    def live_values(self) -> dict[str, float]:
+        """Every trace term by name (h1, y_pred, loss, d_L_d_w1, ...)."""
+        return self._trace.values()
+
+    def _sample(self) -> tuple[Any, float]:
+        person = get_person(self._person)
+        return LESSON_SHIFT.apply(person.weight_lb, person.height_in), float(person.label)
+
+    def _preset_params(self) -> Params:
+        self._note = ""
+        if self._preset == "ones":
+            return Params.ones()
+        if self._preset == "trained":
+            trained = self.session.trained_params if self.session is not None else None
+            if trained is not None:
+                return trained
+            self._note = "no trained network yet (run the training pane); using the seed's parameters"
+        return Params.random(int(self._rules.values["ledger-seed"]))
+
+    def _compute(self) -> Trace:
+        x, y_true = self._sample()
+        return backprop_trace(self._params, x, y_true, person=self._person)
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self.border_title = "Chain-rule ledger"
+        with Horizontal(id="ledger-controls"):
+            yield Select(
+                [(name.capitalize(), name) for name in PEOPLE],
+                value=self._person,
+                allow_blank=False,
+                compact=True,
+                id="ledger-person",
+            )
+            yield Select(
+                [(f"start: {name}", name) for name in PRESETS],
+                value=self._preset,
+                allow_blank=False,
+                compact=True,
+                id="ledger-preset",
+            )
+            yield NumberField(self.learning_rate, label="lr", step=0.1, id="ledger-lr")
+            yield NumberField(self._rules.values["ledger-seed"], label="seed", step=1, id="ledger-seed")
+        table: DataTable = DataTable(id="ledger-table", zebra_stripes=True, cursor_type="row")
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Static("", id="ledger-update")
+        yield StatusLine("", classes="pane-status")
+
+    def on_mount(self) -> None:
+        """Fill the table."""
+        self._show()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_update(self) -> None:
+        """Apply one SGD update for the chosen person and show old -> new for each parameter."""
+        x, y_true = self._sample()
+        step = sgd_step(self._params, x, y_true, self.learning_rate, person=self._person)
+        self._last_step = step
+        self._updates += 1
+        self._params = step.after
+        self._refresh()
+
+    def action_cycle_person(self) -> None:
+        """Show the next person's trace (same parameters)."""
+        nxt = PEOPLE[(PEOPLE.index(self._person) + 1) % len(PEOPLE)]
+        self.query_one("#ledger-person", Select).value = nxt
+
+    def action_cycle_preset(self) -> None:
+        """Start again from the next preset: all ones, random from the seed, or trained."""
+        nxt = PRESETS[(PRESETS.index(self._preset) + 1) % len(PRESETS)]
+        self.query_one("#ledger-preset", Select).value = nxt
+
+    def action_reset(self) -> None:
+        """Go back to the preset's parameters (forgetting the updates)."""
+        self._params = self._preset_params()
+        self._last_step = None
+        self._updates = 0
+        self._refresh()
+
+    @on(Select.Changed, "#ledger-person")
+    def _person_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self._person:
+            self._person = event.value
+            self._last_step = None
+            self._refresh()
+
+    @on(Select.Changed, "#ledger-preset")
+    def _preset_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self._preset:
+            self._preset = event.value
+            self.action_reset()
+
+    @on(NumberField.Changed)
+    def _number_changed(self, event: NumberField.Changed) -> None:
+        event.stop()
+        changed, message = self._rules.accept(event.field, event.value)
+        self.query_one(StatusLine).say(message)
+        if changed and event.field.id == "ledger-seed" and self._preset != "ones":
+            self.action_reset()
+
+    def on_descendant_blur(self) -> None:
+        """Show the values in force again when leaving a refused entry."""
+        self._rules.restore(self.query(NumberField))
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        self._trace = self._compute()
+        self._show()
+        self.post_message(self.LiveValuesChanged(self))
+
+    def _show(self) -> None:
+        trace = self._trace
+        x, y_true = self._sample()
+        check = numerical_gradient(self._params, x, y_true).as_dict()
+        table = self.query_one("#ledger-table", DataTable)
+        table.clear()
+        for term in trace:
+            fd = ""
+            if term.kind == "gradient":
+                fd = format_number(check[term.name.removeprefix("d_L_d_")])
+            note = ", ".join(_word(flag) for flag in term.flags)
+            table.add_row(
+                term.name, format_number(term.value), fd, note, term.formula, term.substituted, key=term.name
+            )
+        self._show_update()
+        flagged = [f"{term.name} {flag}" for term in trace for flag in term.flags]
+        status = self._note or (flagged[0] if flagged else "")
+        if not status:
+            person = get_person(self._person)
+            status = (
+                f"{person.name}: x = ({short(trace.x[0])}, {short(trace.x[1])}), y_true {short(y_true)}, "
+                f"loss {short(trace.loss)}   u: one update"
+            )
+        self.query_one(StatusLine).say(status)
+
+    def _show_update(self) -> None:
+        step = self._last_step
+        box = self.query_one("#ledger-update", Static)
+        if step is None:
+            rate = format_number(self.learning_rate)
+            box.update(f"start: {self._preset}   no update yet (u applies one, lr {rate})")
+            return
+        before, after = step.before.as_dict(), step.after.as_dict()
+        cells = [f"{name} {short(before[name])}->{short(after[name])}" for name in PARAM_NAMES]
+        rows = ["   ".join(cells[i : i + 3]) for i in range(0, 9, 3)]
+        direction = "falls" if step.loss_after < step.loss_before else "does not fall"
+        rows.append(
+            f"update {self._updates} (lr {format_number(step.learning_rate)}): "
+            f"loss {short(step.loss_before, 6)} -> {short(step.loss_after, 6)} ({direction})"
+        )
+        box.update("\n".join(rows))
