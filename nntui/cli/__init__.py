@@ -9,6 +9,7 @@ parser and sets ``handler``; modules import heavy libraries only inside their ha
 
 from __future__ import annotations
 
+import os
 import sys
 
 from nntui import __version__
@@ -49,3 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("nntui: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # The reader (say, `head`) stopped early: not an error. Point stdout at /dev/null so
+        # Python's own flush at exit does not complain a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

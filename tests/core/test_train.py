@@ -1,0 +1,80 @@
+"""Training: the same numbers as a plain loop, useful predictions, honest divergence."""
+
+import numpy as np
+import pytest
+
+from nntui.core.data import EMILY, FRANK, LESSON_SHIFT, dataset
+from nntui.core.network import Params, predict
+from nntui.core.train import sgd_epochs, train
+
+from .reference_loop import ReferenceNetwork
+
+
+@pytest.mark.parametrize("seed,lr", [(0, 0.1), (3, 0.5), (7, 0.01)])
+def test_trainer_matches_a_plain_per_sample_loop(seed, lr):
+    start = Params.random(seed)
+    X, y = dataset()
+    reference = ReferenceNetwork(list(start.as_array()))
+    ref_losses = reference.train(X, y, learn_rate=lr, epochs=300)
+    result = train(X, y, lr, 300, params=start)
+    assert np.max(np.abs(result.params.as_array() - np.array(reference.values()))) < 1e-12
+    assert np.max(np.abs(result.losses - np.array(ref_losses))) < 1e-12
+
+
+def test_initial_parameters_are_nine_standard_normals_in_order():
+    rng = np.random.default_rng(42)
+    expected = [rng.standard_normal() for _ in range(9)]
+    assert Params.random(42).as_array().tolist() == expected
+
+
+def test_trained_network_tells_emily_from_frank():
+    X, y = dataset()
+    result = train(X, y, 0.1, 1000, seed=0)
+    emily, frank = predict(
+        result.params,
+        LESSON_SHIFT.apply([EMILY.weight_lb, FRANK.weight_lb], [EMILY.height_in, FRANK.height_in]),
+    )
+    assert emily > 0.5 > frank
+    assert result.losses[-1] < result.losses[0] / 10
+    assert result.diverged_at is None and not result.cancelled
+
+
+def test_same_seed_same_run_and_different_seed_different_run():
+    X, y = dataset()
+    a, b, c = (train(X, y, 0.1, 50, seed=s) for s in (5, 5, 6))
+    assert np.array_equal(a.losses, b.losses)
+    assert not np.array_equal(a.losses, c.losses)
+
+
+def test_training_streams_one_loss_per_epoch_and_can_be_cancelled():
+    X, y = dataset()
+    seen = []
+    result = train(X, y, 0.1, 1000, seed=0, on_epoch=seen.append, should_stop=lambda: len(seen) >= 25)
+    assert result.cancelled and len(result.losses) == 25
+    assert [e.epoch for e in seen] == list(range(1, 26))
+    generator = sgd_epochs(X, y, Params.random(0), 0.1, 1000)
+    first = [next(generator) for _ in range(3)]
+    generator.close()
+    assert [e.epoch for e in first] == [1, 2, 3]
+
+
+def test_a_huge_learning_rate_is_reported_as_divergence_without_nan():
+    X, y = dataset()
+    result = train(X, y, 100.0, 1000, seed=0)
+    assert result.diverged_at == 1
+    assert np.all(np.isfinite(result.losses))
+    assert result.final_loss == pytest.approx(0.5, abs=1e-3)
+
+
+@pytest.mark.parametrize("lr,epochs", [(0, 10), (-1, 10), (float("nan"), 10), (0.1, 0)])
+def test_bad_settings_are_refused(lr, epochs):
+    X, y = dataset()
+    with pytest.raises(ValueError):
+        train(X, y, lr, epochs)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_other_activations_train_too(activation):
+    X, y = dataset()
+    result = train(X, y, 0.05, 500, seed=1, activation=activation)
+    assert result.losses[-1] < result.losses[0]
