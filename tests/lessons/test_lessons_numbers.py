@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from lesson_text import all_lessons
 
-from nntui.core import activations, data, landscape, losses, network, trace
+from nntui.core import activations, data, landscape, losses, matrix, network, trace
 from nntui.core.neuron import Neuron
 from nntui.core.train import train as core_train
 
@@ -58,6 +58,10 @@ def _predict(person, shift="lesson", **kw):
 def _slope(name, params=None):
     params = params or network.Params.random(0)
     return getattr(landscape.dataset_gradient(params, X_LESSON, Y), name)
+
+
+def _matrix(**kw):
+    return matrix.train_matrix(**kw)
 
 
 def _predict_metric(kg, cm):
@@ -113,6 +117,16 @@ QUOTED: list[tuple[str, str, object]] = [
     ("07-downhill", "-0.1808", lambda: _slope("w1")),
     ("07-downhill", "0.1257", lambda: network.Params.random(0).w1),
     ("07-downhill", "0.1438", lambda: network.Params.random(0).w1 - 0.1 * _slope("w1")),
+    # 08 matrix form (core.matrix: seed 1, 4 hidden units, 1500 iterations, learning rate 1)
+    ("08-matrix-form", "1.3285", lambda: _matrix().losses[0]),
+    ("08-matrix-form", "0.0026", lambda: _matrix().losses[-1]),
+    ("08-matrix-form", "0.0008", lambda: _matrix(learning_rate=2).losses[-1]),
+    ("08-matrix-form", "0.010", lambda: _matrix().output[0, 0]),
+    ("08-matrix-form", "0.971", lambda: _matrix().output[1, 0]),
+    ("08-matrix-form", "0.974", lambda: _matrix().output[2, 0]),
+    ("08-matrix-form", "0.032", lambda: _matrix().output[3, 0]),
+    ("08-matrix-form", "0.9305", lambda: _matrix(hidden=1).losses[-1]),
+    ("08-matrix-form", "0.0139", lambda: _matrix(hidden=2).losses[-1]),
 ]
 
 # Numbers that are inputs the lesson chooses (a learning rate, a tolerance), not results:
