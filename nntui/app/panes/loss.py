@@ -1,0 +1,188 @@
+"""The loss pane: the four people raw and shifted, a predictor's guesses, and the MSE.
+
+The data come from ``nntui.core.data``, the network's guesses from
+``nntui.core.network.predict`` and the errors from ``nntui.core.losses``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Select, Static
+
+from nntui.core.data import TRAINING_PEOPLE, dataset, shift_for
+from nntui.core.losses import mse, squared_errors
+from nntui.core.network import Params, predict
+
+from ..widgets.number_field import NumberField
+from .base import Pane
+from .common import FieldRules, Rule, StatusLine, pane_css, short
+
+__all__ = ["LossPane", "PREDICTORS", "SHIFTS"]
+
+PREDICTORS = ("zeros", "ones", "network", "trained")
+SHIFTS = ("lesson", "mean", "none")
+_PREDICTOR_NAMES = {
+    "zeros": "always 0",
+    "ones": "always 1",
+    "network": "random network",
+    "trained": "trained network",
+}
+COLUMNS = ("name", "lb", "in", "x1", "x2", "y_true", "y_pred", "sq. error")
+
+
+class LossPane(Pane):
+    """Scores a predictor on the four people with the mean squared error.
+
+    Live values: ``mse`` and ``error_<name>`` (each person's squared error, e.g. ``error_alice``).
+    """
+
+    PANE_TYPE = "loss"
+    DEFAULT_CSS = pane_css("loss")
+
+    BINDINGS = [
+        Binding("c", "cycle_predictor", "Predictor"),
+        Binding("s", "cycle_shift", "Shift"),
+    ]
+
+    def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
+        self._predictor = self.settings["predictor"]
+        self._shift = self.settings["shift"]
+        self._rules = FieldRules()
+        self._rules.add(
+            "loss-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
+        )
+        self._note = ""
+        self._compute()
+
+    # -- values ----------------------------------------------------------------------
+
+    def _predictions(self, X: np.ndarray) -> np.ndarray:
+        self._note = ""
+        if self._predictor == "zeros":
+            return np.zeros(len(X))
+        if self._predictor == "ones":
+            return np.ones(len(X))
+        params = None
+        if self._predictor == "trained":
+            params = self.session.trained_params if self.session is not None else None
+            if params is None:
+                self._note = "no trained network yet (run the training pane); showing the random network"
+        if params is None:
+            params = Params.random(int(self._rules.values["loss-seed"]))
+        return predict(params, X)
+
+    def _compute(self) -> None:
+        self._X, self._y = dataset(shift_for(self._shift))
+        self._pred = self._predictions(self._X)
+        self._errors = squared_errors(self._y, self._pred)
+        self._mse = mse(self._y, self._pred)
+
+    def live_values(self) -> dict[str, float]:
+        """mse, and each person's squared error as error_<name>."""
+        values = {"mse": float(self._mse)}
+        for person, error in zip(TRAINING_PEOPLE, self._errors, strict=True):
+            values[f"error_{person.name.lower()}"] = float(error)
+        return values
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self.border_title = "Data and loss"
+        with Horizontal(id="loss-controls"):
+            yield Select(
+                [(_PREDICTOR_NAMES[p], p) for p in PREDICTORS],
+                value=self._predictor,
+                allow_blank=False,
+                compact=True,
+                id="loss-predictor",
+            )
+            yield Select(
+                [(f"shift: {s}", s) for s in SHIFTS],
+                value=self._shift,
+                allow_blank=False,
+                compact=True,
+                id="loss-shift",
+            )
+            yield NumberField(self._rules.values["loss-seed"], label="seed", step=1, id="loss-seed")
+        table: DataTable = DataTable(id="loss-table", cursor_type="row", show_cursor=False)
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Static("", id="loss-mse")
+        yield StatusLine("", classes="pane-status")
+
+    def on_mount(self) -> None:
+        """Fill the table."""
+        self._show()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_cycle_predictor(self) -> None:
+        """Score the next predictor: always 0, always 1, a random network, the trained one."""
+        nxt = PREDICTORS[(PREDICTORS.index(self._predictor) + 1) % len(PREDICTORS)]
+        self.query_one("#loss-predictor", Select).value = nxt
+
+    def action_cycle_shift(self) -> None:
+        """Shift the inputs the next way: the lesson's 135/66, the mean, or not at all."""
+        nxt = SHIFTS[(SHIFTS.index(self._shift) + 1) % len(SHIFTS)]
+        self.query_one("#loss-shift", Select).value = nxt
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if not isinstance(event.value, str):
+            return
+        if event.select.id == "loss-predictor":
+            self._predictor = event.value
+        elif event.select.id == "loss-shift":
+            self._shift = event.value
+        self._update()
+
+    @on(NumberField.Changed)
+    def _number_changed(self, event: NumberField.Changed) -> None:
+        event.stop()
+        changed, message = self._rules.accept(event.field, event.value)
+        self.query_one(StatusLine).say(message)
+        if changed:
+            self._update()
+
+    def on_descendant_blur(self) -> None:
+        """Show the seed in force again when leaving a refused entry."""
+        self._rules.restore(self.query(NumberField))
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _update(self) -> None:
+        self._compute()
+        self._show()
+        self.post_message(self.LiveValuesChanged(self))
+
+    def _show(self) -> None:
+        table = self.query_one("#loss-table", DataTable)
+        table.clear()
+        rows = zip(TRAINING_PEOPLE, self._X, self._y, self._pred, self._errors, strict=True)
+        for person, (x1, x2), y_true, y_pred, error in rows:
+            table.add_row(
+                person.name,
+                short(person.weight_lb),
+                short(person.height_in),
+                short(x1),
+                short(x2),
+                short(y_true),
+                short(y_pred),
+                short(error),
+                key=person.name.lower(),
+            )
+        terms = " + ".join(short(e) for e in self._errors)
+        self.query_one("#loss-mse", Static).update(
+            f"MSE = ({terms}) / 4 = {short(self._mse, 6)}   ({_PREDICTOR_NAMES[self._predictor]})"
+        )
+        self.query_one(StatusLine).say(
+            self._note or "c: next predictor   s: next shift   (1 = female, 0 = male)"
+        )
