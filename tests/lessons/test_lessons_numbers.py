@@ -64,6 +64,10 @@ def _matrix(**kw):
     return matrix.train_matrix(**kw)
 
 
+def _trained_with(activation):
+    return core_train(X_LESSON, Y, learning_rate=0.1, epochs=1000, seed=0, activation=activation).final_loss
+
+
 def _predict_metric(kg, cm):
     return _predict(data.Person("you", data.kg_to_lb(kg), data.cm_to_inches(cm), 0))
 
@@ -127,12 +131,22 @@ QUOTED: list[tuple[str, str, object]] = [
     ("08-matrix-form", "0.032", lambda: _matrix().output[3, 0]),
     ("08-matrix-form", "0.9305", lambda: _matrix(hidden=1).losses[-1]),
     ("08-matrix-form", "0.0139", lambda: _matrix(hidden=2).losses[-1]),
+    # 09 what next (hidden activations compared; the learning-rate ladder)
+    ("09-what-next", "0.25", lambda: df(0.0)),
+    ("09-what-next", "0.0024", lambda: _trained().final_loss),
+    ("09-what-next", "0.0024", lambda: _trained_with("sigmoid")),
+    ("09-what-next", "0.0007", lambda: _trained_with("relu")),
+    ("09-what-next", "0.0003", lambda: _trained_with("tanh")),
+    ("09-what-next", "0.2492", lambda: _trained(lr=0.001).final_loss),
+    ("09-what-next", "0.0107", lambda: _trained(lr=0.03).final_loss),
+    ("09-what-next", "0.00006", lambda: _trained(lr=3).final_loss),
 ]
 
 # Numbers that are inputs the lesson chooses (a learning rate, a tolerance), not results:
 # they need no core expression, but are listed here explicitly, per lesson.
 INPUTS: dict[str, set[str]] = {
     "06-training": {"0.001"},
+    "09-what-next": {"0.001", "0.003", "0.01", "0.03"},
 }
 
 DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d{2,}(?!\w|\.\d)")
