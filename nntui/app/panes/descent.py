@@ -1,0 +1,225 @@
+"""The descent pane: the loss along one parameter, where you stand, and one step downhill per key.
+
+Eight parameters stay fixed and one moves, so the data set's loss becomes a curve
+(``nntui.core.landscape.loss_slice``); its slope where you stand is that parameter's
+gradient (``dataset_gradient``), and a step moves the parameter by minus the learning rate
+times the slope (the chosen parameter's part of ``gradient_step``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Select, Static
+
+from nntui.core.data import LESSON_SHIFT, dataset
+from nntui.core.landscape import dataset_gradient, dataset_loss, gradient_step, loss_slice
+from nntui.core.network import PARAM_NAMES, Params
+
+from ..widgets.number_field import NumberField, format_number
+from .base import Pane
+from .common import FieldRules, Rule, StatusLine, pane_css, short
+from .plots import Curve, CurvePlot
+
+__all__ = ["DescentPane"]
+
+PRESETS = ("ones", "seed")
+#: Points on the drawn slice.
+SLICE_POINTS = 81
+
+
+class DescentPane(Pane):
+    """Gradient descent along one parameter: live values ``param_value``, ``loss`` and ``slope``."""
+
+    PANE_TYPE = "descent"
+    DEFAULT_CSS = pane_css("descent")
+
+    BINDINGS = [
+        Binding("s", "step", "Step downhill"),
+        Binding("c", "cycle_param", "Next parameter"),
+        Binding("r", "reset", "Reset"),
+    ]
+
+    def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
+        self._param = self.settings["param"]
+        self._preset = self.settings["preset"]
+        self._rules = FieldRules()
+        self._rules.add(
+            "descent-lr",
+            Rule("the learning rate", low=0, low_open=True, high=100),
+            float(self.settings["lr"]),
+        )
+        self._rules.add(
+            "descent-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
+        )
+        self._X, self._y = dataset(LESSON_SHIFT)
+        self._params = self._preset_params()
+        self._steps = 0
+        self._last: tuple[float, float, float, float] | None = (
+            None  # old value, new value, old loss, new loss
+        )
+        self._compute()
+
+    # -- values ----------------------------------------------------------------------
+
+    def _preset_params(self) -> Params:
+        if self._preset == "ones":
+            return Params.ones()
+        return Params.random(int(self._rules.values["descent-seed"]))
+
+    @property
+    def learning_rate(self) -> float:
+        """The learning rate of the next step."""
+        return float(self._rules.values["descent-lr"])
+
+    @property
+    def params(self) -> Params:
+        """Where you stand now."""
+        return self._params
+
+    def _compute(self) -> None:
+        self._loss = dataset_loss(self._params, self._X, self._y)
+        self._slope = getattr(dataset_gradient(self._params, self._X, self._y), self._param)
+        stepped = gradient_step(self._params, self._X, self._y, self.learning_rate)
+        self._next_value = getattr(stepped, self._param)
+
+    def live_values(self) -> dict[str, float]:
+        """param_value (where you stand), loss (over the four people) and slope (the gradient)."""
+        return {"param_value": getattr(self._params, self._param), "loss": self._loss, "slope": self._slope}
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self.border_title = "Downhill in the fog"
+        with Horizontal(id="descent-controls"):
+            yield Select(
+                [(f"move {name}", name) for name in PARAM_NAMES],
+                value=self._param,
+                allow_blank=False,
+                compact=True,
+                id="descent-param",
+            )
+            yield Select(
+                [(f"start: {name}", name) for name in PRESETS],
+                value=self._preset,
+                allow_blank=False,
+                compact=True,
+                id="descent-preset",
+            )
+            yield NumberField(self.learning_rate, label="lr", step=0.1, id="descent-lr")
+            yield NumberField(self._rules.values["descent-seed"], label="seed", step=1, id="descent-seed")
+        yield CurvePlot("", xlabel=self._param, id="descent-plot")
+        yield Static("", id="descent-info")
+        yield StatusLine("", classes="pane-status")
+
+    def on_mount(self) -> None:
+        """Draw the starting slice."""
+        self._show()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_step(self) -> None:
+        """Move the chosen parameter one step against its slope."""
+        old_value, old_loss = getattr(self._params, self._param), self._loss
+        self._params = self._params.with_value(self._param, self._next_value)
+        self._steps += 1
+        self._compute()
+        self._last = (old_value, getattr(self._params, self._param), old_loss, self._loss)
+        self._update()
+
+    def action_cycle_param(self) -> None:
+        """Look along the next parameter instead."""
+        nxt = PARAM_NAMES[(PARAM_NAMES.index(self._param) + 1) % len(PARAM_NAMES)]
+        self.query_one("#descent-param", Select).value = nxt
+
+    def action_reset(self) -> None:
+        """Go back to the preset's parameters."""
+        self._params = self._preset_params()
+        self._steps = 0
+        self._last = None
+        self._compute()
+        self._update()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if not isinstance(event.value, str):
+            return
+        if event.select.id == "descent-param" and event.value != self._param:
+            self._param = event.value
+            self._last = None
+            self._compute()
+            self._update()
+        elif event.select.id == "descent-preset" and event.value != self._preset:
+            self._preset = event.value
+            self.action_reset()
+
+    @on(NumberField.Changed)
+    def _number_changed(self, event: NumberField.Changed) -> None:
+        event.stop()
+        changed, message = self._rules.accept(event.field, event.value)
+        self.query_one(StatusLine).say(message)
+        if not changed:
+            return
+        if event.field.id == "descent-seed" and self._preset == "seed":
+            self.action_reset()
+        else:
+            self._compute()
+            self._update()
+
+    def on_descendant_blur(self) -> None:
+        """Show the values in force again when leaving a refused entry."""
+        self._rules.restore(self.query(NumberField))
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _update(self) -> None:
+        self._show()
+        self.post_message(self.LiveValuesChanged(self))
+
+    def _show(self) -> None:
+        name = self._param
+        value = getattr(self._params, name)
+        low = min(value - 3.0, self._next_value - 1.0)
+        high = max(value + 3.0, self._next_value + 1.0)
+        xs = np.linspace(low, high, SLICE_POINTS)
+        ys = loss_slice(self._params, name, xs, self._X, self._y)
+        next_loss = dataset_loss(self._params.with_value(name, self._next_value), self._X, self._y)
+        plot = self.query_one(CurvePlot)
+        plot.xlabel = name
+        plot.show(
+            [
+                Curve(f"loss as {name} moves", xs, ys),
+                Curve("you are here", [value], [self._loss], marker="●", points=True, color="red"),
+                Curve(
+                    "after one step", [self._next_value], [next_loss], marker="○", points=True, color="green"
+                ),
+            ],
+            title=f"loss over the four people, only {name} moves",
+        )
+        lr = format_number(self.learning_rate)
+        direction = "right" if self._slope < 0 else "left" if self._slope > 0 else "nowhere"
+        lines = [
+            f"{name} = {short(value)}   loss {short(self._loss)}   slope d_L_d_{name} = {short(self._slope)}",
+            f"next step: {name} - {lr} * ({short(self._slope)}) = {short(self._next_value)}  "
+            f"(goes {direction})",
+        ]
+        self.query_one("#descent-info", Static).update("\n".join(lines))
+        if self._last is not None:
+            old, new, old_loss, new_loss = self._last
+            verdict = (
+                "the loss fell" if new_loss < old_loss else "it ROSE: overshot the valley"
+            )
+            message = (
+                f"step {self._steps}: {name} {short(old)} -> {short(new)}, "
+                f"loss {short(old_loss)} -> {short(new_loss)}: {verdict}"
+            )
+        else:
+            message = "s: take one step downhill   c: next parameter   r: reset"
+        self.query_one(StatusLine).say(message)
