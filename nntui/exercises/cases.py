@@ -1,9 +1,9 @@
 """Check cases: for each exercise, inputs and the trusted function that gives the expected output.
 
-Imported only in the sandboxed child (it needs NumPy). Expected values come from
-``nntui.core`` where the core has the piece in the same shape, and from the reference
-solutions in :mod:`nntui.exercises.solutions` otherwise; they are computed on fresh copies
-of the inputs, so a learner's function that changes its arguments cannot change them.
+Imported only in the sandboxed child (it needs NumPy). Expected values come from the
+trusted ``nntui.core`` (adapted to the exercises' plain dicts and tuples); they are computed
+on fresh copies of the inputs, so a learner's function that changes its arguments cannot
+change them. The reference solutions are only shown to learners, never used as the truth.
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ import numpy as np
 
 from nntui.core import activations, losses
 from nntui.core.data import dataset
+from nntui.core.matrix import MatrixNetwork, initial_matrix_weights
+from nntui.core.network import Params, forward
 from nntui.core.neuron import Neuron
-
-from .solutions import (
-    ex05_feedforward,
-    ex06_backprop,
-    ex07_sgd_step,
-    ex08_train,
-    ex09_matrix_feedforward,
-    ex10_matrix_training,
-)
+from nntui.core.trace import backprop_trace
+from nntui.core.trace import sgd_step as core_sgd_step
+from nntui.core.train import train as core_train
 
 __all__ = ["Case", "cases_for", "compare", "describe", "ATOL", "RTOL"]
 
@@ -162,6 +158,62 @@ def _core_neuron(weights, bias, inputs):
     return Neuron(weights, bias).feedforward(inputs)
 
 
+def _core_feedforward(params, x):
+    return forward(Params(**params), x).y_pred
+
+
+_LOCAL_TERMS = (
+    "d_L_d_ypred",
+    "d_ypred_d_w5",
+    "d_ypred_d_w6",
+    "d_ypred_d_b3",
+    "d_ypred_d_h1",
+    "d_ypred_d_h2",
+    "d_h1_d_w1",
+    "d_h1_d_w2",
+    "d_h1_d_b1",
+    "d_h2_d_w3",
+    "d_h2_d_w4",
+    "d_h2_d_b2",
+)
+
+
+def _core_backprop_terms(params, x, y_true):
+    trace = backprop_trace(Params(**params), x, y_true)
+    return {name: trace.value(name) for name in _LOCAL_TERMS}
+
+
+def _core_sgd_step(params, x, y_true, lr=0.1):
+    return core_sgd_step(Params(**params), x, y_true, lr).after.as_dict()
+
+
+def _core_train(params, data, y_trues, lr=0.1, epochs=1000, on_epoch=None):
+    def report(epoch):  # the core counts epochs from 1, the exercise from 0
+        if on_epoch is not None:
+            on_epoch(epoch.epoch - 1, epoch.loss)
+
+    start = Params(**params)
+    result = core_train(data, y_trues, learning_rate=lr, epochs=epochs, params=start, on_epoch=report)
+    return result.params.as_dict(), [float(v) for v in result.losses]
+
+
+def _core_matrix_feedforward(X, W1, W2):
+    return MatrixNetwork(W1, W2).feedforward(X)
+
+
+def _core_matrix_gradients(X, y, W1, W2):
+    # One core step with rate 1 moves each matrix by minus its gradient.
+    net = MatrixNetwork(W1, W2, learning_rate=1.0)
+    net.step(X, y)
+    return np.asarray(W1, dtype=float) - net.weights1, np.asarray(W2, dtype=float) - net.weights2
+
+
+def _core_matrix_train(X, y, W1, W2, iterations=1500, lr=1.0):
+    net = MatrixNetwork(W1, W2, learning_rate=lr)
+    found = [net.step(X, y).loss for _ in range(iterations)]
+    return net.weights1, net.weights2, found
+
+
 def _collect_epochs(train_fn, *args, **kwargs):
     """Run a train function with a recording on_epoch; compare the recorded calls too."""
     seen: list[tuple[int, float]] = []
@@ -177,8 +229,8 @@ def _params(w, b):
 def _matrix_data(seed: int = 1):
     X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
     y = np.array([[0], [1], [1], [0]], dtype=float)
-    rng = np.random.default_rng(seed)
-    return X, y, rng.random((3, 4)), rng.random((4, 1))
+    W1, W2 = initial_matrix_weights(3, 4, seed)
+    return X, y, W1, W2
 
 
 def cases_for(name: str) -> list[Case]:
@@ -250,7 +302,7 @@ def cases_for(name: str) -> list[Case]:
             ),
         ]
     if name == "feedforward":
-        ref = ex05_feedforward.feedforward
+        ref = _core_feedforward
         return [
             Case(
                 "every neuron w = [0, 1], b = 0, x = [2, 3]",
@@ -268,7 +320,7 @@ def cases_for(name: str) -> list[Case]:
             ),
         ]
     if name == "backprop":
-        ref = ex06_backprop.backprop_terms
+        ref = _core_backprop_terms
         return [
             Case(
                 "weights 1, biases 0, Alice (y_true 1)",
@@ -285,7 +337,7 @@ def cases_for(name: str) -> list[Case]:
             ),
         ]
     if name == "sgd_step":
-        ref = ex07_sgd_step.sgd_step
+        ref = _core_sgd_step
         return [
             Case(
                 "weights 1, biases 0, Alice, lr 0.1", "sgd_step", (ones, alice, alice_y, 0.1), reference=ref
@@ -299,7 +351,7 @@ def cases_for(name: str) -> list[Case]:
             ),
         ]
     if name == "train":
-        ref = ex08_train.train
+        ref = _core_train
         return [
             Case(
                 "one epoch from weights 1, biases 0",
@@ -336,7 +388,7 @@ def cases_for(name: str) -> list[Case]:
             ),
         ]
     if name == "matrix_feedforward":
-        ref = ex09_matrix_feedforward.matrix_feedforward
+        ref = _core_matrix_feedforward
         Xm, _, W1, W2 = _matrix_data()
         return [
             Case(
@@ -348,8 +400,8 @@ def cases_for(name: str) -> list[Case]:
             Case("random weights (seed 1)", "matrix_feedforward", (Xm, W1, W2), reference=ref),
         ]
     if name == "matrix_training":
-        grads = ex10_matrix_training.matrix_gradients
-        train = ex10_matrix_training.matrix_train
+        grads = _core_matrix_gradients
+        train = _core_matrix_train
         Xm, ym, W1, W2 = _matrix_data()
         return [
             Case(
