@@ -2,8 +2,8 @@
 
 Every copy starts from the same parameters and sees the samples in the same order, so
 copy k follows exactly the path a single run with ``learning_rates[k]`` would (to
-rounding). The nine parameters of all copies live in one (K, 9) array, laid out so that
-each per-sample step is a handful of whole-array operations instead of K Python loops.
+rounding). The parameters of all copies live side by side in a few arrays, so that each
+per-sample step is some two dozen whole-array operations instead of K Python loops.
 """
 
 from __future__ import annotations
@@ -55,71 +55,151 @@ def sweep(
         raise ValueError(f"epochs must be at least 1, got {epochs!r}")
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"expected X of shape (n, 2) and y of shape (n,), got {X.shape} and {y.shape}")
     k = rates.size
     start = initial_params(seed, params).as_array()
+    w1, w2, w3, w4, w5, w6, b1, b2, b3 = start
 
-    # Hidden weights as (K, 2, 3): row j holds [weight of x1, weight of x2, bias] of unit j,
-    # so a sample [x1, x2, 1] gives both hidden sums in one matrix product. Output weights
-    # as (K, 3): [w5, w6, b3], applied to [h1, h2, 1].
-    hidden = np.empty((k, 2, 3))
-    hidden[:, 0] = start[[0, 1, 6]]  # w1, w2, b1
-    hidden[:, 1] = start[[2, 3, 7]]  # w3, w4, b2
-    output = np.tile(start[[4, 5, 8]], (k, 1))  # w5, w6, b3
-    inputs = np.hstack([X, np.ones((len(X), 1))])  # (n, 3)
-    h_ext = np.ones((k, 3))  # [h1, h2, 1] for every copy
+    # The cost of a step is the number of NumPy calls, not their size, so the layout keeps
+    # that number small: both hidden units of all K copies side by side in 2K-long rows.
+    #   hidden[0] = [w1 ... | w3 ...]   (weights of x1)
+    #   hidden[1] = [w2 ... | w4 ...]   (weights of x2)
+    #   hidden[2] = [b1 ... | b2 ...]   (biases)
+    #   out_w     = [w5 ... | w6 ...],  out_b = [b3 ...]
+    hidden = np.array([[w1] * k + [w3] * k, [w2] * k + [w4] * k, [b1] * k + [b2] * k])
+    out_w = np.array([w5] * k + [w6] * k)
+    out_b = np.full(k, b3)
+    samples = [
+        (np.array([x1, x2, 1.0]), np.full(2 * k, x1), np.full(2 * k, x2), np.full(k, t))
+        for (x1, x2), t in zip(X, y, strict=True)
+    ]
     twice_rates = 2.0 * rates  # lr * (-2 * (y - y_pred)) == (y_pred - y) * 2 lr, exactly
+    one_k, one_2k = np.ones(k), np.ones(2 * k)
+    h = np.empty(2 * k)
+    y_pred = np.empty(k)
 
+    # Parameters after every epoch, a chunk at a time; losses are computed per chunk in a
+    # few large array operations instead of a dozen small ones per epoch.
+    chunk = min(epochs, 256)
+    hist_hidden = np.empty((chunk, 3, 2 * k))
+    hist_out_w = np.empty((chunk, 2 * k))
+    hist_out_b = np.empty((chunk, k))
     losses = np.full((k, epochs), np.nan)
     diverged_at: list[int | None] = [None] * k
-    active = np.ones(k, dtype=bool)
-    frozen_hidden, frozen_output = hidden.copy(), output.copy()
+    final = np.empty((k, 9))
+    done = np.zeros(k, dtype=bool)
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(epochs):
-            for v, target in zip(inputs, y, strict=True):
-                h = 1.0 / (1.0 + np.exp(-(hidden @ v)))  # (K, 2)
-                h_ext[:, :2] = h
-                y_pred = 1.0 / (1.0 + np.exp(-np.einsum("kj,kj->k", output, h_ext)))
-                g = (y_pred - target) * twice_rates  # learning rate times dL/dy_pred
-                g_out = g * (y_pred * (1 - y_pred))  # ... times f'(sum_o1)
-                # Hidden deltas use the output weights from before this sample's update.
-                delta_h = g_out[:, None] * output[:, :2] * (h * (1 - h))  # (K, 2)
-                output -= g_out[:, None] * h_ext
-                hidden -= delta_h[:, :, None] * v
-            # Loss over the data set for every copy, and how steep each output still is.
-            h_all = 1.0 / (1.0 + np.exp(-np.einsum("kjc,nc->knj", hidden, inputs)))  # (K, n, 2)
-            sums = np.einsum("knj,kj->kn", h_all, output[:, :2]) + output[:, 2:3]
-            preds = 1.0 / (1.0 + np.exp(-sums))  # (K, n)
-            epoch_loss = ((y - preds) ** 2).mean(axis=1)
-            max_slope = (preds * (1 - preds)).max(axis=1)
-            losses[active, epoch] = epoch_loss[active]
-            flat = np.concatenate([hidden.reshape(k, -1), output], axis=1)
-            bad = (
-                ~np.isfinite(epoch_loss)
-                | ~np.all(np.isfinite(flat), axis=1)
-                | (np.abs(np.nan_to_num(flat, nan=np.inf)).max(axis=1) > DIVERGENCE_LIMIT)
-                | ((max_slope < PINNED_SLOPE) & (epoch_loss >= GUESSING_LOSS))
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for chunk_start in range(0, epochs, chunk):
+            size = min(chunk, epochs - chunk_start)
+            for i in range(size):
+                for v, x1s, x2s, target in samples:
+                    np.dot(v, hidden, out=h)  # both hidden sums of every copy
+                    np.negative(h, out=h)
+                    np.exp(h, out=h)
+                    np.add(h, one_2k, out=h)
+                    np.reciprocal(h, out=h)  # h = sigmoid(sum), [h1 | h2]
+                    weighted = out_w * h
+                    np.add(weighted[:k], weighted[k:], out=y_pred)
+                    y_pred += out_b
+                    np.negative(y_pred, out=y_pred)
+                    np.exp(y_pred, out=y_pred)
+                    np.add(y_pred, one_k, out=y_pred)
+                    np.reciprocal(y_pred, out=y_pred)
+                    # g_out = lr * dL/dy_pred * f'(sum_o1), per copy
+                    g_out = (y_pred - target) * twice_rates
+                    g_out *= (one_k - y_pred) * y_pred
+                    g_out2 = np.concatenate((g_out, g_out))
+                    # Hidden deltas use the output weights from before this sample's update.
+                    delta = g_out2 * out_w
+                    delta *= (one_2k - h) * h
+                    out_w -= g_out2 * h
+                    out_b -= g_out
+                    hidden[0] -= delta * x1s
+                    hidden[1] -= delta * x2s
+                    hidden[2] -= delta
+                hist_hidden[i] = hidden
+                hist_out_w[i] = out_w
+                hist_out_b[i] = out_b
+            _record_chunk(
+                hist_hidden[:size],
+                hist_out_w[:size],
+                hist_out_b[:size],
+                X,
+                y,
+                chunk_start,
+                losses,
+                diverged_at,
+                final,
+                done,
             )
-            for index in np.flatnonzero(bad & active):
-                diverged_at[index] = epoch + 1
-                frozen_hidden[index], frozen_output[index] = hidden[index], output[index]
-            active &= ~bad
-            if not active.any():
+            if done.all():
                 break
-    hidden = np.where(active[:, None, None], hidden, frozen_hidden)
-    output = np.where(active[:, None], output, frozen_output)
-    final = [
-        Params(
-            hidden[i, 0, 0],
-            hidden[i, 0, 1],
-            hidden[i, 1, 0],
-            hidden[i, 1, 1],
-            output[i, 0],
-            output[i, 1],
-            hidden[i, 0, 2],
-            hidden[i, 1, 2],
-            output[i, 2],
-        )
-        for i in range(k)
+    for index in np.flatnonzero(~done):
+        final[index] = _params_row(hidden, out_w, out_b, index, k)
+    return SweepResult(rates, losses, [Params.from_sequence(row) for row in final], diverged_at)
+
+
+def _params_row(hidden, out_w, out_b, index: int, k: int) -> list[float]:
+    """Copy ``index``'s nine parameters, w1..w6 then b1..b3, out of the side-by-side layout."""
+    return [
+        hidden[0, index],
+        hidden[1, index],
+        hidden[0, k + index],
+        hidden[1, k + index],
+        out_w[index],
+        out_w[k + index],
+        hidden[2, index],
+        hidden[2, k + index],
+        out_b[index],
     ]
-    return SweepResult(rates, losses, final, diverged_at)
+
+
+def _record_chunk(hidden, out_w, out_b, X, y, first_epoch, losses, diverged_at, final, done) -> None:
+    """Losses of a chunk of epochs for every copy, and the first epoch each copy diverged at.
+
+    Same criteria as :func:`nntui.core.train.sgd_epochs`: a loss or parameter that is not
+    finite, a parameter beyond DIVERGENCE_LIMIT, or every output pinned while the loss is
+    no better than guessing. A diverged copy's later epochs are left as NaN.
+    """
+    size, k = out_b.shape
+    total = np.zeros((size, k))
+    max_slope = np.zeros((size, k))
+    for (x1, x2), target in zip(X, y, strict=True):
+        h = 1.0 / (1.0 + np.exp(-(x1 * hidden[:, 0] + x2 * hidden[:, 1] + hidden[:, 2])))  # (size, 2k)
+        pred = 1.0 / (1.0 + np.exp(-(out_w[:, :k] * h[:, :k] + out_w[:, k:] * h[:, k:] + out_b)))
+        total += (target - pred) ** 2
+        np.maximum(max_slope, pred * (1 - pred), out=max_slope)
+    epoch_loss = total / len(y)
+    # Gather each copy's nine values, w1..w6 then b1..b3, out of the side-by-side layout.
+    params = np.stack(
+        [
+            hidden[:, 0, :k],
+            hidden[:, 1, :k],
+            hidden[:, 0, k:],
+            hidden[:, 1, k:],
+            out_w[:, :k],
+            out_w[:, k:],
+            hidden[:, 2, :k],
+            hidden[:, 2, k:],
+            out_b,
+        ],
+        axis=2,
+    )  # (size, k, 9)
+    bad = (
+        ~np.isfinite(epoch_loss)
+        | ~np.all(np.isfinite(params), axis=2)
+        | (np.nan_to_num(np.abs(params), nan=np.inf).max(axis=2) > DIVERGENCE_LIMIT)
+        | ((max_slope < PINNED_SLOPE) & (epoch_loss >= GUESSING_LOSS))
+    )
+    for index in range(k):
+        if done[index]:
+            continue
+        hits = np.flatnonzero(bad[:, index])
+        last = hits[0] if hits.size else size - 1
+        losses[index, first_epoch : first_epoch + last + 1] = epoch_loss[: last + 1, index]
+        if hits.size:
+            diverged_at[index] = first_epoch + last + 1
+            final[index] = params[last, index]
+            done[index] = True

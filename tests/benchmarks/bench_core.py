@@ -1,0 +1,88 @@
+"""Core benchmark: nntui's trainer and sweep against a plain per-sample loop, side by side.
+
+Run from the repository root:  python tests/benchmarks/bench_core.py [--repeats 15]
+
+The machine may be shared and noisy, so every contender runs interleaved in the same
+process, round after round, and the table reports medians and the ratio of medians.
+Results are also checked to be identical before anything is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from nntui.core.data import dataset  # noqa: E402
+from nntui.core.network import Params  # noqa: E402
+from nntui.core.sweep import sweep  # noqa: E402
+from nntui.core.train import train  # noqa: E402
+from tests.core.reference_loop import ReferenceNetwork  # noqa: E402
+
+EPOCHS = 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    X, y = dataset()
+    start = Params.random(0)
+    rates = np.geomspace(0.001, 10.0, 64)
+
+    # Same results first: a benchmark of different computations would mean nothing.
+    reference = ReferenceNetwork(list(start.as_array()))
+    ref_losses = reference.train(X, y, 0.1, EPOCHS)
+    ours = train(X, y, 0.1, EPOCHS, params=start)
+    param_gap = np.max(np.abs(ours.params.as_array() - np.array(reference.values())))
+    loss_gap = np.max(np.abs(ours.losses - np.array(ref_losses)))
+    swept = sweep(X, y, rates, EPOCHS, params=start)
+    sweep_gap = max(
+        np.max(np.abs(swept.losses[k] - train(X, y, rates[k], EPOCHS, params=start).losses))
+        for k in (0, 31, 63)
+    )
+
+    contenders = {
+        "reference loop (1 run)": lambda: ReferenceNetwork(list(start.as_array())).train(X, y, 0.1, EPOCHS),
+        "nntui train (1 run)": lambda: train(X, y, 0.1, EPOCHS, params=start),
+        "nntui sweep (64 rates)": lambda: sweep(X, y, rates, EPOCHS, params=start),
+        "nntui sweep (1 rate)": lambda: sweep(X, y, [0.1], EPOCHS, params=start),
+    }
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(args.repeats):
+        for name, run in contenders.items():
+            t0 = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - t0)
+    median = {name: statistics.median(values) for name, values in times.items()}
+
+    print(f"{EPOCHS} epochs, 4 samples, median of {args.repeats} interleaved rounds")
+    print(
+        f"identical results: max parameter gap {param_gap:.1e}, max loss gap {loss_gap:.1e}, "
+        f"sweep vs single runs {sweep_gap:.1e}"
+    )
+    for name, value in median.items():
+        print(f"  {name:<26} {value * 1000:8.1f} ms")
+    one = median["nntui train (1 run)"]
+    swept = median["nntui sweep (64 rates)"]
+    print(f"speed-up of nntui train over the reference loop: {median['reference loop (1 run)'] / one:.1f}x")
+    print(f"64-rate sweep / one nntui train run:             {median['nntui sweep (64 rates)'] / one:.1f}x")
+    print(
+        f"64-rate sweep / one sweep run (1 rate):          "
+        f"{median['nntui sweep (64 rates)'] / median['nntui sweep (1 rate)']:.1f}x"
+    )
+    print(f"64-rate sweep / 64 sequential nntui train runs:  {swept / (64 * one):.2f}x")
+    print(
+        f"64-rate sweep / one reference-loop run:          "
+        f"{median['nntui sweep (64 rates)'] / median['reference loop (1 run)']:.1f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
