@@ -1,0 +1,185 @@
+"""The activations pane: sigmoid, tanh and ReLU side by side, and the network trained with each.
+
+The curves are the core's own functions (``nntui.core.activations``) evaluated along an
+axis; the three trainings are ``nntui.core.train.train`` with each hidden activation, run
+one after another in a thread worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from nntui.core.activations import ACTIVATIONS
+from nntui.core.data import LESSON_SHIFT, dataset
+from nntui.core.train import TrainResult, train
+
+from ..widgets.number_field import NumberField, format_number
+from .base import Pane
+from .common import FieldRules, Rule, StatusLine, pane_css, short
+from .plots import Curve, CurvePlot
+
+__all__ = ["ActivationsPane", "MAX_EPOCHS"]
+
+MAX_EPOCHS = 20_000
+#: How each activation is drawn, so the plots read without colour too.
+_STYLE = {"sigmoid": ("cyan", "braille"), "tanh": ("magenta", "dot"), "relu": ("yellow", "+")}
+
+
+class ActivationsPane(Pane):
+    """Live values ``final_loss_sigmoid``, ``final_loss_tanh`` and ``final_loss_relu``."""
+
+    PANE_TYPE = "activations"
+    DEFAULT_CSS = pane_css("activations")
+
+    BINDINGS = [
+        Binding("r", "restart", "Retrain all three"),
+        Binding("l", "toggle_log", "Log scale"),
+    ]
+
+    class Trained(Message):
+        """One activation's run of batch ``run_id`` finished."""
+
+        def __init__(self, run_id: int, activation: str, result: TrainResult) -> None:
+            super().__init__()
+            self.run_id = run_id
+            self.activation = activation
+            self.result = result
+
+    def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
+        self._rules = FieldRules()
+        epochs, self._first_message = Rule("epochs", low=1, integer=True, cap=MAX_EPOCHS).check(
+            int(self.settings["epochs"])
+        )
+        self._rules.add(
+            "act-lr", Rule("the learning rate", low=0, low_open=True, high=100), float(self.settings["lr"])
+        )
+        self._rules.add("act-epochs", Rule("epochs", low=1, integer=True, cap=MAX_EPOCHS), epochs or 1)
+        self._rules.add(
+            "act-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
+        )
+        self._X, self._y = dataset(LESSON_SHIFT)
+        self._results: dict[str, TrainResult] = {}
+        self._run_id = 0
+        self._log = False
+
+    @property
+    def results(self) -> dict[str, TrainResult]:
+        """The finished runs of the current batch, by activation name."""
+        return dict(self._results)
+
+    def live_values(self) -> dict[str, float]:
+        """Each activation's final loss (once its run has finished)."""
+        return {f"final_loss_{name}": result.final_loss for name, result in self._results.items()}
+
+    def compose(self) -> ComposeResult:
+        self.border_title = "Activation functions"
+        values = self._rules.values
+        with Horizontal(id="act-fields"):
+            yield NumberField(values["act-lr"], label="lr", step=0.1, id="act-lr")
+            yield NumberField(values["act-epochs"], label="epochs", step=100, id="act-epochs")
+            yield NumberField(values["act-seed"], label="seed", step=1, id="act-seed")
+        with Horizontal(id="act-plots"):
+            yield CurvePlot("f(x)", xlabel="x", id="act-functions")
+            yield CurvePlot("", xlabel="epoch", id="act-losses")
+        yield Static("", id="act-summary")
+        yield StatusLine(self._first_message, classes="pane-status")
+
+    def on_mount(self) -> None:
+        """Draw the functions and start the three trainings."""
+        xs = np.linspace(-3, 3, 61)
+        curves = []
+        for name, activation in ACTIVATIONS.items():
+            color, marker = _STYLE[name]
+            curves.append(Curve(name, xs, activation(xs), color=color, marker=marker))
+        plot = self.query_one("#act-functions", CurvePlot)
+        plot.y_limits = (-1.1, 3.1)
+        plot.show(curves, title="the three activations")
+        self._start()
+
+    def action_restart(self) -> None:
+        """Train the three networks again."""
+        self._start()
+
+    def action_toggle_log(self) -> None:
+        """Switch the loss axis between linear and logarithmic."""
+        self._log = not self._log
+        self._redraw()
+
+    @on(NumberField.Changed)
+    def _number_changed(self, event: NumberField.Changed) -> None:
+        event.stop()
+        changed, message = self._rules.accept(event.field, event.value)
+        self.query_one(StatusLine).say(message)
+        if changed:
+            self._start()
+
+    def on_descendant_blur(self) -> None:
+        """Show the values in force again when leaving a refused or capped entry."""
+        self._rules.restore(self.query(NumberField))
+
+    def _start(self) -> None:
+        self._run_id += 1
+        self._results = {}
+        v = self._rules.values
+        self.query_one(StatusLine).say("training with sigmoid, tanh and relu ...")
+        self._train(self._run_id, float(v["act-lr"]), int(v["act-epochs"]), int(v["act-seed"]))
+        self._redraw()
+
+    @work(thread=True, exclusive=True, group="activations", exit_on_error=False)
+    def _train(self, run_id: int, lr: float, epochs: int, seed: int) -> None:
+        """Train once per activation, from the same seed; stop as soon as the batch is cancelled."""
+        worker = get_current_worker()
+        for name in ACTIVATIONS:
+            result = train(
+                self._X, self._y, lr, epochs, seed, activation=name, should_stop=lambda: worker.is_cancelled
+            )
+            if worker.is_cancelled:
+                return
+            self.post_message(self.Trained(run_id, name, result))
+
+    @on(Trained)
+    def _trained(self, message: Trained) -> None:
+        message.stop()
+        if message.run_id != self._run_id:
+            return
+        self._results[message.activation] = message.result
+        self.post_message(self.LiveValuesChanged(self))
+        self._redraw()
+
+    def _redraw(self) -> None:
+        curves = []
+        parts = []
+        for name in ACTIVATIONS:
+            result = self._results.get(name)
+            if result is None:
+                parts.append(f"{name} ...")
+                continue
+            color, marker = _STYLE[name]
+            curves.append(
+                Curve(name, range(1, len(result.losses) + 1), result.losses, color=color, marker=marker)
+            )
+            text = f"{name} {short(result.final_loss)}"
+            if result.diverged_at is not None:
+                text += f" (diverged at epoch {result.diverged_at})"
+            parts.append(text)
+        scale = "log" if self._log else "linear"
+        self.query_one("#act-losses", CurvePlot).show(
+            curves, log_y=self._log, title=f"loss per epoch ({scale})"
+        )
+        self.query_one("#act-summary", Static).update("final loss: " + "   ".join(parts))
+        if len(self._results) == len(ACTIVATIONS):
+            v = self._rules.values
+            self.query_one(StatusLine).say(
+                f"same start (seed {int(v['act-seed'])}), lr {format_number(v['act-lr'])}, "
+                f"{int(v['act-epochs'])} epochs   r: retrain   l: log scale"
+            )
