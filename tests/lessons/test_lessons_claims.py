@@ -1,0 +1,164 @@
+"""Claims the lessons make in words rather than numbers, checked against ``nntui.core``.
+
+Each test names the lesson and quotes the gist of the sentence it guards, so if the core
+changes (or a lesson is edited) the sentence that became false is easy to find.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nntui.core import data, landscape, matrix, network
+from nntui.core.activations import sigmoid, sigmoid_derivative
+from nntui.core.gradcheck import numerical_gradient
+from nntui.core.trace import backprop_trace, sgd_step
+from nntui.core.train import train
+
+X, Y = data.dataset("lesson")
+
+
+def _final(**kw):
+    return train(X, Y, **{"seed": 0, "learning_rate": 0.1, "epochs": 1000, **kw})
+
+
+# -- 03 data and loss ------------------------------------------------------------------
+
+
+def test_03_raw_inputs_saturate_and_training_on_them_stalls():
+    # "The sigmoid of 198 is 1 to the last digit ... learning stalls."
+    assert sigmoid(133.0 + 65.0) == 1.0
+    raw_x, raw_y = data.dataset("none")
+    raw = train(raw_x, raw_y, seed=0).final_loss
+    assert raw > 0.2 and raw > 50 * _final().final_loss
+
+
+def test_03_always_one_scores_the_same_as_always_zero():
+    assert np.mean((Y - 1) ** 2) == np.mean(Y**2) == 0.5
+
+
+# -- 04 backpropagation ----------------------------------------------------------------
+
+
+def test_04_backprop_agrees_with_nudging():
+    # "We can check the whole chain without calculus: nudge w1 both ways."
+    params = network.Params.ones()
+    exact = backprop_trace(params, X[0], 1.0).gradient.as_array()
+    nudged = numerical_gradient(params, X[0], 1.0).as_array()
+    assert np.allclose(exact, nudged, atol=1e-8)
+
+
+def test_04_sigmoid_slope_is_largest_at_zero():
+    t = np.linspace(-10, 10, 2001)
+    assert t[np.argmax(sigmoid_derivative(t))] == pytest.approx(0.0)
+
+
+# -- 05 stochastic gradient descent ----------------------------------------------------
+
+
+def test_05_b3_has_the_largest_gradient_and_bob_pulls_the_other_way():
+    alice = backprop_trace(network.Params.ones(), X[0], 1.0).gradient.as_dict()
+    assert max(alice, key=lambda name: abs(alice[name])) == "b3"
+    bob = backprop_trace(network.Params.ones(), X[1], 0.0).gradient.as_dict()
+    assert alice["b3"] < 0 < bob["b3"]
+
+
+def test_05_one_update_lowers_alices_loss():
+    step = sgd_step(network.Params.ones(), X[0], 1.0, 0.1)
+    assert step.loss_after < step.loss_before
+
+
+# -- 06 training -----------------------------------------------------------------------
+
+
+def test_06_loss_falls_every_epoch_at_learning_rate_0_1():
+    assert np.all(np.diff(_final().losses) < 0)
+
+
+def test_06_a_hundred_times_smaller_rate_needs_a_hundred_times_the_epochs():
+    slow = _final(learning_rate=0.001, epochs=100_000).final_loss
+    assert slow == pytest.approx(_final().final_loss, rel=0.05)
+
+
+def test_06_rates_up_to_20_train_and_30_is_stopped_stuck_at_one_for_everyone():
+    for rate in (1, 10, 20):
+        result = _final(learning_rate=rate)
+        assert result.diverged_at is None and result.final_loss < _final().final_loss
+    stuck = _final(learning_rate=30)
+    assert stuck.diverged_at == 1
+    assert stuck.final_loss == pytest.approx(0.5, abs=1e-3)
+    assert np.all(network.predict(stuck.params, X) > 0.99)
+
+
+def test_06_other_starts_give_the_same_verdicts_for_emily_and_frank():
+    shift = data.LESSON_SHIFT
+    emily = shift.apply(data.EMILY.weight_lb, data.EMILY.height_in)
+    frank = shift.apply(data.FRANK.weight_lb, data.FRANK.height_in)
+    for seed in range(5):
+        params = _final(seed=seed).params
+        assert network.predict(params, emily)[0] > 0.9 and network.predict(params, frank)[0] < 0.1
+
+
+# -- 07 downhill -----------------------------------------------------------------------
+
+
+def test_07_a_step_of_50_on_b3_jumps_over_the_valley_and_lands_higher():
+    params = network.Params.random(0)
+    slope = landscape.dataset_gradient(params, X, Y).b3
+    after = params.b3 - 50 * slope
+    assert landscape.dataset_loss(params.with_value("b3", after), X, Y) > landscape.dataset_loss(params, X, Y)
+    grid = np.linspace(-3, 5, 161)
+    valley = grid[np.argmin(landscape.loss_slice(params, "b3", grid, X, Y))]
+    assert min(params.b3, after) < valley < max(params.b3, after)
+    # ... and a small step would have gone down.
+    small = params.with_value("b3", params.b3 - 0.1 * slope)
+    assert landscape.dataset_loss(small, X, Y) < landscape.dataset_loss(params, X, Y)
+
+
+# -- 08 matrix form --------------------------------------------------------------------
+
+
+def test_08_loss_falls_every_iteration_at_rate_1_but_not_at_rate_2():
+    assert np.all(np.diff(matrix.train_matrix().losses) < 0)
+    fast = matrix.train_matrix(learning_rate=2)
+    assert int(np.sum(np.diff(fast.losses) > 0)) == 35
+    assert fast.losses[-1] < matrix.train_matrix().losses[-1]
+
+
+def test_08_outputs_never_reach_the_targets_and_more_iterations_shrink_the_gap():
+    short = matrix.train_matrix()
+    long = matrix.train_matrix(iterations=15000)
+    gap = np.abs(short.output - matrix.MATRIX_Y)
+    assert np.all(gap > 0)
+    assert np.all(np.abs(long.output - matrix.MATRIX_Y) < gap)
+
+
+def test_08_applying_the_slope_formula_to_the_output_twice_is_wrong():
+    # "one that recomputes f of what you pass it would give f'(s), which is wrong."
+    t = 3.0
+    s = sigmoid(t)
+    assert s * (1 - s) == pytest.approx(sigmoid_derivative(t))
+    assert abs(sigmoid_derivative(s) - sigmoid_derivative(t)) > 0.1
+
+
+def test_08_one_hidden_unit_cannot_learn_xor_but_two_can():
+    one = matrix.train_matrix(hidden=1)
+    assert np.all((one.output > 0.5) & (one.output < 0.7))
+    assert matrix.train_matrix(hidden=2).losses[-1] < 0.05
+    assert matrix.train_matrix(hidden=8).losses[-1] < matrix.train_matrix(hidden=4).losses[-1]
+
+
+# -- 09 what next ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.01])
+def test_09_tanh_beats_relu_beats_sigmoid_on_our_data(rate):
+    finals = {a: _final(learning_rate=rate, activation=a).final_loss for a in ("sigmoid", "tanh", "relu")}
+    assert finals["tanh"] < finals["relu"] < finals["sigmoid"]
+
+
+def test_09_relu_with_positive_weights_is_linear_and_fails_xor_while_tanh_learns_it():
+    relu = matrix.train_matrix(activation="relu")
+    assert np.all(matrix.MATRIX_X @ matrix.initial_matrix_weights(3, 4, 1)[0] > 0)
+    assert np.allclose(relu.output, 0.5, atol=0.01)
+    assert matrix.train_matrix(activation="tanh").losses[-1] < 0.01
