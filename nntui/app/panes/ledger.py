@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Select, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Select, Static
 
 from nntui.core.data import LESSON_SHIFT, TRAINING_PEOPLE, get_person
 from nntui.core.gradcheck import numerical_gradient
@@ -24,17 +25,41 @@ from ..widgets.number_field import NumberField, format_number
 from .base import Pane
 from .common import FieldRules, Rule, StatusLine, pane_css, short
 
-__all__ = ["LedgerPane", "COLUMNS"]
+__all__ = ["LedgerPane", "render_trace"]
 
 PEOPLE = tuple(person.name.lower() for person in TRAINING_PEOPLE)
 PRESETS = ("ones", "seed", "trained")
-#: The table's columns, left to right.
-COLUMNS = ("term", "value", "finite diff", "note", "formula", "with numbers")
+_SECTIONS = {
+    "forward": "Forward pass",
+    "derivative": "Slopes of the activations",
+    "local": "Local derivatives",
+    "gradient": "Gradients (chain rule)   check = finite differences",
+}
 
 
-def _word(flag: str) -> str:
-    """A flag's first word ("saturated", "exploding", "dead") for the narrow note column."""
-    return flag.split(":", 1)[0]
+def render_trace(trace: Trace, check: dict[str, float]) -> str:
+    """The trace as text, three lines a term: name = value, the formula, the formula with numbers.
+
+    Gradients also show ``check``, the finite-difference estimate of the same number; warnings
+    (saturated, exploding, dead) are written out under the term they concern.
+    """
+    lines: list[str] = []
+    kind = None
+    for term in trace:
+        if term.kind != kind:
+            kind = term.kind
+            if lines:
+                lines.append("")
+            lines.append(f"[b]── {_SECTIONS.get(kind, kind)} ──[/b]")
+        head = f"[b]{term.name}[/b] = {format_number(term.value)}"
+        if term.kind == "gradient":
+            head += f"   check {format_number(check[term.name.removeprefix('d_L_d_')])}"
+        lines.append(head)
+        lines.append(f"  {escape(term.formula)}")
+        lines.append(f"  = {escape(term.substituted)}")
+        for flag in term.flags:
+            lines.append(f"  [b]! {escape(flag)}[/b]")
+    return "\n".join(lines)
 
 
 class LedgerPane(Pane):
@@ -126,7 +151,7 @@ class LedgerPane(Pane):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Chain-rule ledger"
-        with Horizontal(id="ledger-controls"):
+        with Horizontal(classes="ledger-controls"):
             yield Select(
                 [(name.capitalize(), name) for name in PEOPLE],
                 value=self._person,
@@ -141,11 +166,11 @@ class LedgerPane(Pane):
                 compact=True,
                 id="ledger-preset",
             )
+        with Horizontal(classes="ledger-controls"):
             yield NumberField(self.learning_rate, label="lr", step=0.1, id="ledger-lr")
             yield NumberField(self._rules.values["ledger-seed"], label="seed", step=1, id="ledger-seed")
-        table: DataTable = DataTable(id="ledger-table", zebra_stripes=True, cursor_type="row")
-        table.add_columns(*COLUMNS)
-        yield table
+        with VerticalScroll(id="ledger-scroll"):
+            yield Static("", id="ledger-terms")
         yield Static("", id="ledger-update")
         yield StatusLine("", classes="pane-status")
 
@@ -219,40 +244,43 @@ class LedgerPane(Pane):
         trace = self._trace
         x, y_true = self._sample()
         check = numerical_gradient(self._params, x, y_true).as_dict()
-        table = self.query_one("#ledger-table", DataTable)
-        table.clear()
-        for term in trace:
-            fd = ""
-            if term.kind == "gradient":
-                fd = format_number(check[term.name.removeprefix("d_L_d_")])
-            note = ", ".join(_word(flag) for flag in term.flags)
-            table.add_row(
-                term.name, format_number(term.value), fd, note, term.formula, term.substituted, key=term.name
-            )
+        text = render_trace(trace, check)
+        if self._last_step is not None:
+            text = "\n".join(self._update_lines()) + "\n" + text
+        self.query_one("#ledger-terms", Static).update(text)
         self._show_update()
-        flagged = [f"{term.name} {flag}" for term in trace for flag in term.flags]
-        status = self._note or (flagged[0] if flagged else "")
+        flagged = [term.name for term in trace if term.flags]
+        status = self._note
+        if flagged and not status:
+            status = f"warnings (in words in the list) on: {', '.join(flagged)}"
         if not status:
             person = get_person(self._person)
             status = (
-                f"{person.name}: x = ({short(trace.x[0])}, {short(trace.x[1])}), y_true {short(y_true)}, "
-                f"loss {short(trace.loss)}   u: one update"
+                f"{person.name}: x ({short(trace.x[0])}, {short(trace.x[1])}), y_true {short(y_true)}, "
+                f"loss {short(trace.loss)}"
             )
         self.query_one(StatusLine).say(status)
+
+    def _update_lines(self) -> list[str]:
+        """The last update's old -> new value of every parameter, for the top of the list."""
+        step = self._last_step
+        if step is None:
+            return []
+        before, after = step.before.as_dict(), step.after.as_dict()
+        lines = [f"[b]── Update {self._updates}: p - {format_number(step.learning_rate)} * d_L_d_p ──[/b]"]
+        for name in PARAM_NAMES:
+            lines.append(f"{name} {format_number(before[name])} -> {format_number(after[name])}")
+        return lines + [""]
 
     def _show_update(self) -> None:
         step = self._last_step
         box = self.query_one("#ledger-update", Static)
         if step is None:
             rate = format_number(self.learning_rate)
-            box.update(f"start: {self._preset}   no update yet (u applies one, lr {rate})")
+            box.update(f"start: {self._preset}, no update yet (u: one update, lr {rate})")
             return
-        before, after = step.before.as_dict(), step.after.as_dict()
-        cells = [f"{name} {short(before[name])}->{short(after[name])}" for name in PARAM_NAMES]
-        rows = ["   ".join(cells[i : i + 3]) for i in range(0, 9, 3)]
-        direction = "falls" if step.loss_after < step.loss_before else "does not fall"
-        rows.append(
-            f"update {self._updates} (lr {format_number(step.learning_rate)}): "
-            f"loss {short(step.loss_before, 6)} -> {short(step.loss_after, 6)} ({direction})"
+        direction = "falls" if step.loss_after < step.loss_before else "does NOT fall"
+        box.update(
+            f"update {self._updates}: {self._person}'s loss "
+            f"{short(step.loss_before, 6)} -> {short(step.loss_after, 6)} ({direction})"
         )
-        box.update("\n".join(rows))

@@ -26,34 +26,32 @@ _FIELDS = _WEIGHTS + _BIASES + _INPUTS
 
 
 def draw_network(v: dict[str, float], fw: Forward) -> str:
-    """The network in box-drawing characters: each edge with its weight, each node with its values.
+    """The network in box-drawing characters: each edge with its weight, each node with its value.
 
-    ``v`` holds w1..w6, b1..b3, x1, x2; ``fw`` is the core's forward pass for them.
+    ``v`` holds w1..w6, b1..b3, x1, x2; ``fw`` is the core's forward pass for them. Edges are
+    grouped by the neuron they feed, so no lines cross and the drawing fits a narrow pane.
     """
-    n = {key: short(value) for key, value in v.items()}
+    n = {key: short(value, 3) for key, value in v.items()}
     edges = [
-        f"x1 {n['x1']} ── w1 {n['w1']} ──",
-        f"x2 {n['x2']} ── w2 {n['w2']} ──",
-        f"x1 {n['x1']} ── w3 {n['w3']} ──",
-        f"x2 {n['x2']} ── w4 {n['w4']} ──",
+        f"x1 {n['x1']}─w1 {n['w1']}─",
+        f"x2 {n['x2']}─w2 {n['w2']}─",
+        f"x1 {n['x1']}─w3 {n['w3']}─",
+        f"x2 {n['x2']}─w4 {n['w4']}─",
     ]
     width = max(len(edge) for edge in edges)
     edges = [edge.ljust(width, "─") for edge in edges]
-    hidden = [
-        f"h1 = f({short(fw.sum_h1)}) = {short(fw.h1)} ── w5 {n['w5']} ──",
-        f"h2 = f({short(fw.sum_h2)}) = {short(fw.h2)} ── w6 {n['w6']} ──",
-    ]
+    hidden = [f"h1 {short(fw.h1)}─w5 {n['w5']}─", f"h2 {short(fw.h2)}─w6 {n['w6']}─"]
     hidden_width = max(len(line) for line in hidden)
     hidden = [line.ljust(hidden_width, "─") for line in hidden]
-    gap = " " * (width + 3 + hidden_width)
+    gap = " " * (width + 2 + hidden_width)
     lines = [
         f"{edges[0]}┐",
-        f"{edges[1]}┴▶ {hidden[0]}┐",
-        f"{gap}├▶ o1 = {short(fw.y_pred)}",
-        f"{edges[2]}┐  {' ' * hidden_width}│   = sigmoid({short(fw.sum_o1)})",
-        f"{edges[3]}┴▶ {hidden[1]}┘",
-        f"biases b1 {n['b1']}, b2 {n['b2']}, b3 {n['b3']}   f = sigmoid",
-        "sum_h1 = w1*x1 + w2*x2 + b1   sum_o1 = w5*h1 + w6*h2 + b3",
+        f"{edges[1]}┴▶{hidden[0]}┐",
+        f"{gap}├▶ o1",
+        f"{edges[2]}┐ {' ' * hidden_width}│  {short(fw.y_pred)}",
+        f"{edges[3]}┴▶{hidden[1]}┘",
+        f"sum_h1 {short(fw.sum_h1)}  sum_h2 {short(fw.sum_h2)}  sum_o1 {short(fw.sum_o1)}",
+        f"b1 {n['b1']}  b2 {n['b2']}  b3 {n['b3']}   f = sigmoid",
     ]
     return "\n".join(lines)
 
@@ -132,4 +130,4 @@ class NetworkPane(Pane):
 
     def _show(self) -> None:
         self.query_one("#net-diagram", Static).update(draw_network(self._values, self._forward))
-        self.query_one(StatusLine).say(f"output {self._forward.y_pred!r}   (Up/Down nudge a field; r resets)")
+        self.query_one(StatusLine).say(f"output {self._forward.y_pred!r}\nUp/Down nudge a field; r resets")
