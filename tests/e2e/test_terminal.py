@@ -1,0 +1,90 @@
+"""The real `nntui` command in a pseudo-terminal: what a person sees, and what is saved when they quit."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pyte
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+FIXTURE_LESSONS = Path(__file__).parent.parent / "app" / "fixture_lessons"
+COLS, ROWS = 80, 24
+
+
+class Terminal:
+    """A child process in a pty, its output fed into a pyte screen."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.screen = pyte.Screen(COLS, ROWS)
+        self.stream = pyte.ByteStream(self.screen)
+        self.child = pexpect.spawn(
+            sys.executable, ["-m", "nntui", *args], env=env, dimensions=(ROWS, COLS), timeout=20
+        )
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, needle: str, timeout: float = 20.0) -> None:
+        """Read output until ``needle`` is on the screen; fail with the screen after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while needle not in self.text():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                pytest.fail(f"{needle!r} never appeared; the screen was:\n{self.text()}")
+            try:
+                self.stream.feed(self.child.read_nonblocking(65536, timeout=min(left, 1.0)))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                pytest.fail(f"nntui ended before {needle!r} appeared; the screen was:\n{self.text()}")
+
+    def wait_for_exit(self, timeout: float = 20.0) -> int:
+        self.child.expect(pexpect.EOF, timeout=timeout)
+        self.child.close()
+        return self.child.exitstatus
+
+
+@pytest.mark.parametrize(
+    "extra_env", [{}, {"NO_COLOR": "1", "TEXTUAL_ANIMATIONS": "none"}], ids=["plain", "no-color"]
+)
+def test_move_through_steps_quit_and_find_the_position_saved(tmp_path, extra_env):
+    state = tmp_path / "state"
+    env = {**os.environ, "TERM": "xterm-256color", "NNTUI_STATE_DIR": str(state), **extra_env}
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    term = Terminal(["--lessons", str(FIXTURE_LESSONS)], env)
+    term.wait_for("A neuron weighs its inputs")
+    term.wait_for("step 1/3")
+    term.wait_for("0.9990889488055994")
+    term.child.send("\x1b[C")  # Right
+    term.wait_for("step 2/3")
+    term.wait_for("What is the output?")
+    term.child.send("n")
+    term.wait_for("This step has no pane")
+    term.child.send("q")
+    assert term.wait_for_exit() == 0
+    data = json.loads((state / "progress.json").read_text())
+    assert data["lesson"] == "01-first" and data["step"] == 2
+    assert data["completed"] == {"01-first": [0, 1]}
+
+
+def test_lesson_option_and_resume(tmp_path):
+    state = tmp_path / "state"
+    env = {**os.environ, "TERM": "xterm-256color", "NNTUI_STATE_DIR": str(state)}
+    term = Terminal(["--lessons", str(FIXTURE_LESSONS), "--lesson", "second", "--no-mouse"], env)
+    term.wait_for("Text of the second lesson")
+    term.child.send(" ")
+    term.wait_for("step 2/2")
+    term.child.send("\x11")  # Ctrl+Q
+    assert term.wait_for_exit() == 0
+    again = Terminal(["--lessons", str(FIXTURE_LESSONS)], env)
+    again.wait_for("The last step of the course")
+    again.child.send("q")
+    assert again.wait_for_exit() == 0
