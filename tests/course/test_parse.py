@@ -195,3 +195,13 @@ def test_the_shipped_lessons_are_clean():
     course = load_course(default_lessons_dir())
     assert [str(p) for p in course.problems] == []
     assert course.lessons and course.lessons[0].slug.startswith("01-")
+
+
+def test_the_authoring_guide_names_every_pane_type_and_setting():
+    from nntui.course import default_lessons_dir
+
+    guide = (default_lessons_dir() / "README.md").read_text()
+    for name, spec in PANE_TYPES.items():
+        assert f"### `{name}`" in guide, name
+        for setting in spec.settings:
+            assert f"| `{setting}` |" in guide, (name, setting)
