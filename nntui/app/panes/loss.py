@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
 from nntui.core.data import TRAINING_PEOPLE, dataset, shift_for
 from nntui.core.losses import mse, squared_errors
@@ -33,7 +33,20 @@ _PREDICTOR_NAMES = {
     "network": "random network",
     "trained": "trained network",
 }
-COLUMNS = ("name", "lb", "in", "x1", "x2", "y_true", "y_pred", "sq. error")
+
+
+def render_people(people, X, y, pred, errors) -> str:
+    """The four people as two narrow text tables: raw and shifted inputs; label, guess, squared error."""
+    lines = ["name      lb  in      x1     x2"]
+    for person, (x1, x2) in zip(people, X, strict=True):
+        lines.append(
+            f"{person.name:<7} {short(person.weight_lb):>4} {short(person.height_in):>3} "
+            f"{short(x1, 4):>7} {short(x2, 4):>6}"
+        )
+    lines.append("name    y_true  y_pred  sq. error")
+    for person, y_true, y_pred, error in zip(people, y, pred, errors, strict=True):
+        lines.append(f"{person.name:<7} {short(y_true):>6}  {short(y_pred, 4):<6}  {short(error, 4)}")
+    return "\n".join(lines)
 
 
 class LossPane(Pane):
@@ -95,7 +108,7 @@ class LossPane(Pane):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Data and loss"
-        with Horizontal(id="loss-controls"):
+        with Horizontal(classes="loss-controls"):
             yield Select(
                 [(_PREDICTOR_NAMES[p], p) for p in PREDICTORS],
                 value=self._predictor,
@@ -103,6 +116,8 @@ class LossPane(Pane):
                 compact=True,
                 id="loss-predictor",
             )
+            yield NumberField(self._rules.values["loss-seed"], label="seed", step=1, id="loss-seed")
+        with Horizontal(classes="loss-controls"):
             yield Select(
                 [(f"shift: {s}", s) for s in SHIFTS],
                 value=self._shift,
@@ -110,10 +125,7 @@ class LossPane(Pane):
                 compact=True,
                 id="loss-shift",
             )
-            yield NumberField(self._rules.values["loss-seed"], label="seed", step=1, id="loss-seed")
-        table: DataTable = DataTable(id="loss-table", cursor_type="row", show_cursor=False)
-        table.add_columns(*COLUMNS)
-        yield table
+        yield Static("", id="loss-table")
         yield Static("", id="loss-mse")
         yield StatusLine("", classes="pane-status")
 
@@ -164,25 +176,14 @@ class LossPane(Pane):
         self.post_message(self.LiveValuesChanged(self))
 
     def _show(self) -> None:
-        table = self.query_one("#loss-table", DataTable)
-        table.clear()
-        rows = zip(TRAINING_PEOPLE, self._X, self._y, self._pred, self._errors, strict=True)
-        for person, (x1, x2), y_true, y_pred, error in rows:
-            table.add_row(
-                person.name,
-                short(person.weight_lb),
-                short(person.height_in),
-                short(x1),
-                short(x2),
-                short(y_true),
-                short(y_pred),
-                short(error),
-                key=person.name.lower(),
-            )
+        shift = shift_for(self._shift)
+        table = render_people(TRAINING_PEOPLE, self._X, self._y, self._pred, self._errors)
+        note = f"x1 = lb - {short(shift.weight, 5)}, x2 = in - {short(shift.height, 5)}"
+        self.query_one("#loss-table", Static).update(f"{note}\n{table}")
         terms = " + ".join(short(e) for e in self._errors)
         self.query_one("#loss-mse", Static).update(
-            f"MSE = ({terms}) / 4 = {short(self._mse, 6)}   ({_PREDICTOR_NAMES[self._predictor]})"
+            f"MSE = ({terms}) / 4\n    = {short(self._mse, 6)}   ({_PREDICTOR_NAMES[self._predictor]})"
         )
         self.query_one(StatusLine).say(
-            self._note or "c: next predictor   s: next shift   (1 = female, 0 = male)"
+            self._note or "y: 1 = female, 0 = male\nc: next predictor   s: next shift"
         )
