@@ -1,10 +1,285 @@
-"""`nntui serve`.
+"""`nntui serve ssh|web|status`: run a workshop for a room, and see how it is going.
 
-PLACEHOLDER: replaced by the issue that builds it.
+Heavy imports (asyncssh, textual-serve) happen inside the handlers, so other commands
+do not pay for them.
 """
 
 from __future__ import annotations
 
+import argparse
+import ipaddress
+import json
+import shlex
+from pathlib import Path
+
+from .common import ArgumentParser, CliError
+
+__all__ = ["register"]
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be from 1 to 65535, got {value}")
+    return value
+
+
+def _count(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (never) or more seconds, got {text!r}")
+    return value
+
+
+def _name(text: str) -> str:
+    from nntui.serve.names import name_problem
+
+    problem = name_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _common_session_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="where host key and attendees' progress live (default: $NNTUI_STATE_DIR or the user data dir)",
+    )
+    parser.add_argument("--lessons", type=Path, metavar="DIR", help="lessons folder for every session")
+    parser.add_argument("--lesson", metavar="N|SLUG", help="lesson every session starts at")
+    parser.add_argument(
+        "--workshop",
+        type=Path,
+        metavar="FILE",
+        help="TOML file: lessons folder, starting lesson, seed, title",
+    )
+    parser.add_argument("--mouse", action="store_true", help="let attendees use the mouse (off by default)")
+    # For tests and benchmarks: what to run instead of `python -m nntui` (a shell-quoted string).
+    parser.add_argument("--app-command", help=argparse.SUPPRESS)
+
 
 def register(subparsers) -> None:
-    """Add the `serve` subcommand."""
+    """Add `nntui serve` with its `ssh`, `web` and `status` commands."""
+    serve = subparsers.add_parser(
+        "serve",
+        help="run a workshop: the lessons over SSH or the web, one session per attendee",
+        description="Serve nntui to a room: every attendee gets their own session and progress.",
+    )
+    serve.set_defaults(handler=lambda args: _usage(serve))
+    commands = serve.add_subparsers(title="commands", metavar="COMMAND", parser_class=ArgumentParser)
+
+    ssh = commands.add_parser(
+        "ssh",
+        help="an SSH server: attendees type 'ssh -p PORT NAME@HOST'",
+        description="Run an SSH server that gives every attendee their own nntui session.",
+    )
+    _common_session_options(ssh)
+    ssh.add_argument("--port", type=_port, default=2222, help="port to listen on (default: 2222)")
+    auth = ssh.add_mutually_exclusive_group()
+    auth.add_argument("--open", action="store_true", help="anyone may log in with any name, no password")
+    auth.add_argument("--password-file", type=Path, metavar="FILE", help="one shared password (first line)")
+    auth.add_argument("--authorized-keys", type=Path, metavar="FILE", help="OpenSSH authorized_keys file")
+    ssh.add_argument("--max-sessions", type=_count(1, 10000), default=100, help="default: 100")
+    ssh.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=1800,
+        help="end sessions idle this long, seconds (default 1800)",
+    )
+    ssh.add_argument(
+        "--shared-user", type=_name, metavar="NAME", help="login shared by all; asks each a name"
+    )
+    ssh.add_argument("--instructor", type=_name, metavar="NAME", help="this login sees the live dashboard")
+    ssh.add_argument(
+        "--memory-limit",
+        type=_count(64, 1 << 20),
+        default=1536,
+        metavar="MB",
+        help="per session (default 1536)",
+    )
+    ssh.add_argument(
+        "--cpu-limit", type=_count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
+    )
+    ssh.set_defaults(handler=run_ssh_command)
+
+    webp = commands.add_parser(
+        "web",
+        help="a web server (textual-serve): attendees open a browser and type their name",
+        description="Serve nntui in the browser with textual-serve; each tab asks for a name.",
+    )
+    _common_session_options(webp)
+    webp.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    webp.add_argument("--open", action="store_true", help="allow listening on a non-loopback address")
+    webp.set_defaults(handler=run_web_command)
+
+    status = commands.add_parser(
+        "status",
+        help="a table of attendees: lesson, step, checkpoints, last activity",
+        description="Show every attendee of a workshop and how far they got.",
+    )
+    status.add_argument("--state-dir", type=Path, help="the server's state folder")
+    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    status.set_defaults(handler=run_status_command)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    raise CliError(
+        "say which: 'nntui serve ssh', 'nntui serve web' or 'nntui serve status' (see 'nntui serve -h')"
+    )
+
+
+def _plan(args):
+    """Build the SessionPlan shared by ssh and web from the options and the workshop file."""
+    from nntui.serve.launch import SessionPlan
+    from nntui.serve.status import default_state_dir
+    from nntui.serve.workshop import Workshop, WorkshopError, load_workshop
+
+    workshop = Workshop()
+    if args.workshop is not None:
+        try:
+            workshop = load_workshop(args.workshop)
+        except WorkshopError as error:
+            raise CliError(str(error)) from None
+    lessons = args.lessons if args.lessons is not None else workshop.lessons
+    if lessons is not None:
+        lessons = lessons.expanduser().resolve()
+        if not lessons.is_dir():
+            raise CliError(f"lessons folder {str(lessons)!r} does not exist")
+    state_dir = (args.state_dir or default_state_dir()).expanduser().resolve()
+    try:
+        (state_dir / "users").mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CliError(f"cannot use state folder {str(state_dir)!r}: {error.strerror or error}") from None
+    app_command = None
+    if args.app_command:
+        try:
+            app_command = tuple(shlex.split(args.app_command))
+        except ValueError as error:
+            raise CliError(f"--app-command: {error}") from None
+    plan = SessionPlan(
+        state_dir=state_dir,
+        lessons=lessons,
+        lesson=args.lesson if args.lesson is not None else workshop.lesson,
+        seed=workshop.seed,
+        app_command=app_command,
+        mouse=args.mouse,
+    )
+    return plan, workshop
+
+
+def run_ssh_command(args) -> int:
+    """`nntui serve ssh`: check the options, then run the server until stopped."""
+    if args.port == 0 and not _is_loopback(args.host):
+        raise CliError("--port 0 (any free port) is only for loopback testing")
+    if args.open:
+        auth = "open"
+    elif args.password_file is not None:
+        auth = "password"
+    elif args.authorized_keys is not None:
+        auth = "keys"
+    else:
+        auth = "none"
+    if auth == "none" and not _is_loopback(args.host):
+        raise CliError(
+            f"listening on {args.host} lets other machines in: say who may log in with --open "
+            "(any name, no password), --password-file FILE or --authorized-keys FILE"
+        )
+    password = None
+    if auth == "password":
+        try:
+            lines = args.password_file.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise CliError(f"password file {str(args.password_file)!r} does not exist") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise CliError(f"cannot read password file {str(args.password_file)!r}: {error}") from None
+        password = lines[0].strip() if lines else ""
+        if not password:
+            raise CliError(f"password file {str(args.password_file)!r} is empty: put the password on line 1")
+    if auth == "keys" and not args.authorized_keys.is_file():
+        raise CliError(f"authorized keys file {str(args.authorized_keys)!r} does not exist")
+    if args.shared_user and args.shared_user == args.instructor:
+        raise CliError("--shared-user and --instructor must be different names")
+
+    plan, workshop = _plan(args)
+
+    from nntui.serve.ptychild import Limits
+    from nntui.serve.ssh import SshOptions, run_ssh
+
+    options = SshOptions(
+        plan=plan,
+        host=args.host,
+        port=args.port,
+        auth=auth,
+        password=password,
+        authorized_keys=args.authorized_keys,
+        max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout,
+        shared_user=args.shared_user,
+        instructor=args.instructor,
+        limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
+        title=workshop.title,
+    )
+    return run_ssh(options)
+
+
+def run_web_command(args) -> int:
+    """`nntui serve web`: serve the lessons in the browser."""
+    if not _is_loopback(args.host) and not args.open:
+        raise CliError(
+            f"listening on {args.host} lets anyone who can reach it in, with no login: "
+            "add --open if that is what you want"
+        )
+    if args.port == 0:
+        raise CliError("the web server needs a real port (1 to 65535)")
+    plan, workshop = _plan(args)
+    from nntui.serve.web import run_web
+
+    return run_web(plan, args.host, args.port, workshop.title)
+
+
+def run_status_command(args) -> int:
+    """`nntui serve status`: print the attendees table (or JSON)."""
+    from nntui.serve.status import as_json, default_state_dir, format_table, read_attendees
+
+    state_dir = (args.state_dir or default_state_dir()).expanduser()
+    if not state_dir.is_dir():
+        raise CliError(f"state folder {str(state_dir)!r} does not exist (pass the server's --state-dir)")
+    attendees = read_attendees(state_dir)
+    if args.json:
+        print(json.dumps(as_json(attendees), indent=2))
+    elif not attendees:
+        print(f"No attendees yet in {state_dir / 'users'}.")
+    else:
+        print(format_table(attendees))
+    return 0

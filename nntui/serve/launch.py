@@ -1,0 +1,112 @@
+"""What a session runs: the command line and environment of each attendee's `nntui` child."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SessionPlan", "app_argv", "child_env", "dashboard_argv", "app_supports", "user_state_dir"]
+
+# Never handed to a child: a fixed COLUMNS/LINES would freeze Textual's size, and the
+# server's own terminal settings and nntui overrides belong to the instructor, not the room.
+_DROPPED = {
+    "COLUMNS",
+    "LINES",
+    "ROWS",
+    "TERM",
+    "COLORTERM",
+    "TERM_PROGRAM",
+    "TERM_PROGRAM_VERSION",
+    "NNTUI_STATE_DIR",
+    "NNTUI_LESSONS_DIR",
+    "SSH_AUTH_SOCK",
+}
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """Options every session of one server shares (from the command line and workshop file)."""
+
+    state_dir: Path
+    lessons: Path | None = None
+    lesson: str | None = None
+    seed: int | None = None
+    app_command: tuple[str, ...] | None = None
+    mouse: bool = False
+
+
+def user_state_dir(state_dir: Path, name: str) -> Path:
+    """Where one attendee's progress lives: ``<state-dir>/users/<name>``."""
+    return state_dir / "users" / name
+
+
+@functools.cache
+def app_supports(option: str) -> bool:
+    """True if the installed `nntui` app accepts ``option`` (e.g. ``--seed``).
+
+    The app's options are read from the real parser, so the server never starts a child
+    with an option it would reject.
+    """
+    try:
+        from nntui.cli import build_parser
+
+        parser = build_parser()
+    except Exception:  # a half-built app must not stop the server
+        return False
+    return option in parser._option_string_actions
+
+
+def app_argv(plan: SessionPlan, name: str) -> list[str]:
+    """The command line of one attendee's lesson app."""
+    base = list(plan.app_command) if plan.app_command else [sys.executable, "-m", "nntui"]
+    custom = plan.app_command is not None
+    argv = base + ["--state-dir", str(user_state_dir(plan.state_dir, name)), "--name", name]
+    if not plan.mouse:
+        argv.append("--no-mouse")
+    if plan.lessons is not None:
+        argv += ["--lessons", str(plan.lessons)]
+    if plan.lesson is not None:
+        argv += ["--lesson", plan.lesson]
+    if plan.seed is not None and (custom or app_supports("--seed")):
+        argv += ["--seed", str(plan.seed)]
+    return argv
+
+
+def dashboard_argv(plan: SessionPlan) -> list[str]:
+    """The command line of the instructor's live dashboard."""
+    argv = [sys.executable, "-m", "nntui.serve.dashboard", "--state-dir", str(plan.state_dir)]
+    return argv if plan.mouse else argv + ["--no-mouse"]
+
+
+def child_env(
+    term: str | None, colorterm: str | None, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Environment for a child: the server's, minus terminal settings, plus the client's TERM."""
+    source = os.environ if base is None else base
+    env = {
+        key: value
+        for key, value in source.items()
+        if key not in _DROPPED and not key.startswith(("TEXTUAL", "LC_"))
+    }
+    env["TERM"] = term or "xterm"
+    if colorterm:
+        env["COLORTERM"] = colorterm
+    env["TEXTUAL_ANIMATIONS"] = "none"
+    # One BLAS thread per attendee: 2 cores shared by a room gain nothing from more,
+    # and every extra thread costs memory.
+    for key in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[key] = "1"
+    env["LANG"] = "C.UTF-8"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def command_words(argv: Sequence[str]) -> str:
+    """A command line as one printable string (for logs)."""
+    import shlex
+
+    return " ".join(shlex.quote(word) for word in argv)

@@ -1,0 +1,254 @@
+"""One child process on its own pseudo-terminal, driven from an asyncio event loop.
+
+The child becomes a session leader with the pty as its controlling terminal, so the kernel
+delivers SIGWINCH on resizes and SIGHUP when the server lets go of the terminal. Output is
+read from the master side without blocking and handed to a callback; input is written
+back with a small buffer in case the child is slow to read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import resource
+import signal
+import struct
+import termios
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Limits", "PtyChild", "describe_exit", "set_winsize"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-session resource limits; None leaves a limit as the server has it."""
+
+    memory_bytes: int | None = None
+    cpu_seconds: int | None = None
+
+
+def set_winsize(fd: int, cols: int, rows: int) -> None:
+    """Set the size of the terminal behind ``fd`` (TIOCSWINSZ)."""
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", max(rows, 1), max(cols, 1), 0, 0))
+
+
+def _child_setup(limits: Limits) -> None:
+    """Runs in the child between fork and exec: take the pty as terminal, apply limits.
+
+    Only async-signal-safe-ish system calls here (no locks, no allocation-heavy Python).
+    """
+    # start_new_session already made us a session leader; fd 0 is the pty slave.
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    if limits.memory_bytes is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    if limits.cpu_seconds is not None:
+        # The soft limit sends SIGXCPU; the hard one, a little later, SIGKILL.
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+
+
+class PtyChild:
+    """A process started on a fresh pty; see the module docstring."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        cols: int,
+        rows: int,
+        on_output: Callable[[bytes], None],
+        limits: Limits = Limits(),
+        cwd: str | None = None,
+    ) -> None:
+        self._argv = list(argv)
+        self._env = dict(env)
+        self._size = (cols, rows)
+        self._on_output = on_output
+        self._limits = limits
+        self._cwd = cwd
+        self._master: int | None = None
+        self._proc: asyncio.subprocess.Process | None = None
+        self._pending = bytearray()
+        self._reading = False
+        self._paused = False
+        self._output_done = asyncio.Event()
+        self.bytes_out = 0
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the child, once started."""
+        return self._proc.pid if self._proc else None
+
+    @property
+    def returncode(self) -> int | None:
+        """Exit status (negative: killed by that signal), None while running."""
+        return self._proc.returncode if self._proc else None
+
+    async def start(self) -> None:
+        """Open the pty and start the child on it."""
+        master, slave = os.openpty()
+        try:
+            set_winsize(slave, *self._size)
+            self._proc = await asyncio.create_subprocess_exec(
+                *self._argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=self._env,
+                cwd=self._cwd,
+                start_new_session=True,
+                preexec_fn=lambda: _child_setup(self._limits),
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            # Only the child keeps the slave open, so reading the master ends (EIO) when it exits.
+            os.close(slave)
+        os.set_blocking(master, False)
+        self._master = master
+        self._start_reading()
+
+    def _start_reading(self) -> None:
+        if self._master is not None and not self._reading and not self._output_done.is_set():
+            asyncio.get_running_loop().add_reader(self._master, self._read)
+            self._reading = True
+
+    def _stop_reading(self) -> None:
+        if self._master is not None and self._reading:
+            asyncio.get_running_loop().remove_reader(self._master)
+            self._reading = False
+
+    def _read(self) -> None:
+        assert self._master is not None
+        try:
+            data = os.read(self._master, 65536)
+        except BlockingIOError:
+            return
+        except OSError:  # EIO: every holder of the slave side has gone
+            data = b""
+        if not data:
+            self._stop_reading()
+            self._output_done.set()
+            return
+        self.bytes_out += len(data)
+        self._on_output(data)
+
+    def pause_output(self) -> None:
+        """Stop reading the child's output (the client is not keeping up)."""
+        self._paused = True
+        self._stop_reading()
+
+    def resume_output(self) -> None:
+        """Read the child's output again."""
+        self._paused = False
+        self._start_reading()
+
+    def write(self, data: bytes) -> None:
+        """Send keystrokes to the child; kept in order if its input is momentarily full."""
+        if self._master is None or self._output_done.is_set():
+            return
+        if self._pending:
+            self._pending += data
+            return
+        try:
+            written = os.write(self._master, data)
+        except BlockingIOError:
+            written = 0
+        except OSError:
+            return
+        if written < len(data):
+            self._pending += data[written:]
+            asyncio.get_running_loop().add_writer(self._master, self._flush)
+
+    def _flush(self) -> None:
+        assert self._master is not None
+        try:
+            written = os.write(self._master, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            written = len(self._pending)
+        del self._pending[:written]
+        if not self._pending:
+            asyncio.get_running_loop().remove_writer(self._master)
+
+    def resize(self, cols: int, rows: int) -> None:
+        """Give the terminal a new size and tell the child (SIGWINCH)."""
+        if not cols or not rows or self._master is None:
+            return
+        self._size = (cols, rows)
+        with contextlib.suppress(OSError):
+            set_winsize(self._master, cols, rows)
+        # The kernel signals the terminal's foreground group too; this covers a child that
+        # has not taken the terminal yet.
+        self._signal(signal.SIGWINCH)
+
+    def _signal(self, signum: int) -> None:
+        if self._proc is None or self._proc.returncode is not None:
+            return
+        try:
+            os.killpg(self._proc.pid, signum)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._proc.pid, signum)
+
+    async def wait(self) -> int:
+        """Wait until the child has exited and all its output has been delivered."""
+        assert self._proc is not None
+        code = await self._proc.wait()
+        # Output still buffered in the pty arrives before EIO; do not wait forever if paused.
+        if not self._paused:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._output_done.wait(), 2.0)
+        self._close_master()
+        return code
+
+    async def stop(self, grace: float = 2.0) -> int | None:
+        """End the child: hang up, then SIGTERM, then SIGKILL; always reaps it."""
+        if self._proc is None:
+            return None
+        for signum, wait in ((signal.SIGHUP, grace / 2), (signal.SIGTERM, grace / 2), (signal.SIGKILL, None)):
+            if self._proc.returncode is not None:
+                break
+            self._signal(signum)
+            try:
+                await asyncio.wait_for(self._proc.wait(), wait)
+            except asyncio.TimeoutError:
+                continue
+        code = await self._proc.wait()
+        # Anything the child started in its own group goes with it.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        self._close_master()
+        return code
+
+    def _close_master(self) -> None:
+        if self._master is None:
+            return
+        self._stop_reading()
+        if self._pending:
+            with contextlib.suppress(ValueError):
+                asyncio.get_running_loop().remove_writer(self._master)
+            self._pending.clear()
+        with contextlib.suppress(OSError):
+            os.close(self._master)
+        self._master = None
+        self._output_done.set()
+
+
+def describe_exit(code: int) -> str:
+    """A few words on how a child ended, for the attendee's last line."""
+    if code >= 0:
+        return f"exit status {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    if -code == signal.SIGXCPU:
+        return "it used up its CPU time allowance"
+    return f"it was stopped by {name}"

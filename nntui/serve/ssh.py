@@ -1,0 +1,563 @@
+"""`nntui serve ssh`: a small SSH server that runs one lesson app per attendee.
+
+Only one thing is possible over this server: an interactive nntui session on a
+pseudo-terminal. Shells without a terminal, commands, subsystems (sftp) and every kind of
+forwarding are refused. Each session's child process is ended and reaped when the session
+ends, however it ends: quit, disconnect, idle timeout or server shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import asyncssh
+
+from .launch import SessionPlan, app_argv, child_env, dashboard_argv, user_state_dir
+from .names import NAME_RULE, name_problem
+from .ptychild import Limits, PtyChild, describe_exit
+
+__all__ = ["SshOptions", "WorkshopSSHServer", "ServeError", "load_host_key", "run_ssh"]
+
+HOST_KEY_FILE = "ssh_host_ed25519_key"
+SESSIONS_FILE = "sessions.json"
+
+# Put the attendee's terminal back the way it was after a child that did not exit by
+# itself: leave the alternate screen, show the cursor, stop mouse and paste reporting,
+# drop the kitty keyboard mode, reset colours.
+TERMINAL_RESET = (
+    b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
+    b"\x1b[?2004l\x1b[?1004l\x1b[<u\x1b[0m"
+)
+
+
+class ServeError(Exception):
+    """A problem with the server's options or files; one line for the instructor."""
+
+
+@dataclass
+class SshOptions:
+    """Everything `nntui serve ssh` was asked to do."""
+
+    plan: SessionPlan
+    host: str = "127.0.0.1"
+    port: int = 2222
+    auth: str = "open"  # "open" | "password" | "keys" | "none" (loopback testing without a flag)
+    password: str | None = None
+    authorized_keys: Path | None = None
+    max_sessions: int = 100
+    idle_timeout: float = 1800.0
+    shared_user: str | None = None
+    instructor: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    title: str | None = None
+
+
+def load_host_key(state_dir: Path) -> asyncssh.SSHKey:
+    """The server's host key, generated on first use and kept in ``state_dir``."""
+    path = state_dir / HOST_KEY_FILE
+    if path.exists():
+        try:
+            return asyncssh.read_private_key(path)
+        except (OSError, ValueError, asyncssh.KeyImportError) as error:
+            raise ServeError(f"cannot read the host key {str(path)!r}: {error}") from None
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="nntui workshop")
+    data = key.export_private_key()
+    # Written privately and atomically, so a crash never leaves half a key behind.
+    fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".hostkey-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        key.write_public_key(state_dir / (HOST_KEY_FILE + ".pub"))
+    return key
+
+
+def no_pty_message(host: str, port: int) -> str:
+    """The one line a client without a terminal (``ssh -T``, ``ssh host cmd``) gets."""
+    port_part = "" if port == 22 else f"-p {port} "
+    return (
+        "nntui: this server only runs the interactive tutorial; connect from a terminal "
+        f"with no command: ssh {port_part}-t YOURNAME@{host}"
+    )
+
+
+class _Connection(asyncssh.SSHServer):
+    """Authentication for one client connection (asyncssh creates one per connection)."""
+
+    def __init__(self, hub: WorkshopSSHServer) -> None:
+        self._hub = hub
+        self._conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self._conn = conn
+
+    def begin_auth(self, username: str) -> bool:
+        # Names are checked after login, so the attendee can be told what is wrong.
+        return self._hub.options.auth in ("password", "keys")
+
+    def password_auth_supported(self) -> bool:
+        return self._hub.options.auth == "password"
+
+    def validate_password(self, username: str, password: str) -> bool:
+        expected = self._hub.options.password or ""
+        return hmac.compare_digest(password.encode("utf-8"), expected.encode("utf-8"))
+
+    def session_requested(self) -> asyncssh.SSHServerSession:
+        return _Session(self._hub)
+
+    # Forwarding of any kind is refused, with a reason the OpenSSH client prints.
+    def connection_requested(self, *args, **kwargs) -> bool:
+        raise asyncssh.ChannelOpenError(
+            asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "forwarding is disabled on this server"
+        )
+
+    def server_requested(self, *args, **kwargs) -> bool:
+        return False
+
+    def unix_connection_requested(self, *args, **kwargs) -> bool:
+        raise asyncssh.ChannelOpenError(
+            asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "forwarding is disabled on this server"
+        )
+
+    def unix_server_requested(self, *args, **kwargs) -> bool:
+        return False
+
+
+class _Session(asyncssh.SSHServerSession):
+    """One SSH session channel: a name prompt (shared login), then the attendee's child."""
+
+    def __init__(self, hub: WorkshopSSHServer) -> None:
+        self._hub = hub
+        self._chan: asyncssh.SSHServerChannel | None = None
+        self._command: str | None = None
+        self._child: PtyChild | None = None
+        self._prompt: bytearray | None = None
+        self._ending = False
+        self._closed = False
+        self.name: str | None = None
+        self.last_input = asyncio.get_running_loop().time()
+        self.started = False
+
+    # --- channel set-up -------------------------------------------------------------
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+        self._chan = chan
+
+    def pty_requested(self, term_type, term_size, term_modes) -> bool:
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        # Accepted only to explain why it is refused (a bare refusal says nothing useful).
+        self._command = command
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return False
+
+    def session_started(self) -> None:
+        assert self._chan is not None
+        hub = self._hub
+        username = self._chan.get_extra_info("username") or ""
+        if self._chan.get_terminal_type() is None or self._command is not None:
+            self._refuse(no_pty_message(hub.public_host(self._chan), hub.port))
+            return
+        if not hub.has_room():
+            self._refuse(
+                f"nntui: sorry, the room is full ({hub.options.max_sessions} sessions are running); "
+                "please try again in a few minutes."
+            )
+            return
+        if username == hub.options.shared_user:
+            hub.add(self)
+            self._start_prompt()
+            return
+        problem = name_problem(username)
+        if problem:
+            self._refuse(f"nntui: {problem}. Log in as yourself, for example: ssh -p {hub.port} alice@HOST")
+            return
+        hub.add(self)
+        self._launch(username)
+
+    # --- output helpers ---------------------------------------------------------------
+    def _newline(self) -> bytes:
+        return b"\r\n" if self._chan is not None and self._chan.get_terminal_type() else b"\n"
+
+    def _write(self, data: bytes) -> None:
+        if self._closed or self._chan is None:
+            return
+        with contextlib.suppress(OSError, asyncssh.Error):
+            self._chan.write(data)
+
+    def _refuse(self, line: str) -> None:
+        assert self._chan is not None
+        with contextlib.suppress(OSError, asyncssh.Error):
+            self._chan.write_stderr(line.encode("utf-8") + self._newline())
+            self._chan.exit(1)
+
+    def _exit(self, status: int) -> None:
+        self._hub.remove(self)
+        if self._closed or self._chan is None:
+            return
+        with contextlib.suppress(OSError, asyncssh.Error):
+            self._chan.exit(status)
+
+    # --- shared login: ask for a name ---------------------------------------------------
+    def _start_prompt(self) -> None:
+        self._prompt = bytearray()
+        title = self._hub.options.title or "the nntui workshop"
+        self._write(f"Welcome to {title}!\r\n".encode())
+        self._write_prompt()
+
+    def _write_prompt(self) -> None:
+        self._write(f"Your name ({NAME_RULE}): ".encode())
+
+    def _prompt_input(self, data: bytes) -> None:
+        assert self._prompt is not None
+        if data.startswith(b"\x1b"):  # arrow keys and the like mean nothing here
+            return
+        for byte in data:
+            if byte in (3, 4):  # Ctrl+C, Ctrl+D: leave politely
+                self._write(b"\r\nGoodbye!\r\n")
+                self._prompt = None
+                self._exit(0)
+                return
+            if byte in (8, 127):
+                if self._prompt:
+                    del self._prompt[-1]
+                    self._write(b"\b \b")
+            elif byte in (10, 13):
+                self._submit_name()
+                return
+            elif 32 <= byte < 127 and len(self._prompt) < 64:
+                self._prompt.append(byte)
+                self._write(bytes([byte]))
+
+    def _submit_name(self) -> None:
+        assert self._prompt is not None
+        name = self._prompt.decode("ascii", "replace").strip().lower()
+        self._prompt = bytearray()
+        self._write(b"\r\n")
+        problem = name_problem(name)
+        if problem is None and name in (self._hub.options.shared_user, self._hub.options.instructor):
+            problem = f"{name!r} is reserved"
+        if problem is None and self._hub.name_in_use(name):
+            problem = f"someone is already connected as {name!r}; pick another name"
+        if problem:
+            self._write(f"{problem}.\r\n".encode())
+            self._write_prompt()
+            return
+        self._prompt = None
+        self._launch(name)
+
+    # --- the child ------------------------------------------------------------------------
+    def _launch(self, name: str) -> None:
+        self.name = name
+        self._hub.names_changed()
+        asyncio.get_running_loop().create_task(self._run_child(name))
+
+    async def _run_child(self, name: str) -> None:
+        assert self._chan is not None
+        hub = self._hub
+        plan = hub.options.plan
+        if name == hub.options.instructor:
+            argv = dashboard_argv(plan)
+        else:
+            argv = app_argv(plan, name)
+            user_state_dir(plan.state_dir, name).mkdir(parents=True, exist_ok=True)
+        env = self._chan.get_environment()
+        cols, rows = self._chan.get_terminal_size()[:2]
+        self._child = PtyChild(
+            argv,
+            child_env(self._chan.get_terminal_type(), env.get("COLORTERM")),
+            cols or 80,
+            rows or 24,
+            self._write,
+            hub.options.limits,
+        )
+        try:
+            await self._child.start()
+        except OSError as error:
+            self._child = None
+            self._write(f"nntui: the lesson app could not start ({error}).\r\n".encode())
+            self._exit(1)
+            return
+        self.started = True
+        if self._closed:  # the client left while the child was starting
+            await self._child.stop()
+            hub.remove(self)
+            return
+        code = await self._child.wait()
+        if self._ending or self._closed:
+            return  # end() or connection_lost() is finishing the session
+        self._ending = True
+        if code != 0:
+            self._write(TERMINAL_RESET)
+            self._write(
+                f"\r\nnntui: the session ended ({describe_exit(code)}). Your progress is saved; "
+                "reconnect to carry on.\r\n".encode()
+            )
+        self._exit(0 if code == 0 else 1)
+
+    async def end(self, message: str, status: int) -> None:
+        """End this session from the server side (idle timeout, shutdown) with a last line."""
+        if self._ending:
+            return
+        self._ending = True
+        self._prompt = None
+        if self._child is not None:
+            await self._child.stop()
+            self._write(TERMINAL_RESET)
+        self._write(b"\r\n" + message.encode("utf-8") + b"\r\n")
+        self._exit(status)
+
+    # --- events from the client -----------------------------------------------------------
+    def data_received(self, data: bytes, datatype) -> None:
+        self.last_input = asyncio.get_running_loop().time()
+        if self._prompt is not None:
+            self._prompt_input(data)
+        elif self._child is not None:
+            self._child.write(data)
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        if self._child is not None:
+            self._child.resize(width, height)
+
+    def eof_received(self) -> bool:
+        return True  # stay open: the child decides when the session is over
+
+    def break_received(self, msec: int) -> bool:
+        return True
+
+    def signal_received(self, signal: str) -> None:
+        """Signals from the client are ignored: the app has its own quit key."""
+
+    def pause_writing(self) -> None:
+        if self._child is not None:
+            self._child.pause_output()
+
+    def resume_writing(self) -> None:
+        if self._child is not None:
+            self._child.resume_output()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._closed = True
+        self._prompt = None
+        self._hub.remove(self)
+        if self._child is not None and not self._ending:
+            self._ending = True
+            self._hub.track(self._child.stop())
+
+
+class WorkshopSSHServer:
+    """The SSH server and the set of live sessions."""
+
+    def __init__(self, options: SshOptions, say: Callable[[str], None] | None = None) -> None:
+        self.options = options
+        self.port = options.port
+        self._say = say or (lambda line: print(line, flush=True))
+        self._sessions: set[_Session] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._acceptor: asyncssh.SSHAcceptor | None = None
+        self._idle_task: asyncio.Task | None = None
+        self.host_key: asyncssh.SSHKey | None = None
+
+    # --- bookkeeping ----------------------------------------------------------------------
+    def has_room(self) -> bool:
+        """True if one more session fits under --max-sessions."""
+        return len(self._sessions) < self.options.max_sessions
+
+    def add(self, session: _Session) -> None:
+        """Count a session as live."""
+        self._sessions.add(session)
+
+    def remove(self, session: _Session) -> None:
+        """Forget a session that has ended."""
+        if session in self._sessions:
+            self._sessions.discard(session)
+            self.names_changed()
+
+    def name_in_use(self, name: str) -> bool:
+        """True if a live session already runs under ``name``."""
+        return any(s.name == name for s in self._sessions)
+
+    def track(self, coro) -> None:
+        """Run ``coro`` in the background and keep it until done (child clean-up)."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def public_host(self, chan: asyncssh.SSHServerChannel) -> str:
+        """The address clients reach us at, for messages."""
+        sock = chan.get_extra_info("sockname")
+        return sock[0] if sock else self.options.host
+
+    def names_changed(self) -> None:
+        """Record who is connected in ``sessions.json`` so `serve status` can show it."""
+        online: dict[str, int] = {}
+        for session in self._sessions:
+            if session.name:
+                online[session.name] = online.get(session.name, 0) + 1
+        record = {
+            "pid": os.getpid(),
+            "port": self.port,
+            "online": online,
+            "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        path = self.options.plan.state_dir / SESSIONS_FILE
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sessions-")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(record, handle)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # status is a convenience; never let it break a session
+
+    # --- life cycle -----------------------------------------------------------------------
+    async def start(self) -> None:
+        """Load or make the host key and start listening."""
+        plan = self.options.plan
+        self.host_key = load_host_key(plan.state_dir)
+        kwargs = {}
+        if self.options.auth == "keys":
+            try:
+                kwargs["authorized_client_keys"] = asyncssh.read_authorized_keys(
+                    str(self.options.authorized_keys)
+                )
+            except (OSError, ValueError, asyncssh.KeyImportError) as error:
+                keys = str(self.options.authorized_keys)
+                raise ServeError(f"cannot read authorized keys {keys!r}: {error}") from None
+        try:
+            self._acceptor = await asyncssh.create_server(
+                lambda: _Connection(self),
+                self.options.host,
+                self.options.port,
+                server_host_keys=[self.host_key],
+                encoding=None,
+                line_editor=False,
+                allow_pty=True,
+                x11_forwarding=False,
+                agent_forwarding=False,
+                allow_scp=False,
+                sftp_factory=None,
+                keepalive_interval=30,
+                keepalive_count_max=4,
+                login_timeout=120,
+                reuse_address=True,
+                **kwargs,
+            )
+        except OSError as error:
+            raise ServeError(
+                f"cannot listen on {self.options.host}:{self.options.port}: {error.strerror or error}"
+            ) from None
+        self.port = self._acceptor.sockets[0].getsockname()[1]
+        self.names_changed()
+        if self.options.idle_timeout > 0:
+            self._idle_task = asyncio.get_running_loop().create_task(self._watch_idle())
+
+    async def _watch_idle(self) -> None:
+        timeout = self.options.idle_timeout
+        period = max(0.25, min(timeout / 4, 30.0))
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(period)
+            now = loop.time()
+            for session in list(self._sessions):
+                if now - session.last_input > timeout:
+                    minutes = timeout / 60
+                    span = f"{minutes:g} minutes" if minutes >= 1 else f"{timeout:g} seconds"
+                    self.track(
+                        session.end(
+                            f"nntui: no keys pressed for {span}, so this session has ended. "
+                            "Your progress is saved; reconnect to carry on.",
+                            0,
+                        )
+                    )
+
+    async def shutdown(self) -> None:
+        """Stop listening, end every session with a goodbye line and reap every child."""
+        if self._idle_task is not None:
+            self._idle_task.cancel()
+        if self._acceptor is not None:
+            self._acceptor.close()
+        await asyncio.gather(
+            *(
+                s.end("nntui: the workshop server is shutting down. Your progress is saved. Goodbye!", 0)
+                for s in list(self._sessions)
+            ),
+            return_exceptions=True,
+        )
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._acceptor is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._acceptor.wait_closed(), 5)
+        self.names_changed()
+
+    def banner(self) -> list[str]:
+        """What the instructor sees at start: where, how to log in, the host key fingerprint."""
+        assert self.host_key is not None
+        o = self.options
+        how = {
+            "open": "open room: any name, no password",
+            "password": "shared workshop password",
+            "keys": f"keys in {o.authorized_keys}",
+            "none": "loopback only, any name, no password",
+        }[o.auth]
+        host = o.host if o.host not in ("0.0.0.0", "::", "") else "THIS-HOST"
+        port_part = "" if self.port == 22 else f"-p {self.port} "
+        who = o.shared_user if o.shared_user else "YOURNAME"
+        lines = [
+            f"nntui workshop server listening on {o.host}:{self.port} ({how})",
+            f"Host key fingerprint: {self.host_key.get_fingerprint('sha256')} (ED25519)",
+            f"Attendees type: ssh {port_part}{who}@{host}",
+            f"Progress is kept in {o.plan.state_dir / 'users'}; see it with: "
+            f"nntui serve status --state-dir {o.plan.state_dir}",
+        ]
+        if o.instructor:
+            lines.append(f"Instructor dashboard: ssh {port_part}{o.instructor}@{host}")
+        lines.append("Stop with Ctrl+C (attendees get a goodbye line).")
+        return lines
+
+
+def run_ssh(options: SshOptions) -> int:
+    """Run the server until SIGINT/SIGTERM; returns the exit status for the CLI."""
+
+    async def main() -> int:
+        server = WorkshopSSHServer(options)
+        await server.start()
+        for line in server.banner():
+            print(line, flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+        print("nntui: shutting down, ending every session...", flush=True)
+        await server.shutdown()
+        print("nntui: server stopped.", flush=True)
+        return 0
+
+    try:
+        return asyncio.run(main())
+    except ServeError as error:
+        sys.stderr.write(f"nntui: error: {error}\n")
+        return 2

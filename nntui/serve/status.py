@@ -1,0 +1,169 @@
+"""Who is in the workshop and how far they got: `nntui serve status` and the dashboard.
+
+Reads ``<state-dir>/users/*/progress.json`` (the progress file the lesson app writes, see
+the team's progress format) and ``<state-dir>/sessions.json`` (written by the SSH server:
+who is connected right now). Broken or half-written files never stop the table: that
+attendee's row says so instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .names import is_valid_name
+
+__all__ = ["Attendee", "read_attendees", "format_table", "online_names", "default_state_dir"]
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One row of the status table."""
+
+    name: str
+    lesson: str | None
+    step: int | None  # 0-based, as stored
+    steps_done: int
+    checkpoints: int
+    updated: datetime | None
+    online: int = 0
+    problem: str | None = None
+
+
+def default_state_dir() -> Path:
+    """Where `nntui serve` keeps its state unless told: $NNTUI_STATE_DIR or the user data dir."""
+    env = os.environ.get("NNTUI_STATE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("nntui")) / "serve"
+
+
+def _parse_time(text) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _count(mapping) -> int:
+    if not isinstance(mapping, dict):
+        return 0
+    return sum(len(v) for v in mapping.values() if isinstance(v, list))
+
+
+def online_names(state_dir: Path) -> dict[str, int]:
+    """Names with a live SSH session, if a server for this state dir is running."""
+    try:
+        record = json.loads((state_dir / "sessions.json").read_text(encoding="utf-8"))
+        pid = int(record["pid"])
+        os.kill(pid, 0)  # is that server still alive?
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    online = record.get("online")
+    if not isinstance(online, dict):
+        return {}
+    return {str(k): int(v) for k, v in online.items() if isinstance(v, int)}
+
+
+def read_attendees(state_dir: Path) -> list[Attendee]:
+    """Every attendee folder under ``state_dir/users``, sorted by name."""
+    users = state_dir / "users"
+    online = online_names(state_dir)
+    rows: list[Attendee] = []
+    names = set(online)
+    if users.is_dir():
+        names.update(p.name for p in users.iterdir() if p.is_dir() and is_valid_name(p.name))
+    for name in sorted(names):
+        path = users / name / "progress.json"
+        if not path.exists():
+            rows.append(Attendee(name, None, None, 0, 0, None, online.get(name, 0)))
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as error:
+            rows.append(
+                Attendee(name, None, None, 0, 0, None, online.get(name, 0), problem=f"unreadable: {error}")
+            )
+            continue
+        step = data.get("step")
+        updated = _parse_time(data.get("updated"))
+        if updated is None:
+            updated = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        rows.append(
+            Attendee(
+                name=name,
+                lesson=data.get("lesson") if isinstance(data.get("lesson"), str) else None,
+                step=step if isinstance(step, int) and not isinstance(step, bool) else None,
+                steps_done=_count(data.get("completed")),
+                checkpoints=_count(data.get("checkpoints")),
+                updated=updated,
+                online=online.get(name, 0),
+            )
+        )
+    return rows
+
+
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """'12 s ago', '5 min ago', '3 h ago', or a date for older times."""
+    if moment is None:
+        return "-"
+    now = now or datetime.now(timezone.utc)
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s ago"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def row_cells(a: Attendee, now: datetime | None = None) -> list[str]:
+    """The text cells of one attendee's row (shared by the table and the dashboard)."""
+    return [
+        a.name,
+        "yes" if a.online else "",
+        a.lesson or ("(unreadable)" if a.problem else "-"),
+        str(a.step + 1) if a.step is not None else "-",
+        str(a.steps_done),
+        str(a.checkpoints),
+        ago(a.updated, now),
+    ]
+
+
+HEADERS = ["NAME", "ONLINE", "LESSON", "STEP", "STEPS DONE", "CHECKPOINTS", "LAST ACTIVITY"]
+
+
+def format_table(attendees: list[Attendee], now: datetime | None = None) -> str:
+    """A plain-text table, one attendee per line, columns padded to fit."""
+    rows = [HEADERS] + [row_cells(a, now) for a in attendees]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def as_json(attendees: list[Attendee]) -> list[dict]:
+    """The attendees as JSON-ready dicts (for `nntui serve status --json`)."""
+    return [
+        {
+            "name": a.name,
+            "online": a.online,
+            "lesson": a.lesson,
+            "step": a.step,
+            "steps_done": a.steps_done,
+            "checkpoints": a.checkpoints,
+            "updated": a.updated.isoformat(timespec="seconds") if a.updated else None,
+            "problem": a.problem,
+        }
+        for a in attendees
+    ]
