@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -24,7 +24,7 @@ from nntui.core.train import TrainResult, train
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, pane_css, short
+from .common import FieldRules, Rule, StatusLine, pane_css, set_narrow, short
 from .plots import Curve, CurvePlot
 
 __all__ = ["ActivationsPane", "MAX_EPOCHS"]
@@ -32,6 +32,8 @@ __all__ = ["ActivationsPane", "MAX_EPOCHS"]
 MAX_EPOCHS = 20_000
 #: How each activation is drawn, so the plots read without colour too.
 _STYLE = {"sigmoid": ("cyan", "braille"), "tanh": ("magenta", "dot"), "relu": ("yellow", "+")}
+#: The markers in words, for the summary under the plots.
+_MARKER_WORDS = {"sigmoid": "line", "tanh": "•", "relu": "+"}
 
 
 class ActivationsPane(Pane):
@@ -106,6 +108,14 @@ class ActivationsPane(Pane):
         plot.show(curves, title="the three activations")
         self._start()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Stack the two plots on a narrow pane, without legends (the summary names the markers)."""
+        set_narrow(self, event.size.width)
+        for plot in self.query(CurvePlot):
+            if plot.compact != self.has_class("-narrow"):
+                plot.compact = self.has_class("-narrow")
+                plot.replot()
+
     def action_restart(self) -> None:
         """Train the three networks again."""
         self._start()
@@ -168,7 +178,7 @@ class ActivationsPane(Pane):
             curves.append(
                 Curve(name, range(1, len(result.losses) + 1), result.losses, color=color, marker=marker)
             )
-            text = f"{name} {short(result.final_loss)}"
+            text = f"{name} ({_MARKER_WORDS[name]}) {short(result.final_loss, 3)}"
             if result.diverged_at is not None:
                 text += f" (diverged at epoch {result.diverged_at})"
             parts.append(text)
@@ -180,6 +190,5 @@ class ActivationsPane(Pane):
         if len(self._results) == len(ACTIVATIONS):
             v = self._rules.values
             self.query_one(StatusLine).say(
-                f"same start (seed {int(v['act-seed'])}), lr {format_number(v['act-lr'])}, "
-                f"{int(v['act-epochs'])} epochs   r: retrain   l: log scale"
+                f"seed {int(v['act-seed'])}, lr {format_number(v['act-lr'])}, {int(v['act-epochs'])} epochs"
             )

@@ -15,12 +15,31 @@ from textual.widgets import Static
 from nntui.app.widgets.number_field import NumberField, format_number
 from nntui.core.sweep import LEARNING_RATE_LADDER
 
-__all__ = ["pane_css", "Rule", "FieldRules", "StatusLine", "short", "LR_LADDER", "ladder_step"]
+__all__ = [
+    "pane_css",
+    "Rule",
+    "FieldRules",
+    "StatusLine",
+    "short",
+    "LR_LADDER",
+    "ladder_step",
+    "NARROW",
+    "set_narrow",
+]
 
 _HERE = Path(__file__).parent
 
 #: The training pane's learning-rate ladder, walked with + and - (the core's sweep rates).
 LR_LADDER = tuple(LEARNING_RATE_LADDER)
+
+
+#: Below this many columns a pane stacks side-by-side parts (class ``-narrow``).
+NARROW = 56
+
+
+def set_narrow(widget, width: int) -> None:
+    """Toggle the ``-narrow`` class so the pane's .tcss can stack its parts on narrow screens."""
+    widget.set_class(width < NARROW, "-narrow")
 
 
 def pane_css(name: str) -> str:

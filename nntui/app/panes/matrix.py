@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -23,7 +23,7 @@ from nntui.core.matrix import MATRIX_X, MATRIX_Y, matrix_steps
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, pane_css, short
+from .common import FieldRules, Rule, StatusLine, pane_css, set_narrow, short
 from .plots import Curve, CurvePlot
 
 __all__ = ["MatrixPane", "MAX_ITERATIONS"]
@@ -101,9 +101,10 @@ class MatrixPane(Pane):
     def compose(self) -> ComposeResult:
         self.border_title = "Matrix form"
         values = self._rules.values
-        with Horizontal(id="matrix-fields"):
+        with Horizontal(classes="matrix-fields"):
             yield NumberField(values["matrix-hidden"], label="hidden", step=1, id="matrix-hidden")
             yield NumberField(values["matrix-iterations"], label="iters", step=100, id="matrix-iterations")
+        with Horizontal(classes="matrix-fields"):
             yield NumberField(values["matrix-lr"], label="lr", step=0.1, id="matrix-lr")
             yield NumberField(values["matrix-seed"], label="seed", step=1, id="matrix-seed")
             yield Select(
@@ -121,6 +122,10 @@ class MatrixPane(Pane):
     def on_mount(self) -> None:
         """Start the first run."""
         self._start()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Stack the curve and the predictions on a narrow pane."""
+        set_narrow(self, event.size.width)
 
     def action_restart(self) -> None:
         """Train again from the seed's weights."""

@@ -60,6 +60,8 @@ class CurvePlot(PlotextPlot):
         self.log_y = False
         self.x_limits: tuple[float, float] | None = None
         self.y_limits: tuple[float, float] | None = None
+        #: Leave out the legend and the x label (a small plot; the pane names the curves in words).
+        self.compact = False
 
     def on_mount(self) -> None:
         """Draw whatever was given before the widget was mounted."""
@@ -80,7 +82,7 @@ class CurvePlot(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         plt.title(self.title)
-        plt.xlabel(self.xlabel)
+        plt.xlabel("" if self.compact else self.xlabel)
         plt.ylabel(self.ylabel)
         plt.yscale("log" if self.log_y else "linear")
         if self.x_limits is not None:
@@ -92,7 +94,8 @@ class CurvePlot(PlotextPlot):
             if not xs:
                 continue
             draw = plt.scatter if curve.points else plt.plot
-            draw(xs, ys, label=curve.label or None, marker=curve.marker, color=curve.color)
+            label = None if self.compact else (curve.label or None)
+            draw(xs, ys, label=label, marker=curve.marker, color=curve.color)
         self.refresh()
 
     def _drawable(self, curve: Curve) -> tuple[list[float], list[float]]:
