@@ -543,13 +543,14 @@ def run_ssh(options: SshOptions) -> int:
 
     async def main() -> int:
         server = WorkshopSSHServer(options)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # Handlers first: whoever reads the banner may signal us straight away.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, stop.set)
         await server.start()
         for line in server.banner():
             print(line, flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, stop.set)
         await stop.wait()
         print("nntui: shutting down, ending every session...", flush=True)
         await server.shutdown()

@@ -116,11 +116,15 @@ class WorkshopWebServer(Server):
         return websocket
 
     async def on_startup(self, app: web.Application) -> None:
-        print(
-            f"nntui web server on http://{self.host}:{self.port}/ (state in {self.plan.state_dir})",
-            flush=True,
-        )
-        print("Attendees open that address in a browser and type their name. Stop with Ctrl+C.", flush=True)
+        """Say nothing yet: the ready lines are printed once the port is really open."""
+
+    def ready_lines(self) -> list[str]:
+        """What the instructor sees once the server is listening."""
+        return [
+            f"nntui web server on http://{self.host}:{self.port}/"
+            f" (progress in {self.plan.state_dir / 'users'})",
+            "Attendees open that address in a browser and type their name. Stop with Ctrl+C.",
+        ]
 
 
 def _to_int(text: str | None, default: int) -> int:
@@ -139,7 +143,15 @@ def run_web(plan: SessionPlan, host: str, port: int, title: str | None = None) -
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, server.request_exit)
     try:
-        web.run_app(server._make_app(), host=host, port=port, handle_signals=False, loop=loop, print=None)
+        web.run_app(
+            server._make_app(),
+            host=host,
+            port=port,
+            handle_signals=False,
+            loop=loop,
+            # aiohttp calls this after the socket is listening: the moment to say we are ready.
+            print=lambda *_: print("\n".join(server.ready_lines()), flush=True),
+        )
     except OSError as error:
         sys.stderr.write(f"nntui: error: cannot listen on {host}:{port}: {error.strerror or error}\n")
         return 2
