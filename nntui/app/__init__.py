@@ -36,7 +36,7 @@ def make_app(config: AppConfig) -> NNTuiApp:
     from nntui.progress import ProgressError, ProgressStore, resolve_state_dir
 
     from .app import NNTuiApp
-    from .tutor import Tutor
+    from .tutor import Position, Tutor
 
     if config.theme and config.theme not in available_themes():
         raise ConfigError(f"unknown theme {config.theme!r} (choose one of {', '.join(available_themes())})")
@@ -60,6 +60,7 @@ def make_app(config: AppConfig) -> NNTuiApp:
     if not store.writable():
         tutor.save_error = f"cannot write to {store.state_dir}"
         notices.append(f"Cannot write to {store.state_dir}: progress will not be saved.")
+    moved = config.reset_progress or bool(config.attendee_name)
     if config.start_lesson is not None:
         lesson = course.find(config.start_lesson)
         if lesson is None:
@@ -67,10 +68,12 @@ def make_app(config: AppConfig) -> NNTuiApp:
             raise ConfigError(f"no lesson {config.start_lesson!r} (choose one of {known})")
         index = course.index(lesson.slug) or 0
         if index != tutor.position.lesson:
-            tutor.go(index, 0)
+            tutor.position = Position(index, 0)
+            moved = True
     if config.attendee_name:
         tutor.progress.name = config.attendee_name
-    tutor.save()
+    if moved:  # otherwise the file already says where we are; do not pay for a write at start
+        tutor.save()
     app = NNTuiApp(config, tutor, notices)
     app._save_warned = tutor.save_error is not None and any("will not be saved" in n for n in notices)
     return app

@@ -6,7 +6,6 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
-from .commands import LessonCommands
 from .config import AppConfig
 from .screens.help import HelpScreen
 from .screens.lesson import LessonScreen
@@ -22,12 +21,19 @@ MIN_SIZE = (60, 18)
 NARROW_WIDTH = 80
 
 
+def _lesson_commands():
+    """The "Go to lesson ..." provider, imported when the palette first opens (keeps start fast)."""
+    from .commands import LessonCommands
+
+    return LessonCommands
+
+
 class NNTuiApp(App[None]):
     """Lessons step by step beside live panes. Built by ``nntui.app.make_app``."""
 
     CSS_PATH = "nntui.tcss"
     TITLE = "nntui"
-    COMMANDS = App.COMMANDS | {LessonCommands}
+    COMMANDS = App.COMMANDS | {_lesson_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="quit (your place is saved)"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="quit, even while typing"),

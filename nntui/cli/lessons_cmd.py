@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 __all__ = ["register", "list_lessons", "check_lessons"]
@@ -41,6 +40,8 @@ def list_lessons(args: argparse.Namespace) -> int:
     directory = resolve_lessons_dir(getattr(args, "lessons_dir", None) or getattr(args, "lessons", None))
     course = load_course(directory)
     if args.json:
+        import json
+
         data = {
             "directory": str(directory),
             "lessons": [lesson.to_dict() for lesson in course.lessons],

@@ -45,14 +45,16 @@ class LessonScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        await self.show_step()
+        # The first text goes on screen before the panes are built: a pane imports NumPy and
+        # friends, which would otherwise keep the learner looking at a blank terminal.
+        await self.show_step(panes_after_refresh=True)
 
     @property
     def tutor(self):
         """The app's Tutor (position and progress)."""
         return self.app.tutor
 
-    async def show_step(self) -> None:
+    async def show_step(self, panes_after_refresh: bool = False) -> None:
         """Show the tutor's current step: text, checkpoints and pane(s)."""
         tutor = self.tutor
         lesson, step, position = tutor.lesson, tutor.step, tutor.position
@@ -62,26 +64,10 @@ class LessonScreen(Screen):
 
         checks = self.query_one("#checks", Vertical)
         await checks.remove_children()
-        panes_column = self.query_one("#pane-column", Vertical)
-        await panes_column.remove_children()
-
+        await self.query_one("#pane-column", Vertical).remove_children()
+        self.set_class(not step.panes, "-no-pane")
+        self.set_class(len(step.panes) > 1, "-two-panes")
         panes: list[Pane] = []
-        widgets = []
-        for spec in step.panes:
-            try:
-                cls = pane_class(spec.type)
-            except PaneUnavailable as error:
-                widgets.append(
-                    Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
-                )
-                continue
-            pane = cls(spec.settings, classes="pane")
-            panes.append(pane)
-            widgets.append(pane)
-        if widgets:
-            await panes_column.mount_all(widgets)
-        self.set_class(not widgets, "-no-pane")
-        self.set_class(len(widgets) > 1, "-two-panes")
 
         def live_values() -> dict[str, float]:
             values: dict[str, float] = {}
@@ -96,6 +82,29 @@ class LessonScreen(Screen):
             )
         self.query_one("#text-column").scroll_home(animate=False)
         self.refresh_bindings()
+        if panes_after_refresh and step.panes:
+            self.call_after_refresh(self._mount_panes, step, panes)
+        else:
+            await self._mount_panes(step, panes)
+
+    async def _mount_panes(self, step, panes: list[Pane]) -> None:
+        """Build the step's panes (into ``panes``) and focus the first."""
+        if step is not self.tutor.step:
+            return  # the learner moved on before this ran
+        widgets = []
+        for spec in step.panes:
+            try:
+                cls = pane_class(spec.type)
+            except PaneUnavailable as error:
+                widgets.append(
+                    Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
+                )
+                continue
+            pane = cls(spec.settings, classes="pane")
+            panes.append(pane)
+            widgets.append(pane)
+        if widgets:
+            await self.query_one("#pane-column", Vertical).mount_all(widgets)
         self.action_focus_pane()
 
     def action_focus_pane(self) -> None:

@@ -1,0 +1,144 @@
+"""Startup benchmark: nntui versus a minimal Textual app, both in a pseudo-terminal.
+
+Measures the time from starting the process to the first lesson text on screen, against a
+minimal Textual app that shows one Markdown widget and one plotext plot; the two are run
+alternately (interleaved) so both see the same machine load, and the medians are compared.
+Also reports nntui's resident memory (VmRSS) once its first screen is up.
+
+Run it as a script (pytest does not collect it):
+
+    python tests/benchmarks/bench_startup.py [--runs 7]
+
+Targets: nntui at most 1.3x the minimal app, and at most 70 MB resident.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pexpect
+import pyte
+
+COLS, ROWS = 80, 24
+RATIO_TARGET = 1.3
+RSS_TARGET_MB = 70.0
+
+MINIMAL_APP = textwrap.dedent(
+    """
+    from textual.app import App
+    from textual.containers import Horizontal
+    from textual.widgets import Markdown
+    from textual_plotext import PlotextPlot
+
+
+    class Minimal(App):
+        def compose(self):
+            with Horizontal():
+                yield Markdown("## Minimal\\n\\nMINIMAL-APP-TEXT is on screen.")
+                yield PlotextPlot()
+
+        def on_mount(self):
+            plt = self.query_one(PlotextPlot).plt
+            xs = [x / 10 for x in range(-80, 81)]
+            plt.plot(xs, [1 / (1 + 2.718281828 ** -x) for x in xs])
+
+
+    Minimal().run()
+    """
+)
+
+
+def time_to_text(
+    argv: list[str], needle: str, env: dict[str, str], timeout: float = 30.0
+) -> tuple[float, float]:
+    """Seconds until ``needle`` is on the screen, and the process's RSS in MB at that moment."""
+    screen = pyte.Screen(COLS, ROWS)
+    stream = pyte.ByteStream(screen)
+    start = time.perf_counter()
+    child = pexpect.spawn(argv[0], argv[1:], env=env, dimensions=(ROWS, COLS))
+    try:
+        deadline = start + timeout
+        while True:
+            if needle in "\n".join(screen.display):
+                elapsed = time.perf_counter() - start
+                break
+            if time.perf_counter() > deadline:
+                raise RuntimeError(
+                    f"{needle!r} did not appear within {timeout}s:\n" + "\n".join(screen.display)
+                )
+            try:
+                stream.feed(child.read_nonblocking(65536, timeout=0.5))
+            except pexpect.TIMEOUT:
+                continue
+        rss = rss_mb(child.pid)
+    finally:
+        child.terminate(force=True)
+        child.close()
+    return elapsed, rss
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs of each program (default 7)")
+    args = parser.parse_args()
+
+    from nntui.course import default_lessons_dir, load_course
+
+    first = load_course(default_lessons_dir()).lessons[0].steps[0]
+    needle = first.title[:30]
+    with tempfile.TemporaryDirectory() as tmp:
+        minimal = Path(tmp) / "minimal_app.py"
+        minimal.write_text(MINIMAL_APP)
+        env = {**os.environ, "TERM": "xterm-256color", "NNTUI_STATE_DIR": str(Path(tmp) / "state")}
+        env.pop("COLUMNS", None)
+        env.pop("LINES", None)
+        programs = {
+            "minimal app": ([sys.executable, str(minimal)], "MINIMAL-APP-TEXT"),
+            "nntui": ([sys.executable, "-m", "nntui", "--reset-progress"], needle),
+        }
+        times: dict[str, list[float]] = {name: [] for name in programs}
+        rss: dict[str, list[float]] = {name: [] for name in programs}
+        for argv, text in programs.values():  # one warm-up each (disk cache, .pyc files)
+            time_to_text(argv, text, env)
+        for _ in range(args.runs):
+            for name, (argv, text) in programs.items():
+                seconds, mb = time_to_text(argv, text, env)
+                times[name].append(seconds)
+                rss[name].append(mb)
+
+    base = statistics.median(times["minimal app"])
+    print(f"startup to first text, {COLS}x{ROWS} pty, median of {args.runs} interleaved runs")
+    print(f"{'program':<14}{'median s':>10}{'min s':>8}{'max s':>8}{'ratio':>8}{'RSS MB':>9}")
+    for name in programs:
+        med = statistics.median(times[name])
+        print(
+            f"{name:<14}{med:>10.3f}{min(times[name]):>8.3f}{max(times[name]):>8.3f}"
+            f"{med / base:>8.2f}{statistics.median(rss[name]):>9.1f}"
+        )
+    ratio = statistics.median(times["nntui"]) / base
+    memory = statistics.median(rss["nntui"])
+    ok = ratio <= RATIO_TARGET and memory <= RSS_TARGET_MB
+    print(
+        f"targets: ratio <= {RATIO_TARGET} ({'ok' if ratio <= RATIO_TARGET else 'MISSED'}), "
+        f"nntui RSS <= {RSS_TARGET_MB:g} MB ({'ok' if memory <= RSS_TARGET_MB else 'MISSED'})"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
