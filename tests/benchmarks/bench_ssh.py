@@ -1,0 +1,222 @@
+"""Benchmark: a room of real OpenSSH clients against one `nntui serve ssh` (loopback only).
+
+Run as a script (not collected by pytest)::
+
+    python tests/benchmarks/bench_ssh.py [--clients 50] [--trainers 10]
+
+It measures, against the issue's targets:
+
+1. time from starting ``ssh`` to the first lesson screen, all clients at once (<= 10 s each);
+2. with ``--trainers`` sessions re-running the training pane over and over, key-press-to-screen
+   latency on ten other sessions, p95 (<= 200 ms): the key is Right/Left (the next or previous
+   step, which rebuilds the step's text and pane), timed until the new step's header is on the
+   screen; the time to the first byte of the app's answer is reported too;
+3. resident memory per session (<= 70 MB), also PSS which counts shared pages fairly;
+4. bytes an idle session sends over 10 s (0).
+
+Everything is bounded by timeouts; state lives in a temporary folder that is removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import select
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pexpect
+import pyte
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.serve.harness import SSH_BASE, children_of, free_port  # noqa: E402
+
+STEP = re.compile(rb"step (\d+)/(\d+)")
+
+
+class Seat:
+    """One attendee: an ssh client on a pty, optionally mirrored in a pyte screen."""
+
+    def __init__(self, port: int, name: str, watch: bool) -> None:
+        args = list(SSH_BASE) + ["-o", "LogLevel=ERROR", "-p", str(port), "-tt", f"{name}@127.0.0.1"]
+        self.name = name
+        self.started = time.monotonic()
+        self.proc = pexpect.spawn("ssh", args, dimensions=(24, 80), timeout=60)
+        self.screen = pyte.Screen(80, 24) if watch else None
+        self.stream = pyte.ByteStream(self.screen) if watch else None
+        self.first_screen: float | None = None
+        self.bytes = 0
+        self.tail = b""
+
+    def fileno(self) -> int:
+        return self.proc.child_fd
+
+    def take(self) -> None:
+        try:
+            data = os.read(self.proc.child_fd, 65536)
+        except OSError:
+            return
+        self.bytes += len(data)
+        if self.stream is not None:
+            self.stream.feed(data)
+        self.tail = (self.tail + data)[-4096:]
+        if self.first_screen is None and self.shows(rb"step 1/"):
+            self.first_screen = time.monotonic() - self.started
+
+    def shows(self, needle: bytes) -> bool:
+        if self.screen is not None:
+            return needle.decode() in "\n".join(self.screen.display)
+        return needle in self.tail
+
+
+def pump(seats: list[Seat], timeout: float) -> None:
+    """Read whatever any client has printed, waiting at most ``timeout``."""
+    ready, _, _ = select.select(seats, [], [], timeout)
+    for seat in ready:
+        seat.take()
+
+
+def pump_until(seats, condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        pump(seats, min(left, 0.05))
+    return True
+
+
+def memory(pids: list[int]) -> tuple[list[float], list[float]]:
+    """RSS and PSS in MB of each process."""
+    rss, pss = [], []
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        fields = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:] if ":" in line}
+        rss.append(fields.get("Rss", 0) / 1024)
+        pss.append(fields.get("Pss", 0) / 1024)
+    return rss, pss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--trainers", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=6, help="key presses per measured session")
+    args = parser.parse_args()
+
+    state = Path(tempfile.mkdtemp(prefix="nntui-bench-ssh-"))
+    port = free_port()
+    trainers = [f"train{i:02d}" for i in range(args.trainers)]
+    others = [f"user{i:02d}" for i in range(args.clients - args.trainers)]
+    # Trainers resume on the training lesson, whose pane trains as soon as the step opens.
+    for name in trainers:
+        folder = state / "users" / name
+        folder.mkdir(parents=True)
+        progress = {"version": 1, "name": name, "lesson": "06-training", "step": 0, "completed": {}}
+        progress.update({"checkpoints": {}, "exercises": {}, "updated": "2026-01-01T00:00:00+00:00"})
+        (folder / "progress.json").write_text(json.dumps(progress))
+
+    server = pexpect.spawn(
+        sys.executable,
+        ["-m", "nntui", "serve", "ssh", "--port", str(port), "--state-dir", str(state)]
+        + ["--lessons", str(ROOT / "lessons"), "--max-sessions", str(args.clients + 5)],
+        encoding="utf-8",
+        timeout=30,
+    )
+    server.expect("listening on")
+    results: dict[str, object] = {"clients": args.clients, "trainers": args.trainers}
+    seats: list[Seat] = []
+    try:
+        # 1. everyone at once
+        for name in trainers + others:
+            seats.append(Seat(port, name, watch=name in others))
+        everyone = pump_until(seats, lambda: all(s.first_screen is not None for s in seats), 120)
+        times = sorted(s.first_screen for s in seats if s.first_screen is not None)
+        results["first_screen_s"] = {
+            "reached": len(times),
+            "median": round(statistics.median(times), 2) if times else None,
+            "max": round(times[-1], 2) if times else None,
+            "within_10s": sum(t <= 10 for t in times),
+        }
+        if not everyone:
+            print("not every client reached the first lesson within 120 s", file=sys.stderr)
+
+        # 2. latency on ten other sessions while the trainers keep re-running training
+        measured = [s for s in seats if s.name in others][:10]
+        training = [s for s in seats if s.name in trainers]
+        latencies: list[float] = []  # until the new step's header is on the screen
+        first_bytes: list[float] = []  # until the first byte of the app's answer arrives
+        last_rerun = 0.0
+        for round_index in range(args.rounds):
+            key, want = ("\x1b[C", b"step 2/") if round_index % 2 == 0 else ("\x1b[D", b"step 1/")
+            for seat in measured:
+                if time.monotonic() - last_rerun > 1.0:
+                    for trainer in training:
+                        trainer.proc.send("r")
+                    last_rerun = time.monotonic()
+                sent, before = time.monotonic(), seat.bytes
+                seat.proc.send(key)
+                if pump_until(seats, lambda seat=seat, before=before: seat.bytes > before, 10):
+                    first_bytes.append(time.monotonic() - sent)
+                if pump_until(seats, lambda seat=seat, want=want: seat.shows(want), 10):
+                    latencies.append(time.monotonic() - sent)
+        pids = children_of(server.pid)
+        rss, pss = memory(pids)
+        latencies.sort()
+        if latencies:
+            p95 = latencies[min(len(latencies) - 1, int(round(0.95 * (len(latencies) - 1))))]
+            results["latency_ms"] = {
+                "samples": len(latencies),
+                "median": round(1000 * statistics.median(latencies)),
+                "p95": round(1000 * p95),
+                "max": round(1000 * latencies[-1]),
+            }
+        first_bytes.sort()
+        if first_bytes:
+            results["first_answer_byte_ms"] = {
+                "median": round(1000 * statistics.median(first_bytes)),
+                "p95": round(1000 * first_bytes[int(round(0.95 * (len(first_bytes) - 1)))]),
+            }
+        results["memory_mb"] = {
+            "sessions": len(rss),
+            "rss_mean": round(statistics.mean(rss), 1) if rss else None,
+            "rss_max": round(max(rss), 1) if rss else None,
+            "pss_mean": round(statistics.mean(pss), 1) if pss else None,
+        }
+
+        # 3. idle: let training finish, then count what untouched sessions receive in 10 s
+        quiet = [s for s in seats if s.name in others][10:20]
+        pump_until(seats, lambda: False, 3.0)
+        before = {s.name: s.bytes for s in quiet}
+        pump_until(seats, lambda: False, 10.0)
+        idle = [s.bytes - before[s.name] for s in quiet]
+        results["idle_bytes_10s"] = {"sessions": len(idle), "max": max(idle, default=None)}
+    finally:
+        for seat in seats:
+            if seat.proc.isalive():
+                seat.proc.send("q")
+        pump_until(seats, lambda: not any(s.proc.isalive() for s in seats), 30)
+        for seat in seats:
+            seat.proc.terminate(force=True)
+        server.kill(signal.SIGTERM)
+        server.expect(pexpect.EOF, timeout=60)
+        import shutil
+
+        shutil.rmtree(state, ignore_errors=True)
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
