@@ -481,6 +481,9 @@ class WorkshopSSHServer:
             await asyncio.sleep(period)
             now = loop.time()
             for session in list(self._sessions):
+                # The instructor's dashboard is watched, not typed into: it never times out.
+                if session.name and session.name == self.options.instructor:
+                    continue
                 if now - session.last_input > timeout:
                     minutes = timeout / 60
                     span = f"{minutes:g} minutes" if minutes >= 1 else f"{timeout:g} seconds"
