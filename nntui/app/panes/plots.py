@@ -13,7 +13,11 @@ from typing import Sequence
 
 from textual_plotext import PlotextPlot
 
-__all__ = ["Curve", "CurvePlot"]
+__all__ = ["Curve", "CurvePlot", "MAX_DRAWN_POINTS"]
+
+#: A long curve is thinned to about this many points before drawing: a terminal shows a few
+#: hundred columns at most, and plotting every one of 100,000 epochs would stall the interface.
+MAX_DRAWN_POINTS = 400
 
 
 @dataclass
@@ -101,7 +105,11 @@ class CurvePlot(PlotextPlot):
     def _drawable(self, curve: Curve) -> tuple[list[float], list[float]]:
         """The curve's points that can be drawn on the current scale."""
         xs, ys = [], []
-        for x, y in zip(curve.xs, curve.ys, strict=False):
+        pairs = list(zip(curve.xs, curve.ys, strict=False))
+        if len(pairs) > MAX_DRAWN_POINTS:
+            stride = -(-len(pairs) // MAX_DRAWN_POINTS)
+            pairs = pairs[::stride] + ([pairs[-1]] if (len(pairs) - 1) % stride else [])
+        for x, y in pairs:
             x, y = float(x), float(y)
             if not (math.isfinite(x) and math.isfinite(y)):
                 continue
