@@ -14,7 +14,10 @@ SIZE = (80, 24)
 def write_lesson(folder: Path, pane: str, settings: str = "") -> Path:
     """A lessons folder with one lesson of one step that shows ``pane`` with ``settings``."""
     folder.mkdir(parents=True, exist_ok=True)
-    text = f"---\ntitle: Pane test\n---\n\n## The {pane} pane\n\nLook at the pane.\n\n```pane {pane} {settings}\n```\n"
+    text = (
+        f"---\ntitle: Pane test\n---\n\n## The {pane} pane\n\nLook at the pane.\n\n"
+        f"```pane {pane} {settings}\n```\n"
+    )
     (folder / "01-pane.md").write_text(text, encoding="utf-8")
     return folder
 
