@@ -253,3 +253,25 @@ def test_instructor_sees_dashboard(start_server, clients):
     assert teacher.wait_exit() == 0
     student.press(QUIT)
     assert student.wait_exit() == 0
+
+
+def test_authorized_keys(start_server, clients, tmp_path):
+    """With --authorized-keys a listed key gets in and any other key is refused."""
+    import subprocess
+
+    keys = {}
+    for name in ("good", "other"):
+        path = tmp_path / name
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
+        keys[name] = path
+    listed = tmp_path / "authorized_keys"
+    listed.write_text((tmp_path / "good.pub").read_text())
+    server = start_server("--authorized-keys", str(listed))
+    only = ("-o", "IdentitiesOnly=yes", "-o", "PreferredAuthentications=publickey", "-o", "BatchMode=yes")
+    refused = clients(server.port, "olga", "-i", str(keys["other"]), *only, cols=200)
+    assert refused.wait_exit() == 255
+    assert "Permission denied" in refused.all_output()
+    admitted = clients(server.port, "olga", "-i", str(keys["good"]), *only)
+    admitted.wait_screen(r"Lesson 1")
+    admitted.press(QUIT)
+    assert admitted.wait_exit() == 0

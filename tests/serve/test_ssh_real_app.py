@@ -80,3 +80,14 @@ def test_real_app_killed_client_leaves_no_child(real_server, clients):
     (child,) = set(children_of(real_server.pid)) - before
     bob.proc.kill(signal.SIGKILL)
     wait_for(lambda: process_state(child) is None, 20, f"nntui child {child} to be reaped")
+
+
+def test_real_app_server_sigterm_says_goodbye(real_server, clients):
+    """SIGTERM to the server mid-lesson: goodbye line, exit status 0, no nntui left behind."""
+    carol = clients(real_server.port, "carol", cols=100)
+    carol.wait_screen(r"step 1/\d+")
+    (child,) = children_of(real_server.pid)
+    assert real_server.stop() == 0
+    assert carol.wait_exit() == 0
+    assert "shutting down" in carol.all_output()
+    assert process_state(child) is None
