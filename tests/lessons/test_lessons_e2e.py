@@ -27,7 +27,9 @@ from lesson_text import LESSONS_DIR, all_lessons
 pytestmark = pytest.mark.e2e
 
 COLUMNS, ROWS = 80, 24
-RIGHT = "\x1b[C"
+# "n" is the lesson screen's other Next key. The arrow is not used because a focused scrollable
+# (the text column, a wide table) binds Right to scroll sideways, which hides the screen's Next.
+NEXT = "n"
 BAD_PHRASES = ("Traceback", "cannot load", "unknown pane type", "has no Pane subclass")
 
 
@@ -138,8 +140,8 @@ def test_walk_the_whole_course_at_80x24(tmp_path):
                 term.wait_for(lambda s: "╭─" in s, f"{where}: the pane")
                 term.settle()
                 _check(term, where)
-                term.child.send(RIGHT)
-        term.wait_for(lambda s: "last step of the course" in s, "the end-of-course notice")
+                term.child.send(NEXT)
+        term.wait_for(lambda s: "Well done" in s or "The end" in s, "the end-of-course notice")
         _check(term, "after the last step")
     finally:
         term.close()
