@@ -1,0 +1,32 @@
+"""How every pane looks at 80x24 beside its lesson text (fixed seeds; workers finished first)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import settle
+
+PANES = ("network", "loss", "ledger", "training", "predict", "descent", "matrix", "activations")
+
+
+@pytest.mark.parametrize("pane_type", PANES)
+def test_pane_at_80x24(snap_compare, pane_app, pane_type):
+    assert snap_compare(pane_app(pane_type), terminal_size=(80, 24), run_before=settle)
+
+
+def test_training_after_raising_the_learning_rate(snap_compare, pane_app):
+    async def raise_lr(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("plus")
+        await settle(pilot)
+
+    assert snap_compare(pane_app("training"), terminal_size=(80, 24), run_before=raise_lr)
+
+
+def test_ledger_after_one_update(snap_compare, pane_app):
+    async def update(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+
+    assert snap_compare(pane_app("ledger"), terminal_size=(80, 24), run_before=update)
