@@ -61,6 +61,8 @@ class LessonScreen(Screen):
         self.app.title = f"{lesson.number}. {lesson.title}"
         self.app.sub_title = f"step {position.step + 1}/{len(lesson.steps)}"
         await self.query_one("#step-text", Markdown).update(step.markdown)
+        if not self.is_attached:
+            return  # quitting while the text was being replaced
 
         checks = self.query_one("#checks", Vertical)
         await checks.remove_children()
@@ -89,8 +91,8 @@ class LessonScreen(Screen):
 
     async def _mount_panes(self, step, panes: list[Pane]) -> None:
         """Build the step's panes (into ``panes``) and focus the first."""
-        if step is not self.tutor.step:
-            return  # the learner moved on before this ran
+        if step is not self.tutor.step or not self.is_attached:
+            return  # the learner moved on (or quit) before this ran
         widgets = []
         for spec in step.panes:
             try:
@@ -109,11 +111,14 @@ class LessonScreen(Screen):
 
     def action_focus_pane(self) -> None:
         """Focus the step's pane so its keys work at once (else the text, for scrolling)."""
+        if not self.is_attached:
+            return  # quitting: the widgets are going away
         panes = self.query(Pane)
-        if panes and not self.app.has_class("-show-text-only"):
+        if panes:
             panes.first().focus()
         else:
-            self.query_one("#text-column").focus()
+            for column in self.query("#text-column"):
+                column.focus()
 
     async def action_next(self) -> None:
         """Next step (this one counts as done); at the end of the course, say so."""
