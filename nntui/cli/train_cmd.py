@@ -121,8 +121,8 @@ def run(args) -> int:
             )
     if result.diverged_at is not None:
         sys.stderr.write(
-            f"nntui: diverged at epoch {result.diverged_at}: with learning rate {args.lr:g} the steps "
-            "were so large that every neuron is pinned at 0 or 1 and no gradient flows; try a smaller --lr\n"
+            f"nntui: diverged at epoch {result.diverged_at}: with learning rate {args.lr:g} the steps were "
+            "so large that every neuron got pinned at 0 or 1, where no gradient flows; try a smaller --lr\n"
         )
         return EXIT_DIVERGED
     return 0

@@ -86,9 +86,7 @@ def sweep(
     hist_out_w = np.empty((chunk, 2 * k))
     hist_out_b = np.empty((chunk, k))
     losses = np.full((k, epochs), np.nan)
-    diverged_at: list[int | None] = [None] * k
-    final = np.empty((k, 9))
-    done = np.zeros(k, dtype=bool)
+    book = _Bookkeeping(k)
 
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for chunk_start in range(0, epochs, chunk):
@@ -123,22 +121,30 @@ def sweep(
                 hist_out_w[i] = out_w
                 hist_out_b[i] = out_b
             _record_chunk(
-                hist_hidden[:size],
-                hist_out_w[:size],
-                hist_out_b[:size],
-                X,
-                y,
-                chunk_start,
-                losses,
-                diverged_at,
-                final,
-                done,
+                hist_hidden[:size], hist_out_w[:size], hist_out_b[:size], X, y, chunk_start, losses, book
             )
-            if done.all():
+            if book.broken.all():
                 break
-    for index in np.flatnonzero(~done):
-        final[index] = _params_row(hidden, out_w, out_b, index, k)
-    return SweepResult(rates, losses, [Params.from_sequence(row) for row in final], diverged_at)
+    for index in np.flatnonzero(~book.broken):
+        book.final[index] = _params_row(hidden, out_w, out_b, index, k)
+    diverged_at = [
+        int(book.stalled_since[i] or book.broken_at[i]) if book.broken[i] or book.stalled_since[i] else None
+        for i in range(k)
+    ]
+    return SweepResult(rates, losses, [Params.from_sequence(row) for row in book.final], diverged_at)
+
+
+class _Bookkeeping:
+    """Per copy: whether and when it provably broke, and the stall it is in (0 when none).
+
+    The same rules as :class:`nntui.core.train.DivergenceTracker`.
+    """
+
+    def __init__(self, k: int) -> None:
+        self.broken = np.zeros(k, dtype=bool)
+        self.broken_at = np.zeros(k, dtype=int)
+        self.stalled_since = np.zeros(k, dtype=int)
+        self.final = np.empty((k, 9))
 
 
 def _params_row(hidden, out_w, out_b, index: int, k: int) -> list[float]:
@@ -156,12 +162,12 @@ def _params_row(hidden, out_w, out_b, index: int, k: int) -> list[float]:
     ]
 
 
-def _record_chunk(hidden, out_w, out_b, X, y, first_epoch, losses, diverged_at, final, done) -> None:
-    """Losses of a chunk of epochs for every copy, and the first epoch each copy diverged at.
+def _record_chunk(hidden, out_w, out_b, X, y, first_epoch, losses, book: _Bookkeeping) -> None:
+    """Losses of a chunk of epochs for every copy, and each copy's divergence bookkeeping.
 
-    Same criteria as :func:`nntui.core.train.sgd_epochs`: a loss or parameter that is not
-    finite, a parameter beyond DIVERGENCE_LIMIT, or every output pinned while the loss is
-    no better than guessing. A diverged copy's later epochs are left as NaN.
+    Same rules as :func:`nntui.core.train.sgd_epochs`: a copy provably breaks at a loss or
+    parameter that is not finite, a parameter beyond DIVERGENCE_LIMIT, or a stall with an
+    output slope of exactly zero; its later epochs are left as NaN.
     """
     size, k = out_b.shape
     total = np.zeros((size, k))
@@ -187,19 +193,25 @@ def _record_chunk(hidden, out_w, out_b, X, y, first_epoch, losses, diverged_at, 
         ],
         axis=2,
     )  # (size, k, 9)
-    bad = (
+    stalled = (max_slope < PINNED_SLOPE) & (epoch_loss >= GUESSING_LOSS)
+    broken = (
         ~np.isfinite(epoch_loss)
         | ~np.all(np.isfinite(params), axis=2)
         | (np.nan_to_num(np.abs(params), nan=np.inf).max(axis=2) > DIVERGENCE_LIMIT)
-        | ((max_slope < PINNED_SLOPE) & (epoch_loss >= GUESSING_LOSS))
+        | (stalled & (max_slope == 0.0))
     )
-    for index in range(k):
-        if done[index]:
-            continue
-        hits = np.flatnonzero(bad[:, index])
+    stalled |= broken
+    for index in np.flatnonzero(~book.broken):
+        hits = np.flatnonzero(broken[:, index])
         last = hits[0] if hits.size else size - 1
         losses[index, first_epoch : first_epoch + last + 1] = epoch_loss[: last + 1, index]
+        for offset in range(last + 1):  # follow the stall, epoch by epoch, as a single run would
+            if stalled[offset, index]:
+                if not book.stalled_since[index]:
+                    book.stalled_since[index] = first_epoch + offset + 1
+            else:
+                book.stalled_since[index] = 0
         if hits.size:
-            diverged_at[index] = first_epoch + last + 1
-            final[index] = params[last, index]
-            done[index] = True
+            book.broken[index] = True
+            book.broken_at[index] = first_epoch + last + 1
+            book.final[index] = params[last, index]

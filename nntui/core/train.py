@@ -22,6 +22,8 @@ __all__ = [
     "TrainResult",
     "DIVERGENCE_LIMIT",
     "PINNED_SLOPE",
+    "GUESSING_LOSS",
+    "DivergenceTracker",
     "DEFAULT_LEARNING_RATE",
     "DEFAULT_EPOCHS",
     "sgd_epochs",
@@ -34,10 +36,13 @@ DEFAULT_EPOCHS = 1000
 #: A parameter larger than this means training has blown up: every sigmoid it feeds is
 #: pinned at 0 or 1, no gradient flows any more, and the next steps overflow.
 DIVERGENCE_LIMIT = 1e6
-#: With a sigmoid output the loss cannot grow without bound; a run that blows up instead
-#: throws its weights so far that every output is pinned at 0 or 1. When the output's slope
-#: is below this for every sample and the loss is no better than always answering 0.5,
-#: no gradient can flow and training is stuck for good: we call that diverged.
+#: With a sigmoid output the loss cannot grow without bound. A run that blows up instead
+#: throws its weights so far that every output is pinned near 0 or 1: its slope f'(sum_o1)
+#: is below PINNED_SLOPE for every sample while the loss is no better than always
+#: answering 0.5 (GUESSING_LOSS). Such a run is *stalled*: it may still crawl out (at
+#: learning rate 25 from seed 0 one does, after 318 epochs), so stalling alone does not end
+#: training. When the slope is exactly 0.0 for every sample, though, every gradient is
+#: exactly zero and nothing can ever change again: that run has provably diverged.
 PINNED_SLOPE = 1e-4
 GUESSING_LOSS = 0.25
 
@@ -51,7 +56,8 @@ class Epoch(NamedTuple):
     epoch: int
     loss: float
     values: tuple  # the nine parameters, w1..w6 then b1..b3
-    diverged: bool  # the loss is not finite, a weight blew up, or the network is pinned
+    diverged: bool  # provably broken: not finite, a weight beyond DIVERGENCE_LIMIT, or frozen
+    stalled: bool  # every output pinned near 0 or 1 and the loss no better than guessing
 
     @property
     def params(self) -> Params:
@@ -74,7 +80,8 @@ def sgd_epochs(
 ) -> Iterator[Epoch]:
     """Train from ``params``, yielding an :class:`Epoch` after every pass over the data.
 
-    Stops early, after yielding it, at the first epoch that diverged. Stop iterating to cancel.
+    Stops early, after yielding it, at the first epoch that provably diverged. Stop iterating
+    to cancel.
     """
     if not (learning_rate > 0 and math.isfinite(learning_rate)):
         raise ValueError(f"the learning rate must be a positive finite number, got {learning_rate!r}")
@@ -99,15 +106,16 @@ def sgd_epochs(
             except (OverflowError, ValueError):
                 loss, max_slope = math.inf, 0.0
         values = tuple(state)
+        stalled = max_slope < PINNED_SLOPE and loss >= GUESSING_LOSS
         # sum() is finite only when every value is; then bound the size.
         diverged = (
             not math.isfinite(loss)
             or not math.isfinite(sum(values))
             or max(values) > DIVERGENCE_LIMIT
             or min(values) < -DIVERGENCE_LIMIT
-            or (max_slope < PINNED_SLOPE and loss >= GUESSING_LOSS)
+            or (stalled and max_slope == 0.0)
         )
-        yield Epoch(epoch, loss, values, diverged)
+        yield Epoch(epoch, loss, values, diverged, stalled or diverged)
         if diverged:
             return
 
@@ -216,8 +224,9 @@ class TrainResult:
     losses: np.ndarray  # one value per completed epoch
     learning_rate: float
     epochs_requested: int
-    diverged_at: int | None  # the epoch at which training blew up, if it did
+    diverged_at: int | None  # the epoch at which training blew up, if it did (see DivergenceTracker)
     cancelled: bool
+    stalled_since: int | None = None  # first epoch of the stall the run ended in, if it did
 
     @property
     def final_loss(self) -> float:
@@ -244,18 +253,53 @@ def train(
     start = initial_params(seed, params)
     losses: list[float] = []
     last = start
-    diverged_at = None
+    tracker = DivergenceTracker()
     cancelled = False
     for epoch in sgd_epochs(X, y, start, learning_rate, epochs, activation):
         losses.append(epoch.loss)
         last = epoch.params
+        tracker.update(epoch)
         if on_epoch is not None:
             on_epoch(epoch)
-        if epoch.diverged:
-            diverged_at = epoch.epoch
-        elif should_stop is not None and should_stop():
+        if not epoch.diverged and should_stop is not None and should_stop():
             cancelled = True
             break
     return TrainResult(
-        start, last, np.asarray(losses, dtype=float), float(learning_rate), epochs, diverged_at, cancelled
+        start,
+        last,
+        np.asarray(losses, dtype=float),
+        float(learning_rate),
+        epochs,
+        tracker.diverged_at(finished=not cancelled),
+        cancelled,
+        tracker.stalled_since,
     )
+
+
+class DivergenceTracker:
+    """Follows a run epoch by epoch and says, at the end, whether and when it diverged.
+
+    A run diverged at epoch N when it provably broke there, or when it *ended* stalled and
+    the stall began at N: the loss jumped to "no better than guessing" and never came back.
+    A stall the run recovered from is not divergence.
+    """
+
+    def __init__(self) -> None:
+        self.broken_at: int | None = None
+        self.stalled_since: int | None = None
+
+    def update(self, epoch: Epoch) -> None:
+        """Take the next epoch into account."""
+        if epoch.diverged and self.broken_at is None:
+            self.broken_at = epoch.epoch
+        if epoch.stalled:
+            if self.stalled_since is None:
+                self.stalled_since = epoch.epoch
+        else:
+            self.stalled_since = None
+
+    def diverged_at(self, finished: bool = True) -> int | None:
+        """The divergence epoch, if any; a stall only counts once the run has finished."""
+        if self.broken_at is not None:
+            return self.stalled_since or self.broken_at
+        return self.stalled_since if finished else None

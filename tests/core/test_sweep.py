@@ -9,10 +9,10 @@ from nntui.core.train import train
 
 def test_each_rate_of_the_sweep_equals_a_single_run():
     X, y = dataset()
-    rates = list(LEARNING_RATE_LADDER) + [100.0]
-    result = sweep(X, y, rates, epochs=300, seed=2)
+    rates = list(LEARNING_RATE_LADDER) + [25.0, 30.0, 100.0]
+    result = sweep(X, y, rates, epochs=400, seed=0)
     for k, rate in enumerate(rates):
-        single = train(X, y, rate, 300, seed=2)
+        single = train(X, y, rate, 400, seed=0)
         n = len(single.losses)
         assert result.diverged_at[k] == single.diverged_at
         assert np.max(np.abs(result.losses[k, :n] - single.losses)) < 1e-12

@@ -66,6 +66,28 @@ def test_a_huge_learning_rate_is_reported_as_divergence_without_nan():
     assert result.final_loss == pytest.approx(0.5, abs=1e-3)
 
 
+def test_a_stall_the_run_recovers_from_is_not_divergence():
+    # At learning rate 25 from seed 0 the first epoch pins every neuron, and the run crawls
+    # out after about three hundred epochs; at 30 it never does.
+    X, y = dataset()
+    epochs = list(sgd_epochs(X, y, Params.random(0), 25.0, 1000))
+    assert epochs[0].stalled and sum(e.stalled for e in epochs) > 100
+    recovered = train(X, y, 25.0, 1000, seed=0)
+    assert recovered.diverged_at is None and recovered.stalled_since is None
+    assert recovered.final_loss < 0.01
+    stuck = train(X, y, 30.0, 1000, seed=0)
+    assert len(stuck.losses) == 1000  # a stall is not provably final, so the run goes on
+    assert stuck.diverged_at == 1 and stuck.stalled_since == 1
+    assert stuck.final_loss == pytest.approx(0.5, abs=1e-3)
+
+
+def test_a_cancelled_stalled_run_is_not_judged():
+    X, y = dataset()
+    seen = []
+    result = train(X, y, 30.0, 1000, seed=0, on_epoch=seen.append, should_stop=lambda: len(seen) >= 10)
+    assert result.cancelled and result.diverged_at is None
+
+
 @pytest.mark.parametrize("lr,epochs", [(0, 10), (-1, 10), (float("nan"), 10), (0.1, 0)])
 def test_bad_settings_are_refused(lr, epochs):
     X, y = dataset()
