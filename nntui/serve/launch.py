@@ -69,7 +69,9 @@ def app_argv(plan: SessionPlan, name: str) -> list[str]:
         argv.append("--no-mouse")
     if plan.lessons is not None:
         argv += ["--lessons", str(plan.lessons)]
-    if plan.lesson is not None:
+    # The workshop's starting lesson is for a first visit only: on reconnecting, the app
+    # resumes where the attendee left off.
+    if plan.lesson is not None and not (user_state_dir(plan.state_dir, name) / "progress.json").exists():
         argv += ["--lesson", plan.lesson]
     if plan.seed is not None and (custom or app_supports("--seed")):
         argv += ["--seed", str(plan.seed)]

@@ -87,6 +87,10 @@ def test_child_command_and_environment(tmp_path):
     assert argv[:3] == ["app", "--state-dir", str(tmp_path / "users" / "zoe")]
     assert ["--name", "zoe"] == argv[3:5] and "--no-mouse" in argv
     assert argv[argv.index("--lesson") + 1] == "3" and argv[argv.index("--seed") + 1] == "5"
+    # Once zoe has progress, the starting lesson is no longer forced on her: she resumes.
+    (tmp_path / "users" / "zoe").mkdir(parents=True)
+    (tmp_path / "users" / "zoe" / "progress.json").write_text("{}")
+    assert "--lesson" not in app_argv(plan, "zoe")
     server_env = {"COLUMNS": "200", "LINES": "50", "TERM": "screen", "COLORTERM": "truecolor", "PATH": "/bin"}
     env = child_env("xterm-256color", None, server_env)
     assert env["TERM"] == "xterm-256color" and "COLORTERM" not in env
