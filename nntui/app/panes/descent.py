@@ -97,7 +97,7 @@ class DescentPane(Pane):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Downhill in the fog"
-        with Horizontal(id="descent-controls"):
+        with Horizontal(classes="descent-controls"):
             yield Select(
                 [(f"move {name}", name) for name in PARAM_NAMES],
                 value=self._param,
@@ -112,9 +112,12 @@ class DescentPane(Pane):
                 compact=True,
                 id="descent-preset",
             )
+        with Horizontal(classes="descent-controls"):
             yield NumberField(self.learning_rate, label="lr", step=0.1, id="descent-lr")
             yield NumberField(self._rules.values["descent-seed"], label="seed", step=1, id="descent-seed")
-        yield CurvePlot("", xlabel=self._param, id="descent-plot")
+        plot = CurvePlot("", xlabel=self._param, id="descent-plot")
+        plot.compact = True  # the legend would hide the curve; the line under the plot names the marks
+        yield plot
         yield Static("", id="descent-info")
         yield StatusLine("", classes="pane-status")
 
@@ -206,16 +209,14 @@ class DescentPane(Pane):
         lr = format_number(self.learning_rate)
         direction = "right" if self._slope < 0 else "left" if self._slope > 0 else "nowhere"
         lines = [
-            f"{name} = {short(value)}   loss {short(self._loss)}   slope d_L_d_{name} = {short(self._slope)}",
-            f"next step: {name} - {lr} * ({short(self._slope)}) = {short(self._next_value)}  "
-            f"(goes {direction})",
+            f"● you: {name} = {short(value)}, loss {short(self._loss)}",
+            f"slope d_L_d_{name} = {short(self._slope)}",
+            f"○ next: {name} - {lr} * ({short(self._slope)}) = {short(self._next_value)} ({direction})",
         ]
         self.query_one("#descent-info", Static).update("\n".join(lines))
         if self._last is not None:
             old, new, old_loss, new_loss = self._last
-            verdict = (
-                "the loss fell" if new_loss < old_loss else "it ROSE: overshot the valley"
-            )
+            verdict = "the loss fell" if new_loss < old_loss else "it ROSE: overshot the valley"
             message = (
                 f"step {self._steps}: {name} {short(old)} -> {short(new)}, "
                 f"loss {short(old_loss)} -> {short(new_loss)}: {verdict}"

@@ -8,6 +8,8 @@ without colour.
 from __future__ import annotations
 
 import math
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -66,6 +68,19 @@ class CurvePlot(PlotextPlot):
         self.y_limits: tuple[float, float] | None = None
         #: Leave out the legend and the x label (a small plot; the pane names the curves in words).
         self.compact = False
+        #: perf_counter() at the end of the latest renders (the benchmark reads them).
+        self.render_times: deque[float] = deque(maxlen=64)
+
+    def render(self):
+        """Load the curves into plotext, build the plot's text, and note when it was done.
+
+        The data are loaded afresh for every build because plotext's build transforms them in
+        place (a log scale would be applied twice on a second build of the same data).
+        """
+        self._load()
+        result = super().render()
+        self.render_times.append(time.perf_counter())
+        return result
 
     def on_mount(self) -> None:
         """Draw whatever was given before the widget was mounted."""
@@ -82,7 +97,11 @@ class CurvePlot(PlotextPlot):
         self.replot()
 
     def replot(self) -> None:
-        """Clear the figure, plot every curve, and refresh the widget."""
+        """Redraw with the current curves (they are loaded into plotext when the widget renders)."""
+        self.refresh()
+
+    def _load(self) -> None:
+        """Clear plotext's data and plot every curve with the current scale and labels."""
         plt = self.plt
         plt.clear_data()
         plt.title(self.title)
@@ -100,16 +119,20 @@ class CurvePlot(PlotextPlot):
             draw = plt.scatter if curve.points else plt.plot
             label = None if self.compact else (curve.label or None)
             draw(xs, ys, label=label, marker=curve.marker, color=curve.color)
-        self.refresh()
 
     def _drawable(self, curve: Curve) -> tuple[list[float], list[float]]:
         """The curve's points that can be drawn on the current scale."""
         xs, ys = [], []
-        pairs = list(zip(curve.xs, curve.ys, strict=False))
-        if len(pairs) > MAX_DRAWN_POINTS:
-            stride = -(-len(pairs) // MAX_DRAWN_POINTS)
-            pairs = pairs[::stride] + ([pairs[-1]] if (len(pairs) - 1) % stride else [])
-        for x, y in pairs:
+        cx, cy = curve.xs, curve.ys
+        count = min(len(cx), len(cy))
+        if count > MAX_DRAWN_POINTS:
+            stride = -(-count // MAX_DRAWN_POINTS)
+            last = count - 1
+            cx, cy = list(cx[:count:stride]), list(cy[:count:stride])
+            if last % stride:  # always show where the curve ends
+                cx.append(curve.xs[last])
+                cy.append(curve.ys[last])
+        for x, y in zip(cx, cy, strict=False):
             x, y = float(x), float(y)
             if not (math.isfinite(x) and math.isfinite(y)):
                 continue
