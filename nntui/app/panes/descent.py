@@ -199,10 +199,10 @@ class DescentPane(Pane):
         plot.show(
             [
                 Curve(f"loss as {name} moves", xs, ys),
-                Curve("you are here", [value], [self._loss], marker="●", points=True, color="red"),
                 Curve(
                     "after one step", [self._next_value], [next_loss], marker="○", points=True, color="green"
                 ),
+                Curve("you are here", [value], [self._loss], marker="●", points=True, color="red"),
             ],
             title=f"loss over the four people, only {name} moves",
         )
