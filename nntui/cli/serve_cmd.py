@@ -131,6 +131,12 @@ def register(subparsers) -> None:
     ssh.add_argument(
         "--cpu-limit", type=_count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
     )
+    ssh.add_argument(
+        "--parallel-starts",
+        type=_count(1, 1000),
+        metavar="N",
+        help="sessions starting at the same moment (default: number of CPUs, at least 2)",
+    )
     ssh.set_defaults(handler=run_ssh_command)
 
     webp = commands.add_parser(
@@ -255,6 +261,8 @@ def run_ssh_command(args) -> int:
         limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
         title=workshop.title,
     )
+    if args.parallel_starts:
+        options.parallel_starts = args.parallel_starts
     return run_ssh(options)
 
 

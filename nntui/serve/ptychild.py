@@ -75,6 +75,7 @@ class PtyChild:
         self._paused = False
         self._output_done = asyncio.Event()
         self.bytes_out = 0
+        self._last_output = 0.0
 
     @property
     def pid(self) -> int | None:
@@ -134,7 +135,21 @@ class PtyChild:
             self._output_done.set()
             return
         self.bytes_out += len(data)
+        self._last_output = asyncio.get_running_loop().time()
         self._on_output(data)
+
+    async def settled(self, quiet: float = 0.3, limit: float = 8.0) -> None:
+        """Return once the child has drawn something and then gone quiet for ``quiet`` seconds.
+
+        Used to pace start-ups: a Python app's first seconds are its most CPU-hungry. Gives
+        up after ``limit`` seconds, or at once if the child has ended.
+        """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + limit
+        while loop.time() < end and self.returncode is None and not self._output_done.is_set():
+            if self.bytes_out and loop.time() - self._last_output >= quiet:
+                return
+            await asyncio.sleep(0.05)
 
     def pause_output(self) -> None:
         """Stop reading the child's output (the client is not keeping up)."""
@@ -177,9 +192,11 @@ class PtyChild:
 
     def resize(self, cols: int, rows: int) -> None:
         """Give the terminal a new size and tell the child (SIGWINCH)."""
-        if not cols or not rows or self._master is None:
+        if not cols or not rows:
             return
-        self._size = (cols, rows)
+        self._size = (cols, rows)  # before start: the size the child will start with
+        if self._master is None:
+            return
         with contextlib.suppress(OSError):
             set_winsize(self._master, cols, rows)
         # The kernel signals the terminal's foreground group too; this covers a child that

@@ -61,6 +61,8 @@ class SshOptions:
     instructor: str | None = None
     limits: Limits = field(default_factory=Limits)
     title: str | None = None
+    #: How many sessions may be starting their app at the same time.
+    parallel_starts: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
 
 
 def load_host_key(state_dir: Path) -> asyncssh.SSHKey:
@@ -293,14 +295,26 @@ class _Session(asyncssh.SSHServerSession):
             self._write,
             hub.options.limits,
         )
-        try:
-            await self._child.start()
-        except OSError as error:
-            self._child = None
-            self._write(f"nntui: the lesson app could not start ({error}).\r\n".encode())
-            self._exit(1)
-            return
-        self.started = True
+        gate = hub.start_gate
+        if gate.locked():
+            self._write(b"nntui: starting your session, just a moment...\r\n")
+        async with gate:
+            if self._closed:
+                self._child = None
+                hub.remove(self)
+                return
+            try:
+                await self._child.start()
+            except OSError as error:
+                self._child = None
+                self._write(f"nntui: the lesson app could not start ({error}).\r\n".encode())
+                self._exit(1)
+                return
+            self.started = True
+            # Hold the gate while the app starts (its most CPU-hungry moment), so that on a
+            # small machine a room logging in at once gets screens one after another rather
+            # than everyone waiting for everyone.
+            await self._child.settled()
         if self._closed:  # the client left while the child was starting
             await self._child.stop()
             hub.remove(self)
@@ -379,6 +393,7 @@ class WorkshopSSHServer:
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._idle_task: asyncio.Task | None = None
         self.host_key: asyncssh.SSHKey | None = None
+        self.start_gate = asyncio.Semaphore(options.parallel_starts)
 
     # --- bookkeeping ----------------------------------------------------------------------
     def has_room(self) -> bool:
