@@ -12,7 +12,20 @@ from textual.widgets import Footer, Header, Markdown, Static
 from ..panes import Pane, PaneUnavailable, pane_class
 from ..widgets.checkpoint import CheckpointWidget
 
-__all__ = ["LessonScreen"]
+__all__ = ["LessonScreen", "TextColumn"]
+
+
+class TextColumn(VerticalScroll, inherit_bindings=False):
+    """The step's scrolling text. Left and Right are left to the lesson (previous / next step)."""
+
+    BINDINGS = [
+        Binding("up", "scroll_up", "Scroll up", show=False),
+        Binding("down", "scroll_down", "Scroll down", show=False),
+        Binding("home", "scroll_home", "Scroll to top", show=False),
+        Binding("end", "scroll_end", "Scroll to end", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
 
 
 class LessonScreen(Screen):
@@ -38,7 +51,7 @@ class LessonScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="body"):
-            with VerticalScroll(id="text-column", can_focus=True):
+            with TextColumn(id="text-column", can_focus=True):
                 yield Markdown("", id="step-text")
                 yield Vertical(id="checks")
             yield Vertical(id="pane-column")
