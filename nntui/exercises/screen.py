@@ -17,6 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, ListItem, ListView, Static
 from textual.worker import get_current_worker
@@ -221,12 +222,17 @@ class ExercisesScreen(Screen):
             self._show_file_line()
         self._poll_timer = self.set_interval(self.poll_interval, self.poll_file)
 
+    class FileChanged(Message):
+        """Watchdog saw the exercise file change (posted from its thread)."""
+
     def _event_from_thread(self) -> None:
-        # Called on watchdog's thread: hand over to the UI thread.
-        try:
-            self.app.call_from_thread(self.poll_file)
-        except RuntimeError:
-            pass  # the app is shutting down
+        # On watchdog's thread: post_message is thread-safe and, unlike call_from_thread,
+        # never waits for the UI thread (which may itself be stopping the observer).
+        self.post_message(self.FileChanged())
+
+    def on_exercises_screen_file_changed(self, message: FileChanged) -> None:
+        """Check the file after a filesystem event."""
+        self.poll_file()
 
     def poll_file(self) -> None:
         """Check the current file if its content changed since the last check."""

@@ -20,6 +20,10 @@ __all__ = ["EventWatcher", "signature", "WATCH_ENV", "default_watch_mode"]
 WATCH_ENV = "NNTUI_WATCH"
 
 
+#: watchdog event types that mean the file's content may have changed.
+_WRITE_EVENTS = frozenset({"modified", "created", "moved", "closed"})
+
+
 def default_watch_mode() -> str:
     """ "poll" when ``NNTUI_WATCH=poll``, else "events"."""
     return "poll" if os.environ.get(WATCH_ENV, "").strip().lower() == "poll" else "events"
@@ -57,6 +61,10 @@ class EventWatcher:
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event) -> None:
+                # Only writes count: reading the file (as the check does) raises "opened" and
+                # "closed_no_write" events, which would otherwise start an endless echo.
+                if event.event_type not in _WRITE_EVENTS:
+                    return
                 paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
                 if any(os.path.basename(os.fsdecode(p)) == watcher.name for p in paths if p):
                     watcher.on_change()

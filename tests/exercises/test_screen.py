@@ -160,6 +160,7 @@ async def test_file_events_trigger_a_check(state_dir, make_screen):
         (state_dir / "exercises" / ex.filename).write_text(ex.solution())
         # What watchdog's handler does on its own thread when the file is written:
         await asyncio.to_thread(screen._events.on_change)
+        await pilot.pause()
         await _settle(app, pilot)
         assert screen.query_one("#ex-sigmoid", ListItem).has_class("-passed")
 
@@ -172,3 +173,37 @@ async def test_turned_off_runs_nothing(state_dir, make_screen, monkeypatch):
         await _settle(app, pilot)
         assert "turned off" in _text(screen.query_one("#ex-title", Static))
         assert not (state_dir / "exercises").exists()
+
+
+async def test_e_opens_the_editor_then_checks(state_dir, make_screen, monkeypatch, tmp_path):
+    import contextlib
+    import shlex
+    import sys
+
+    ex = get_exercise("sigmoid")
+    editor = tmp_path / "editor.py"
+    solution = tmp_path / "solution.py"
+    solution.write_text(ex.solution())
+    # A stand-in editor: "saves" the solution into the file it is given.
+    editor.write_text(f"import shutil, sys\nshutil.copy({str(solution)!r}, sys.argv[1])\n")
+    monkeypatch.setenv("VISUAL", f"{shlex.quote(sys.executable)} {shlex.quote(str(editor))}")
+    screen = make_screen()
+    app = Host(screen)
+    async with app.run_test(size=(120, 36)) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # the headless driver cannot suspend
+        await _settle(app, pilot)
+        await pilot.press("e")
+        await _settle(app, pilot)
+        assert screen.query_one("#ex-sigmoid", ListItem).has_class("-passed")
+
+
+async def test_e_without_an_editor_says_what_to_do(state_dir, make_screen, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    screen = make_screen()
+    app = Host(screen)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("Set $VISUAL or $EDITOR" in n.message for n in app._notifications)
