@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["Exercise", "EXERCISES", "get_exercise", "exercise_names", "UnknownExercise"]
+__all__ = [
+    "Exercise",
+    "EXERCISES",
+    "get_exercise",
+    "exercise_names",
+    "exercises_for_lesson",
+    "UnknownExercise",
+]
 
 
 class UnknownExercise(ValueError):
@@ -409,3 +416,8 @@ def get_exercise(name: str) -> Exercise:
         if key in (ex.name, ex.filename, ex.module, str(ex.number), f"{ex.number:02d}"):
             return ex
     raise UnknownExercise(f"no exercise called {name!r} (choose one of: {', '.join(exercise_names())})")
+
+
+def exercises_for_lesson(slug: str) -> list[Exercise]:
+    """The exercises that practise what lesson ``slug`` teaches (for a "Your turn" link)."""
+    return [ex for ex in EXERCISES if ex.lesson and ex.lesson == slug]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 
 import pytest
 from textual.app import App
@@ -67,6 +68,7 @@ async def test_saving_a_passing_file_turns_the_mark_green(state_dir, make_screen
         assert "Passed" in _text(screen.query_one("#ex-status", Static))
         progress = json.loads((state_dir / "progress.json").read_text())
         assert progress["exercises"]["sigmoid"] == "passed"
+        assert "ex01_sigmoid" not in sys.modules  # the learner's code never ran in this process
 
 
 async def test_a_wrong_answer_shows_the_case_and_an_endless_loop_is_stopped(state_dir, make_screen):

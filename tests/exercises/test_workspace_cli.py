@@ -8,7 +8,7 @@ import json
 import pytest
 
 from nntui.cli import main
-from nntui.exercises.catalogue import EXERCISES, get_exercise
+from nntui.exercises.catalogue import EXERCISES, exercises_for_lesson, get_exercise
 from nntui.exercises.workspace import Workspace
 
 
@@ -172,3 +172,12 @@ def test_cli_hint_then_solution_only_after_passing(state_dir, capsys):
     capsys.readouterr()
     assert main(["exercises", "solution", "sigmoid"]) == 0
     assert capsys.readouterr().out == ex.solution()
+
+
+def test_lessons_link_to_their_exercises():
+    from nntui.course.locate import resolve_lessons_dir
+
+    slugs = {path.stem for path in resolve_lessons_dir(None).glob("*.md")}
+    for ex in EXERCISES:
+        assert not ex.lesson or ex.lesson in slugs, f"{ex.name} points at a missing lesson {ex.lesson!r}"
+    assert [ex.name for ex in exercises_for_lesson("01-neurons")] == ["sigmoid", "neuron"]
