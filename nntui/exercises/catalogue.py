@@ -307,7 +307,7 @@ def train(params, data, y_trues, lr=0.1, epochs=1000, on_epoch=None):
     dict(
         name="matrix_feedforward",
         title="The network as matrices",
-        lesson="",
+        lesson="08-matrix-form",
         body="""
 A bigger network is easier to write with matrices. Here X holds one sample per row
 (4 samples of 3 inputs), W1 is the (3 x 4) weight matrix into a hidden layer of 4 sigmoid
@@ -335,7 +335,7 @@ def matrix_feedforward(X, W1, W2):
     dict(
         name="matrix_training",
         title="Training the matrix network",
-        lesson="",
+        lesson="08-matrix-form",
         body="""
 Train the matrix network on all samples at once (full-batch gradient descent) with the
 sum-of-squares loss L = sum((y - output) ** 2), where y is a (4 x 1) array of answers.
