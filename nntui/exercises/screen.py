@@ -126,6 +126,7 @@ class ExercisesScreen(Screen):
 
     def on_unmount(self) -> None:
         self._events.stop()
+        self.workers.cancel_group(self, "exercise-check")
 
     def _load_statuses(self) -> dict[str, str]:
         try:
@@ -266,13 +267,16 @@ class ExercisesScreen(Screen):
         """Check the current file now."""
         self.check_now()
 
-    @work(thread=True, exclusive=True, group="exercise-check")
+    @work(thread=True, exclusive=True, group="exercise-check", exit_on_error=False)
     def _run_check(self, ex: Exercise) -> None:
         """The sandboxed check, off the UI thread; the result comes back via call_from_thread."""
         worker = get_current_worker()
-        result = run_check(
-            ex.name, self.workspace.path(ex), time_limit=self.time_limit, memory_mb=self.memory_mb
-        )
+        try:
+            result = run_check(
+                ex.name, self.workspace.path(ex), time_limit=self.time_limit, memory_mb=self.memory_mb
+            )
+        except Exception as error:  # noqa: BLE001 - never let a check take the app down
+            result = CheckResult(ex.name, "crashed", f"the check could not run: {error}")
         if worker.is_cancelled:
             return
         if result.passed:
@@ -280,17 +284,20 @@ class ExercisesScreen(Screen):
         else:
             self.workspace.mark_failed(ex)
         problem = None
-        if result.status not in ("missing",) and not (
-            result.status == "todo" and self.workspace.is_untouched(ex)
-        ):
+        if result.status != "missing" and not (result.status == "todo" and self.workspace.is_untouched(ex)):
             try:
                 record_result(self.state_dir, ex.name, result.passed)
-            except RecordError as error:
+            except (RecordError, OSError) as error:
                 problem = str(error)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._checked, ex, result, problem)
+            try:
+                self.app.call_from_thread(self._checked, ex, result, problem)
+            except RuntimeError:
+                pass  # the app has closed meanwhile
 
     def _checked(self, ex: Exercise, result: CheckResult, problem: str | None) -> None:
+        if not self.is_attached:
+            return  # the learner left the screen while the check ran
         self._results[ex.name] = result
         if result.status != "missing" and not (result.status == "todo" and ex.name not in self.statuses):
             self.statuses[ex.name] = "passed" if result.passed else "failed"

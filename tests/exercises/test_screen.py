@@ -209,3 +209,16 @@ async def test_e_without_an_editor_says_what_to_do(state_dir, make_screen, monke
         await pilot.press("e")
         await pilot.pause()
         assert any("Set $VISUAL or $EDITOR" in n.message for n in app._notifications)
+
+
+async def test_leaving_while_a_check_runs_is_safe(state_dir, make_screen):
+    screen = make_screen(time_limit=1.0)
+    app = Host(screen)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        (state_dir / "exercises" / "ex01_sigmoid.py").write_text("while True:\n    pass\n")
+        screen.poll_file()
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        assert app.screen is not screen
+        assert app.is_running
