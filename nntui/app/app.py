@@ -57,22 +57,26 @@ class NNTuiApp(App[None]):
         self.lessons_dir = lessons_dir
         self._save_warned = False
 
-    def on_mount(self) -> None:
-        if self.config.theme:
-            self.theme = self.config.theme
+    def get_default_screen(self):
+        """The lessons (or the list of problems with them) as the base screen: no blank screen first."""
         if self.problems or self.tutor is None:
             from .screens.problems import ProblemsScreen
 
-            self.push_screen(ProblemsScreen(self.lessons_dir, self.problems))
-        else:
-            self.push_screen(LessonScreen())
+            return ProblemsScreen(self.lessons_dir, self.problems)
+        return LessonScreen()
+
+    def on_mount(self) -> None:
+        if self.config.theme:
+            self.theme = self.config.theme
+        if self.tutor is not None and not self.problems:
             if self.config.ask_name and not self.tutor.progress.name:
                 from .screens.name import NameScreen
 
                 self.push_screen(NameScreen(), self._named)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=8)
-        self._apply_size(self.size.width, self.size.height)
+        # After the base screen is up, so the notice (if needed) goes on top of it.
+        self.call_after_refresh(lambda: self._apply_size(self.size.width, self.size.height))
 
     def _named(self, name: str | None) -> None:
         if name and self.tutor is not None:

@@ -143,6 +143,7 @@ async def test_q_and_ctrl_q_quit(build):
 async def test_ctrl_q_quits_even_while_typing_in_a_field(build):
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the pane is built just after the first frame
         await pilot.press("tab")
         assert app.focused.__class__.__name__ == "Input"
         await pilot.press("q")  # typed into the field, not a quit

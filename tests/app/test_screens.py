@@ -60,6 +60,7 @@ async def test_toc_shows_passed_checkpoints(build, state_dir):
 async def test_help_lists_every_key_including_the_focused_panes(build):
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the pane is built just after the first frame
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = {row[0] for row in app.screen.rows}

@@ -52,7 +52,8 @@ class LessonScreen(Screen):
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="body"):
             with TextColumn(id="text-column", can_focus=True):
-                yield Markdown("", id="step-text")
+                # The first step's text is parsed here so it is on the very first frame.
+                yield Markdown(self.tutor.step.markdown, id="step-text")
                 yield Vertical(id="checks")
             yield Vertical(id="pane-column")
         yield Footer()
@@ -60,20 +61,21 @@ class LessonScreen(Screen):
     async def on_mount(self) -> None:
         # The first text goes on screen before the panes are built: a pane imports NumPy and
         # friends, which would otherwise keep the learner looking at a blank terminal.
-        await self.show_step(panes_after_refresh=True)
+        await self.show_step(panes_after_refresh=True, text_ready=True)
 
     @property
     def tutor(self):
         """The app's Tutor (position and progress)."""
         return self.app.tutor
 
-    async def show_step(self, panes_after_refresh: bool = False) -> None:
+    async def show_step(self, panes_after_refresh: bool = False, text_ready: bool = False) -> None:
         """Show the tutor's current step: text, checkpoints and pane(s)."""
         tutor = self.tutor
         lesson, step, position = tutor.lesson, tutor.step, tutor.position
         self.app.title = f"{lesson.number}. {lesson.title}"
         self.app.sub_title = f"step {position.step + 1}/{len(lesson.steps)}"
-        await self.query_one("#step-text", Markdown).update(step.markdown)
+        if not text_ready:
+            await self.query_one("#step-text", Markdown).update(step.markdown)
         if not self.is_attached:
             return  # quitting while the text was being replaced
 
