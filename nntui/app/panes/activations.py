@@ -24,7 +24,7 @@ from nntui.core.train import TrainResult, train
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, pane_css, set_narrow, short
+from .common import FieldRules, GilYielder, Rule, StatusLine, pane_css, set_narrow, short
 from .plots import Curve, CurvePlot
 
 __all__ = ["ActivationsPane", "MAX_EPOCHS"]
@@ -149,10 +149,14 @@ class ActivationsPane(Pane):
     def _train(self, run_id: int, lr: float, epochs: int, seed: int) -> None:
         """Train once per activation, from the same seed; stop as soon as the batch is cancelled."""
         worker = get_current_worker()
+        breather = GilYielder()
+
+        def should_stop() -> bool:
+            breather.maybe_yield()
+            return worker.is_cancelled
+
         for name in ACTIVATIONS:
-            result = train(
-                self._X, self._y, lr, epochs, seed, activation=name, should_stop=lambda: worker.is_cancelled
-            )
+            result = train(self._X, self._y, lr, epochs, seed, activation=name, should_stop=should_stop)
             if worker.is_cancelled:
                 return
             self.post_message(self.Trained(run_id, name, result))

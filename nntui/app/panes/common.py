@@ -7,6 +7,7 @@ number they show.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from nntui.app.widgets.number_field import NumberField, format_number
 from nntui.core.sweep import LEARNING_RATE_LADDER
 
 __all__ = [
+    "GilYielder",
     "pane_css",
     "Rule",
     "FieldRules",
@@ -40,6 +42,28 @@ NARROW = 56
 def set_narrow(widget, width: int) -> None:
     """Toggle the ``-narrow`` class so the pane's .tcss can stack its parts on narrow screens."""
     widget.set_class(width < NARROW, "-narrow")
+
+
+class GilYielder:
+    """Lets the event loop breathe while a worker thread runs pure-Python training.
+
+    A CPU-bound thread holds the interpreter lock for 5 ms slices, and the event loop waits for
+    a slice every time it touches I/O, so a key press could take hundreds of milliseconds.
+    Calling ``maybe_yield()`` once per epoch sleeps a millisecond after every few milliseconds
+    of work, which keeps key presses quick at the cost of a little training speed.
+    """
+
+    def __init__(self, work: float = 0.004, rest: float = 0.001) -> None:
+        self.work = work
+        self.rest = rest
+        self._since = time.perf_counter()
+
+    def maybe_yield(self) -> None:
+        """Sleep briefly if this thread has worked for ``work`` seconds since the last rest."""
+        now = time.perf_counter()
+        if now - self._since >= self.work:
+            time.sleep(self.rest)
+            self._since = time.perf_counter()
 
 
 def pane_css(name: str) -> str:

@@ -198,7 +198,7 @@ class DescentPane(Pane):
         plot.xlabel = name
         plot.show(
             [
-                Curve(f"loss as {name} moves", xs, ys),
+                Curve(f"loss as {name} moves", xs, ys, color="blue"),
                 Curve(
                     "after one step", [self._next_value], [next_loss], marker="○", points=True, color="green"
                 ),

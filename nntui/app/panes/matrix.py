@@ -23,7 +23,7 @@ from nntui.core.matrix import MATRIX_X, MATRIX_Y, matrix_steps
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, pane_css, set_narrow, short
+from .common import FieldRules, GilYielder, Rule, StatusLine, pane_css, set_narrow, short
 from .plots import Curve, CurvePlot
 
 __all__ = ["MatrixPane", "MAX_ITERATIONS"]
@@ -182,6 +182,7 @@ class MatrixPane(Pane):
     ) -> None:
         """Drive the core's generator, posting the losses every so often; stop when cancelled."""
         worker = get_current_worker()
+        breather = GilYielder()
         losses: list[float] = []
         last_post = 0.0
         step = None
@@ -189,6 +190,7 @@ class MatrixPane(Pane):
             if worker.is_cancelled:
                 return
             losses.append(float(step.loss))
+            breather.maybe_yield()
             now = time.perf_counter()
             if len(losses) == 1 or now - last_post >= POST_INTERVAL:
                 last_post = now
@@ -209,7 +211,11 @@ class MatrixPane(Pane):
 
     def _redraw(self) -> None:
         losses = self._losses
-        curves = [Curve("sum of squared errors", range(1, len(losses) + 1), losses)] if losses else []
+        curves = (
+            [Curve("sum of squared errors", range(1, len(losses) + 1), losses, color="blue")]
+            if losses
+            else []
+        )
         scale = "log scale" if self._log else "linear"
         self.query_one(CurvePlot).show(curves, log_y=self._log, title=f"loss per iteration, {scale}")
         rows = ["x1 x2 x3  target  output"]

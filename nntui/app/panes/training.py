@@ -24,11 +24,11 @@ from textual.worker import get_current_worker
 
 from nntui.core.data import EMILY, FRANK, dataset, shift_for
 from nntui.core.network import Params, predict
-from nntui.core.train import sgd_epochs
+from nntui.core.train import DivergenceTracker, sgd_epochs
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, ladder_step, pane_css, short
+from .common import FieldRules, GilYielder, Rule, StatusLine, ladder_step, pane_css, short
 from .plots import Curve, CurvePlot
 
 __all__ = ["TrainingPane", "Run", "MAX_EPOCHS", "KEPT_RUNS"]
@@ -240,13 +240,17 @@ class TrainingPane(Pane):
     def _train(self, run_id: int, learning_rate: float, epochs: int, seed: int) -> None:
         """Drive the core's generator; post the losses so far every so often; stop when cancelled."""
         worker = get_current_worker()
+        breather = GilYielder()
+        tracker = DivergenceTracker()  # the core decides when a run counts as diverged
         losses: list[float] = []
         last_post = 0.0
         epoch = None
         for epoch in sgd_epochs(self._X, self._y, Params.random(seed), learning_rate, epochs):
             if worker.is_cancelled:
                 return
+            tracker.update(epoch)
             losses.append(epoch.loss)
+            breather.maybe_yield()
             now = time.perf_counter()
             if len(losses) == 1 or now - last_post >= POST_INTERVAL:
                 last_post = now
@@ -258,7 +262,7 @@ class TrainingPane(Pane):
                 run_id,
                 losses,
                 done=True,
-                diverged_at=epoch.epoch if epoch.diverged else None,
+                diverged_at=tracker.diverged_at(finished=True),
                 values=epoch.values,
             )
         )
