@@ -85,6 +85,11 @@ def _common_session_options(parser: argparse.ArgumentParser) -> None:
         help="TOML file: lessons folder, starting lesson, seed, title",
     )
     parser.add_argument("--mouse", action="store_true", help="let attendees use the mouse (off by default)")
+    parser.add_argument(
+        "--allow-exercises",
+        action="store_true",
+        help="let attendees run their own exercise code (sandboxed, per attendee; off by default)",
+    )
     # For tests and benchmarks: what to run instead of `python -m nntui` (a shell-quoted string).
     parser.add_argument("--app-command", help=argparse.SUPPRESS)
 
@@ -205,6 +210,7 @@ def _plan(args):
         seed=workshop.seed,
         app_command=app_command,
         mouse=args.mouse,
+        allow_exercises=args.allow_exercises,
     )
     return plan, workshop
 

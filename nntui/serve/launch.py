@@ -37,6 +37,15 @@ class SessionPlan:
     seed: int | None = None
     app_command: tuple[str, ...] | None = None
     mouse: bool = False
+    #: Learners' own code runs (sandboxed) only when the instructor allows it.
+    allow_exercises: bool = False
+
+
+def exercises_env(plan: SessionPlan) -> dict[str, str]:
+    """What to add to an attendee's environment so exercises are off unless allowed."""
+    from nntui.exercises import DISABLE_ENV
+
+    return {} if plan.allow_exercises else {DISABLE_ENV: "off"}
 
 
 def user_state_dir(state_dir: Path, name: str) -> Path:

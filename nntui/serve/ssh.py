@@ -23,7 +23,7 @@ from pathlib import Path
 
 import asyncssh
 
-from .launch import SessionPlan, app_argv, child_env, dashboard_argv, user_state_dir
+from .launch import SessionPlan, app_argv, child_env, dashboard_argv, exercises_env, user_state_dir
 from .names import NAME_RULE, name_problem
 from .ptychild import Limits, PtyChild, describe_exit
 
@@ -289,7 +289,7 @@ class _Session(asyncssh.SSHServerSession):
         cols, rows = self._chan.get_terminal_size()[:2]
         self._child = PtyChild(
             argv,
-            child_env(self._chan.get_terminal_type(), env.get("COLORTERM")),
+            child_env(self._chan.get_terminal_type(), env.get("COLORTERM")) | exercises_env(plan),
             cols or 80,
             rows or 24,
             self._write,

@@ -18,7 +18,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from .launch import SessionPlan, app_argv, user_state_dir
+from .launch import SessionPlan, app_argv, exercises_env, user_state_dir
 from .names import NAME_RULE, name_problem
 
 __all__ = ["WorkshopWebServer", "run_web"]
@@ -53,7 +53,8 @@ class WorkshopWebServer(Server):
 
     def command_for(self, name: str) -> str:
         """The shell command textual-serve runs for one attendee's tab."""
-        argv = app_argv(self.plan, name)
+        settings = [f"{key}={value}" for key, value in exercises_env(self.plan).items()]
+        argv = (["env", *settings] if settings else []) + app_argv(self.plan, name)
         return " ".join(shlex.quote(word) for word in argv)
 
     async def _make_app(self) -> web.Application:
