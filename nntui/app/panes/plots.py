@@ -78,7 +78,11 @@ class CurvePlot(PlotextPlot):
         place (a log scale would be applied twice on a second build of the same data).
         """
         self._load()
-        result = super().render()
+        try:
+            result = super().render()
+        except (ValueError, OverflowError, ZeroDivisionError):
+            # plotext cannot scale some extreme ranges; say so rather than take the app down.
+            return "(no plot: these numbers are too extreme to draw)"
         self.render_times.append(time.perf_counter())
         return result
 
