@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from .config import AppConfig
 
 if TYPE_CHECKING:
+    from nntui.course import Course
+
     from .app import NNTuiApp
 
 __all__ = ["AppConfig", "ConfigError", "make_app", "available_themes"]
@@ -26,11 +28,12 @@ def available_themes() -> list[str]:
     return sorted(BUILTIN_THEMES)
 
 
-def make_app(config: AppConfig) -> NNTuiApp:
+def make_app(config: AppConfig, course: Course | None = None) -> NNTuiApp:
     """Read the lessons and the progress named by ``config`` and build the app.
 
     Raises ConfigError for an unknown theme or a ``start_lesson`` that no lesson matches.
     Problems in the lessons folder do not raise: the app lists them instead of the lessons.
+    ``course`` is the already-read lessons folder, if the caller has read it (saves a second read).
     """
     from nntui.course import load_course, resolve_lessons_dir
     from nntui.progress import ProgressError, ProgressStore, resolve_state_dir
@@ -41,7 +44,8 @@ def make_app(config: AppConfig) -> NNTuiApp:
     if config.theme and config.theme not in available_themes():
         raise ConfigError(f"unknown theme {config.theme!r} (choose one of {', '.join(available_themes())})")
     lessons_dir = resolve_lessons_dir(config.lessons_dir)
-    course = load_course(lessons_dir)
+    if course is None:
+        course = load_course(lessons_dir)
     if course.problems or not course.lessons:
         problems = [str(p) for p in course.problems] or [f"{lessons_dir}: no lessons"]
         return NNTuiApp(config, None, [], problems=problems, lessons_dir=str(lessons_dir))

@@ -69,7 +69,7 @@ def run_app(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        app = make_app(config)
+        app = make_app(config, course)
     except ConfigError as error:
         raise CliError(str(error)) from None
     app.run(mouse=config.mouse)
