@@ -77,7 +77,9 @@ class TrainingPane(Pane):
     DEFAULT_CSS = pane_css("training")
 
     BINDINGS = [
-        Binding("plus,equals_sign", "ladder(1)", "lr up", key_display="+"),
+        Binding("plus", "ladder(1)", "lr up", key_display="+"),
+        # "=" shares the + key on many keyboards: the same step without Shift.
+        Binding("equals_sign", "ladder(1)", "lr up (no Shift)", key_display="=", show=False),
         Binding("minus", "ladder(-1)", "lr down", key_display="-"),
         Binding("l", "toggle_log", "Log scale"),
         Binding("r", "restart", "Rerun"),
