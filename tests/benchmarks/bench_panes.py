@@ -108,10 +108,10 @@ async def measure_key_while_training(folder: Path, repeat: int) -> list[float]:
         await pilot.pause()
         pane = app.screen.query_one(TrainingPane)
         toggle = pane.action_toggle_log
-        stamps: list[float] = []
+        stamps: list[tuple[float, bool]] = []
 
         def spy() -> None:
-            stamps.append(time.perf_counter())
+            stamps.append((time.perf_counter(), pane.run.finished))
             toggle()
 
         pane.action_toggle_log = spy  # type: ignore[method-assign]
@@ -124,9 +124,10 @@ async def measure_key_while_training(folder: Path, repeat: int) -> list[float]:
             start = time.perf_counter()
             await pilot.press("l")
             await _until(pilot, lambda: bool(stamps))
-            if pane.run.finished:
+            moment, finished = stamps[0]
+            if finished:
                 continue  # too late to count as "while training"
-            handled.append((stamps[0] - start) * 1000)
+            handled.append((moment - start) * 1000)
     return handled
 
 

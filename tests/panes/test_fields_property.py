@@ -1,4 +1,4 @@
-"""Whatever a learner types into any pane's number field, the app runs on and the field holds a finite number."""
+"""Whatever a learner types into any number field of a pane, the app runs on and the field stays finite."""
 
 from __future__ import annotations
 
