@@ -4,26 +4,52 @@
 the full-screen interface, so they work in scripts, handouts and screen readers. Each
 subcommand lives in its own module with a ``register(subparsers)`` function that adds its
 parser and sets ``handler``; modules import heavy libraries only inside their handler so
-`nntui train` never pays for loading Textual.
+`nntui train` never pays for loading Textual. Starting the app (no subcommand) does not
+even import the subcommand modules: only the ones named on the command line are loaded.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 from nntui import __version__
 
-from . import app_cmd, exercises_cmd, lessons_cmd, serve_cmd, trace_cmd, train_cmd
+from . import app_cmd
 from .common import ArgumentParser, CliError
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMANDS = (trace_cmd, train_cmd, lessons_cmd, serve_cmd, exercises_cmd)
+#: Subcommand name -> the module (in this package) that registers it, in help order.
+_SUBCOMMANDS = {
+    "trace": "trace_cmd",
+    "train": "train_cmd",
+    "lessons": "lessons_cmd",
+    "serve": "serve_cmd",
+    "exercises": "exercises_cmd",
+}
 
 
-def build_parser() -> ArgumentParser:
-    """The full argument parser: app options at the top, one subparser per subcommand."""
+def _commands_for(argv: list[str]) -> list[str]:
+    """The subcommands worth registering to parse ``argv``.
+
+    Those named in it; all of them for help, or when a stray word needs the full list of
+    choices in its error message; none for a plain start of the app.
+    """
+    named = [word for word in argv if word in _SUBCOMMANDS]
+    if named:
+        return named
+    wants_help = any(word in ("-h", "--help") for word in argv)
+    has_words = any(not word.startswith("-") for word in argv)
+    return list(_SUBCOMMANDS) if wants_help or has_words else []
+
+
+def build_parser(argv: list[str] | None = None) -> ArgumentParser:
+    """The argument parser: app options at the top, and the subcommands ``argv`` needs.
+
+    Without ``argv`` every subcommand is registered (for documentation and tests).
+    """
     parser = ArgumentParser(
         prog="nntui",
         description="Learn how a neural network works by building one from scratch in NumPy.",
@@ -32,15 +58,18 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nntui {__version__}")
     app_cmd.add_app_arguments(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=ArgumentParser)
-    for module in _SUBCOMMANDS:
-        module.register(subparsers)
+    names = list(_SUBCOMMANDS) if argv is None else _commands_for(argv)
+    for name in _SUBCOMMANDS:
+        if name in names:
+            importlib.import_module(f".{_SUBCOMMANDS[name]}", __name__).register(subparsers)
     parser.set_defaults(handler=app_cmd.run_app)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `nntui` script; returns the exit status."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

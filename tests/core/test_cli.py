@@ -95,3 +95,14 @@ def test_version_and_help():
     for command in ("trace", "train"):
         help_text = nntui(command, "-h").stdout
         assert "usage: nntui " + command in help_text
+
+
+def test_starting_the_app_does_not_load_the_subcommands():
+    # Start-up time matters (each workshop attendee pays it): parsing the app's own options
+    # must not import the trace/train/serve/exercises modules.
+    code = (
+        "import sys; from nntui.cli import build_parser; build_parser(['--lesson', '2']); "
+        "print(sorted(m for m in sys.modules if m.startswith('nntui.cli.') and m.endswith('_cmd')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "['nntui.cli.app_cmd']"
