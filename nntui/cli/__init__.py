@@ -32,17 +32,11 @@ _SUBCOMMANDS = {
 
 
 def _commands_for(argv: list[str]) -> list[str]:
-    """The subcommands worth registering to parse ``argv``.
-
-    Those named in it; all of them for help, or when a stray word needs the full list of
-    choices in its error message; none for a plain start of the app.
-    """
+    """The subcommands worth registering to parse ``argv``: those named in it, or all for help."""
     named = [word for word in argv if word in _SUBCOMMANDS]
     if named:
         return named
-    wants_help = any(word in ("-h", "--help") for word in argv)
-    has_words = any(not word.startswith("-") for word in argv)
-    return list(_SUBCOMMANDS) if wants_help or has_words else []
+    return list(_SUBCOMMANDS) if any(word in ("-h", "--help") for word in argv) else []
 
 
 def build_parser(argv: list[str] | None = None) -> ArgumentParser:
@@ -57,11 +51,12 @@ def build_parser(argv: list[str] | None = None) -> ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nntui {__version__}")
     app_cmd.add_app_arguments(parser)
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=ArgumentParser)
     names = list(_SUBCOMMANDS) if argv is None else _commands_for(argv)
-    for name in _SUBCOMMANDS:
-        if name in names:
-            importlib.import_module(f".{_SUBCOMMANDS[name]}", __name__).register(subparsers)
+    if names:  # without any, a stray word is left over instead of failing as a bad choice
+        subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=ArgumentParser)
+        for name in _SUBCOMMANDS:
+            if name in names:
+                importlib.import_module(f".{_SUBCOMMANDS[name]}", __name__).register(subparsers)
     parser.set_defaults(handler=app_cmd.run_app)
     return parser
 
@@ -69,8 +64,14 @@ def build_parser(argv: list[str] | None = None) -> ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `nntui` script; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    if _commands_for(argv):
+        args = build_parser(argv).parse_args(argv)
+    else:
+        # No subcommand named: parse the app's options alone. A word left over is a mistyped
+        # command, so parse again with every subcommand for an error that lists the choices.
+        args, leftover = build_parser(argv).parse_known_args(argv)
+        if leftover:
+            args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
     except CliError as error:
