@@ -74,7 +74,7 @@ class MatrixNetwork:
         layer1 = self.activation(np.asarray(X, dtype=float) @ self.weights1)
         return layer1, sigmoid(layer1 @ self.weights2)
 
-    def step(self, X, y) -> MatrixStep:
+    def step(self, X, y, iteration: int = 0) -> MatrixStep:
         """One iteration: measure the loss, then update both matrices against its gradient."""
         X = np.asarray(X, dtype=float)
         layer1, output = self.feedforward(X)
@@ -90,7 +90,7 @@ class MatrixNetwork:
         delta_hidden = (delta_out @ self.weights2.T) * hidden_slope
         self.weights2 = self.weights2 + self.learning_rate * (layer1.T @ delta_out)
         self.weights1 = self.weights1 + self.learning_rate * (X.T @ delta_hidden)
-        return MatrixStep(0, loss, output)
+        return MatrixStep(iteration, loss, output)
 
 
 def _checked_network(X, hidden, iterations, learning_rate, activation, seed) -> MatrixNetwork:
@@ -104,6 +104,12 @@ def _checked_network(X, hidden, iterations, learning_rate, activation, seed) -> 
     return MatrixNetwork(w1, w2, activation, learning_rate)
 
 
+def _iterate(net: MatrixNetwork, X, y, iterations: int) -> Iterator[MatrixStep]:
+    y = np.asarray(y, dtype=float).reshape(-1, 1)
+    for iteration in range(1, iterations + 1):
+        yield net.step(X, y, iteration)
+
+
 def matrix_steps(
     X=MATRIX_X,
     y=MATRIX_Y,
@@ -115,10 +121,7 @@ def matrix_steps(
 ) -> Iterator[MatrixStep]:
     """Train full batch from ``seed``'s weights, yielding every iteration; stop iterating to cancel."""
     net = _checked_network(X, hidden, iterations, learning_rate, activation, seed)
-    y = np.asarray(y, dtype=float).reshape(-1, 1)
-    for iteration in range(1, iterations + 1):
-        step = net.step(X, y)
-        yield MatrixStep(iteration, step.loss, step.output)
+    yield from _iterate(net, X, y, iterations)
 
 
 def train_matrix(
@@ -132,7 +135,6 @@ def train_matrix(
 ) -> MatrixResult:
     """Train for ``iterations`` and return every loss, the final outputs and the weights."""
     net = _checked_network(X, hidden, iterations, learning_rate, activation, seed)
-    y = np.asarray(y, dtype=float).reshape(-1, 1)
-    losses = [net.step(X, y).loss for _ in range(iterations)]
+    losses = [step.loss for step in _iterate(net, X, y, iterations)]
     _, output = net.feedforward(X)
     return MatrixResult(np.asarray(losses), output, net.weights1, net.weights2)

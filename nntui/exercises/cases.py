@@ -20,7 +20,7 @@ from nntui.core.data import dataset
 from nntui.core.matrix import MatrixNetwork, initial_matrix_weights
 from nntui.core.network import Params, forward
 from nntui.core.neuron import Neuron
-from nntui.core.trace import backprop_trace
+from nntui.core.trace import LOCAL_NAMES, backprop_trace
 from nntui.core.trace import sgd_step as core_sgd_step
 from nntui.core.train import train as core_train
 
@@ -162,20 +162,7 @@ def _core_feedforward(params, x):
     return forward(Params(**params), x).y_pred
 
 
-_LOCAL_TERMS = (
-    "d_L_d_ypred",
-    "d_ypred_d_w5",
-    "d_ypred_d_w6",
-    "d_ypred_d_b3",
-    "d_ypred_d_h1",
-    "d_ypred_d_h2",
-    "d_h1_d_w1",
-    "d_h1_d_w2",
-    "d_h1_d_b1",
-    "d_h2_d_w3",
-    "d_h2_d_w4",
-    "d_h2_d_b2",
-)
+_LOCAL_TERMS = LOCAL_NAMES  # the twelve chain-rule terms, named as in the lessons
 
 
 def _core_backprop_terms(params, x, y_true):

@@ -100,3 +100,21 @@ def test_other_activations_train_too(activation):
     X, y = dataset()
     result = train(X, y, 0.05, 500, seed=1, activation=activation)
     assert result.losses[-1] < result.losses[0]
+
+
+def test_the_fast_sigmoid_epoch_and_the_general_one_agree():
+    # The sigmoid epoch is written out by hand for speed; the general one serves tanh and ReLU
+    # and the rare epoch that would overflow. They must stay the same arithmetic.
+    from nntui.core.activations import get_activation
+    from nntui.core.train import _generic_epoch, _sigmoid_epoch
+
+    X, y = dataset()
+    rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y, strict=True)]
+    fast, general = list(Params.random(4).as_array()), list(Params.random(4).as_array())
+    general_epoch = _generic_epoch(get_activation("sigmoid"))
+    for _ in range(50):
+        fast_loss, fast_slope = _sigmoid_epoch(fast, rows, 0.3)
+        general_loss, general_slope = general_epoch(general, rows, 0.3)
+        assert fast_loss == pytest.approx(general_loss, rel=1e-13)
+        assert fast_slope == pytest.approx(general_slope, rel=1e-13)
+    assert np.allclose(fast, general, rtol=1e-12, atol=0)
