@@ -38,6 +38,8 @@ class NNTuiApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="quit (your place is saved)"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="quit, even while typing"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys"),
+        # Not in the footer (it is full at 80 columns): the "Your turn" line and the help list it.
+        Binding("x", "exercises", "Exercises", show=False, tooltip="exercises: write the network yourself"),
     ]
 
     def __init__(
@@ -130,8 +132,24 @@ class NNTuiApp(App[None]):
                 continue  # listed below with a better description
             where = "pane" if isinstance(node, Pane) else "everywhere" if node is self else "lesson"
             rows.append((self.get_key_display(binding), binding.tooltip or binding.description, where))
-        rows.append(("ctrl+p", 'command palette: "Go to lesson ..." and more', "everywhere"))
+        rows.append(("ctrl+p", 'command palette: "Go to lesson ...", "Exercises" and more', "everywhere"))
         self.push_screen(HelpScreen(rows))
+
+    def action_exercises(self, start: str | None = None) -> None:
+        """Open the Exercises screen (at exercise ``start``, or this lesson's "Your turn" one)."""
+        from nntui.exercises import enabled
+        from nntui.exercises.screen import ExercisesScreen
+
+        if not enabled():
+            self.notify("Exercises are turned off on this server.", severity="warning", timeout=5)
+            return
+        if isinstance(self.screen, ExercisesScreen):
+            if start is None:
+                return
+            self.pop_screen()  # a fresh screen at the chosen exercise (its own API has no "go to")
+        if start is None and isinstance(self.screen, LessonScreen):
+            start = self.screen.your_turn_start()
+        self.push_screen(ExercisesScreen(state_dir=self.config.state_dir, start=start))
 
     def action_toc(self) -> None:
         """Open the table of contents."""
@@ -141,8 +159,10 @@ class NNTuiApp(App[None]):
             return
         self.push_screen(TocScreen(), self._toc_chosen)
 
-    def _toc_chosen(self, choice: tuple[int, int] | None) -> None:
-        if choice is not None:
+    def _toc_chosen(self, choice: tuple[int, int] | str | None) -> None:
+        if isinstance(choice, str):
+            self.action_exercises(choice)
+        elif choice is not None:
             self.goto(*choice)
 
     def goto(self, lesson: int, step: int = 0) -> None:

@@ -113,6 +113,13 @@ class Tutor:
         done = sum(1 for i in range(len(lesson.steps)) if self.progress.is_completed(lesson.slug, i))
         return done, len(lesson.steps)
 
+    def exercise_statuses(self) -> dict[str, str]:
+        """Exercise results ("passed"/"failed") by name, re-read: the Exercises screen saves them itself."""
+        if self.store is not None and self.store.path.exists():
+            fresh = self.store.load().exercises
+            self.progress.exercises = dict(fresh)
+        return dict(self.progress.exercises)
+
     def save(self) -> None:
         """Write the position and progress; merges with what is on disk (exercises)."""
         self.progress.lesson = self.lesson.slug

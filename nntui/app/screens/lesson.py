@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,6 +56,7 @@ class LessonScreen(Screen):
                 # The first step's text is parsed here so it is on the very first frame.
                 yield Markdown(self.tutor.step.markdown, id="step-text")
                 yield Vertical(id="checks")
+                yield Static(id="your-turn")
             yield Vertical(id="pane-column")
         yield Footer()
 
@@ -97,12 +99,43 @@ class LessonScreen(Screen):
                 CheckpointWidget(check, live_values, passed=tutor.progress.passed(lesson.slug, check.id))
                 for check in step.checks
             )
+        self._show_your_turn()
         self.query_one("#text-column").scroll_home(animate=False)
         self.refresh_bindings()
         if panes_after_refresh and step.panes:
             self.call_after_refresh(self._mount_panes, step, panes)
         else:
             await self._mount_panes(step, panes)
+
+    def your_turn(self) -> list:
+        """The exercises to suggest on this step: the lesson's own, on its last step (if exercises are on)."""
+        tutor = self.tutor
+        if tutor.position.step != len(tutor.lesson.steps) - 1:
+            return []
+        from nntui.exercises import enabled
+
+        if not enabled():
+            return []
+        from nntui.exercises.catalogue import exercises_for_lesson
+
+        return exercises_for_lesson(tutor.lesson.slug)
+
+    def your_turn_start(self) -> str | None:
+        """The exercise ``x`` should open here: this lesson's first one not yet passed, if any."""
+        exercises = self.your_turn()
+        if not exercises:
+            return None
+        statuses = self.tutor.exercise_statuses()
+        return next((ex.name for ex in exercises if statuses.get(ex.name) != "passed"), exercises[0].name)
+
+    def _show_your_turn(self) -> None:
+        exercises = self.your_turn()
+        line = self.query_one("#your-turn", Static)
+        line.display = bool(exercises)
+        if exercises:
+            titles = [ex.title[0].lower() + ex.title[1:] for ex in exercises]
+            what = " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
+            line.update(Text(f"Your turn: press x to write {what} yourself."))
 
     async def _mount_panes(self, step, panes: list[Pane]) -> None:
         """Build the step's panes (into ``panes``) and focus the first."""

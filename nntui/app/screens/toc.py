@@ -1,4 +1,8 @@
-"""The table of contents: every lesson and step with completion marks; Enter jumps there."""
+"""The table of contents: every lesson and step with completion marks; Enter jumps there.
+
+When exercises are on, each lesson also lists the exercises that practise it, with their marks;
+Enter on one opens it on the Exercises screen.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-__all__ = ["TocScreen", "DONE", "PARTLY", "TODO"]
+__all__ = ["TocScreen", "DONE", "PARTLY", "TODO", "FAILED"]
 
-DONE, PARTLY, TODO = "✓", "◐", "·"
+DONE, PARTLY, TODO, FAILED = "✓", "◐", "·", "✗"
 
 
-class TocScreen(ModalScreen[tuple[int, int] | None]):
-    """Lists the course; dismisses with the chosen (lesson, step) or None."""
+class TocScreen(ModalScreen[tuple[int, int] | str | None]):
+    """Lists the course; dismisses with the chosen (lesson, step), an exercise's name, or None."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close"),
@@ -23,10 +27,15 @@ class TocScreen(ModalScreen[tuple[int, int] | None]):
     ]
 
     def compose(self) -> ComposeResult:
+        from nntui.exercises import enabled
+        from nntui.exercises.catalogue import EXERCISES, exercises_for_lesson
+
         tutor = self.app.tutor
         options: list[Option] = []
-        self._targets: dict[str, tuple[int, int]] = {}
+        self._targets: dict[str, tuple[int, int] | str] = {}
         highlight = 0
+        show_exercises = enabled()
+        statuses = tutor.exercise_statuses() if show_exercises else {}
         for li, lesson in enumerate(tutor.course.lessons):
             done, total = tutor.lesson_done(li)
             mark = DONE if done == total else PARTLY if done else TODO
@@ -47,8 +56,18 @@ class TocScreen(ModalScreen[tuple[int, int] | None]):
                     highlight = len(options)
                 options.append(Option(f"   {step_mark} {si + 1}. {step.title}{here}", id=f"step-{li}-{si}"))
                 self._targets[f"step-{li}-{si}"] = (li, si)
+            for ex in exercises_for_lesson(lesson.slug) if show_exercises else []:
+                status = statuses.get(ex.name)
+                ex_mark = DONE if status == "passed" else FAILED if status == "failed" else TODO
+                text = f"   {ex_mark} Exercise {ex.number}: {ex.title}"
+                options.append(Option(text, id=f"exercise-{ex.name}"))
+                self._targets[f"exercise-{ex.name}"] = ex.name
+        title = "Contents  [dim](Enter: go there, Esc: close)[/]"
+        if show_exercises:
+            passed = sum(1 for ex in EXERCISES if statuses.get(ex.name) == "passed")
+            title += f"\nExercises: {passed} of {len(EXERCISES)} passed  [dim](x opens them)[/]"
         with Vertical(id="toc-box"):
-            yield Static("Contents  [dim](Enter: go there, Esc: close)[/]", id="toc-title")
+            yield Static(title, id="toc-title")
             option_list = OptionList(*options, id="toc-list")
             option_list.highlighted = highlight
             yield option_list
