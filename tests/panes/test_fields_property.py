@@ -12,11 +12,13 @@ from nntui.app.widgets.number_field import NumberField
 
 from .conftest import SIZE, settle, type_into
 
-PANES = ("network", "loss", "ledger", "training", "predict", "descent", "matrix", "activations")
+PANES = ("neuron", "network", "loss", "ledger", "training", "predict", "descent", "matrix", "activations")
 #: Printable text plus the words people try: nan, inf, signs, exponents, empty.
 TEXT = st.one_of(
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=8),
     st.sampled_from(["", "nan", "inf", "-inf", "1e999", "-0", "0", "-5", "1e-9", "3.5.1", "--1", "1e5"]),
+    # Extreme but finite: products of these overflow unless the pane keeps numbers in range.
+    st.sampled_from(["1e300", "-1e300", "1e-320", "1e308", "-1.7e308", "1e6", "-1000001"]),
 )
 
 
@@ -40,3 +42,4 @@ async def test_random_typing_never_breaks_a_pane(pane_app, pane_type, texts):
             assert math.isfinite(field.value)
         values = pane.live_values()
         assert all(isinstance(v, float) for v in values.values())
+        assert all(math.isfinite(v) for v in values.values()), values

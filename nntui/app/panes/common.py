@@ -21,6 +21,8 @@ __all__ = [
     "pane_css",
     "Rule",
     "FieldRules",
+    "VALUE_LIMIT",
+    "value_rule",
     "StatusLine",
     "short",
     "LR_LADDER",
@@ -104,6 +106,8 @@ class Rule:
     integer: bool = False
     #: Values above ``cap`` are not refused but lowered to it, with a message.
     cap: float | None = None
+    #: Said instead of the one-sided message when a bound refuses the value.
+    advice: str = ""
 
     def check(self, value: float) -> tuple[float | None, str]:
         """The value to use (None: refused) and a one-line message (empty when all is well)."""
@@ -111,15 +115,33 @@ class Rule:
             if value != int(value):
                 return None, f"{self.what} must be a whole number"
             value = int(value)
-        if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+        too_low = self.low is not None and (value < self.low or (self.low_open and value == self.low))
+        too_high = self.high is not None and value > self.high
+        if self.advice and (too_low or too_high):
+            return None, self.advice
+        if too_low:
             word = "above" if self.low_open else "at least"
             return None, f"{self.what} must be {word} {format_number(self.low)}"
-        if self.high is not None and value > self.high:
+        if too_high:
             return None, f"{self.what} must be at most {format_number(self.high)}"
         if self.cap is not None and value > self.cap:
             capped = int(self.cap) if self.integer else self.cap
             return capped, f"{self.what} capped at {format_number(self.cap)}"
         return value, ""
+
+
+#: Weights, biases and inputs typed by hand stay within this size: far beyond anything a lesson
+#: uses, and small enough that products and sums of them stay finite (1e300 * 1e300 does not).
+VALUE_LIMIT = 1e6
+
+
+def value_rule(what: str, limit: float = VALUE_LIMIT) -> Rule:
+    """The range rule for a weight, bias or input: between -limit and limit."""
+
+    def sci(value: float) -> str:
+        return f"{value:g}".replace("e+0", "e").replace("e+", "e")
+
+    return Rule(what, low=-limit, high=limit, advice=f"keep {what} between {sci(-limit)} and {sci(limit)}")
 
 
 class FieldRules:

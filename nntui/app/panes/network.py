@@ -14,7 +14,7 @@ from nntui.core.network import Forward, Params, forward
 
 from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import StatusLine, pane_css, short
+from .common import FieldRules, StatusLine, pane_css, short, value_rule
 
 __all__ = ["NetworkPane", "draw_network"]
 
@@ -69,8 +69,14 @@ class NetworkPane(Pane):
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
-        self._values = self._from_settings(self.settings)
+        self._rules = FieldRules()
+        for key, value in self._from_settings(self.settings).items():
+            self._rules.add(key, value_rule(key), value)
         self._forward = self._compute()
+
+    @property
+    def _values(self) -> dict[str, float]:
+        return self._rules.values
 
     @staticmethod
     def _from_settings(settings: dict[str, Any]) -> dict[str, float]:
@@ -112,13 +118,21 @@ class NetworkPane(Pane):
     @on(NumberField.Changed)
     def _number_changed(self, event: NumberField.Changed) -> None:
         event.stop()
-        if event.field.id in _FIELDS:
-            self._values[event.field.id] = event.value
+        if event.field.id not in _FIELDS:
+            return
+        changed, message = self._rules.accept(event.field, event.value)
+        if message:
+            event.field.say(message)
+        if changed:
             self._update()
+
+    def on_descendant_blur(self) -> None:
+        """Show the values in force again when leaving a refused entry."""
+        self._rules.restore(self.query(NumberField))
 
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""
-        self._values = self._from_settings(self.settings)
+        self._values.update(self._from_settings(self.settings))
         for key in _FIELDS:
             self.query_one(f"#{key}", NumberField).set_value(self._values[key], notify=False)
         self._update()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from textual import on
@@ -15,17 +16,34 @@ from nntui.core.neuron import Neuron, NeuronOutput
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
+from .common import FieldRules, value_rule
+from .plots import Curve, CurvePlot
 
-__all__ = ["NeuronPane"]
+__all__ = ["NeuronPane", "approx", "operand"]
 
 _FIELDS = ("w1", "w2", "b", "x1", "x2")
+
+
+def operand(value: float) -> str:
+    """``value`` as it reads after ``+`` or ``·``: negative numbers in brackets, ``3 + (-3)``."""
+    text = format_number(value)
+    return f"({text})" if value < 0 else text
+
+
+def approx(value: float) -> str:
+    """The rounded form the lesson text uses (``≈ 0.999``), or "" when it reads the same as ``value``."""
+    if not math.isfinite(value):
+        return ""
+    rounded = f"{value:.3g}"
+    return "" if float(rounded) == value else f"≈ {rounded}"
 
 
 class NeuronPane(Pane):
     """One neuron, computed by ``nntui.core.neuron.Neuron`` every time a number changes.
 
     Shows the three stages (weighted sum, plus bias, activation) with the numbers filled
-    in, and the activation curve with the current point on it.
+    in, and the activation curve with the current point on it. Every number stays between
+    -1e6 and 1e6 (``common.value_rule``) so the sums stay finite.
     """
 
     PANE_TYPE = "neuron"
@@ -38,9 +56,15 @@ class NeuronPane(Pane):
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
         self._initial = dict(self.settings)
-        self._values = self._from_settings(self.settings)
+        self._rules = FieldRules()
+        for name, value in self._from_settings(self.settings).items():
+            self._rules.add(name, value_rule(name), value)
         self._activation = self.settings.get("activation", "sigmoid")
         self._result: NeuronOutput = self._compute()
+
+    @property
+    def _values(self) -> dict[str, float]:
+        return self._rules.values
 
     @staticmethod
     def _from_settings(settings: dict[str, Any]) -> dict[str, float]:
@@ -48,8 +72,6 @@ class NeuronPane(Pane):
         return {"w1": w[0], "w2": w[1], "b": settings["b"], "x1": x[0], "x2": x[1]}
 
     def compose(self) -> ComposeResult:
-        from textual_plotext import PlotextPlot
-
         self.border_title = "Neuron"
         with Horizontal(classes="neuron-row"):
             yield NumberField(self._values["w1"], label="w1", id="w1")
@@ -61,9 +83,11 @@ class NeuronPane(Pane):
             yield NumberField(self._values["b"], label="b ", id="b")
             yield Static("", id="activation-name")
         yield Static("", id="neuron-stages")
-        yield PlotextPlot(id="neuron-plot")
+        yield CurvePlot(xlabel="t", id="neuron-plot")
 
     def on_mount(self) -> None:
+        """Draw the starting neuron; the small plot names nothing in a legend (the title says it)."""
+        self.query_one("#neuron-plot", CurvePlot).compact = True
         self._show()
 
     def _compute(self) -> NeuronOutput:
@@ -79,9 +103,17 @@ class NeuronPane(Pane):
     @on(NumberField.Changed)
     def _number_changed(self, event: NumberField.Changed) -> None:
         event.stop()
-        if event.field.id in _FIELDS:
-            self._values[event.field.id] = event.value
+        if event.field.id not in _FIELDS:
+            return
+        changed, message = self._rules.accept(event.field, event.value)
+        if message:
+            event.field.say(message)
+        if changed:
             self._update()
+
+    def on_descendant_blur(self) -> None:
+        """Show the values in force again when leaving a refused entry."""
+        self._rules.restore(self.query(NumberField))
 
     def action_cycle_activation(self) -> None:
         """Switch to the next activation function (sigmoid, tanh, relu)."""
@@ -91,7 +123,7 @@ class NeuronPane(Pane):
 
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""
-        self._values = self._from_settings(self._initial)
+        self._values.update(self._from_settings(self._initial))
         self._activation = self._initial.get("activation", "sigmoid")
         for name in _FIELDS:
             self.query_one(f"#{name}", NumberField).set_value(self._values[name], notify=False)
@@ -107,27 +139,36 @@ class NeuronPane(Pane):
         name = self._activation
         self.query_one("#activation-name", Static).update(f"f = {name}")
         self.query_one("#neuron-stages", Static).update(
-            f"weighted sum  {f(v['w1'])}·{f(v['x1'])} + {f(v['w2'])}·{f(v['x2'])}"
+            f"weighted sum  {f(v['w1'])}·{operand(v['x1'])} + {operand(v['w2'])}·{operand(v['x2'])}"
             f" = [b]{f(r.weighted_sum)}[/]\n"
-            f"plus bias     {f(r.weighted_sum)} + {f(v['b'])} = [b]{f(r.total)}[/]\n"
-            f"{name}({f(r.total)}) = [b]{r.output!r}[/]"
+            f"plus bias     {f(r.weighted_sum)} + {operand(v['b'])} = [b]{f(r.total)}[/]\n"
+            f"{name}({f(r.total)}) = [b]{self._said(r.output)}[/]"
+            # the lesson rounds (0.999): show that form under the exact one, lined up with it
+            + (f"\n{'':{len(name) + len(f(r.total)) + 5}}{approx(r.output)}" if approx(r.output) else "")
         )
         self._plot()
 
+    @staticmethod
+    def _said(value: float) -> str:
+        return repr(value) if math.isfinite(value) else "not a finite number"
+
     def _plot(self) -> None:
         import numpy as np
-        from textual_plotext import PlotextPlot
 
         activation = ACTIVATIONS[self._activation]
-        total = self._result.total
+        total, output = self._result.total, self._result.output
+        plot = self.query_one("#neuron-plot", CurvePlot)
+        if not (math.isfinite(total) and math.isfinite(output)):
+            # The fields keep every number in range, so this is a safety net, said in words.
+            plot.show([], title=f"{activation.name}: t is not a finite number, nothing to draw")
+            return
         low, high = min(-8.0, total - 1.0), max(8.0, total + 1.0)
         xs = np.linspace(low, high, 121)
         ys = activation(xs)  # the core's function, evaluated along the axis
-        plot = self.query_one("#neuron-plot", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        plt.plot(xs.tolist(), ys.tolist(), marker="braille")
-        plt.scatter([total], [self._result.output], marker="●")
-        plt.title(f"{activation.name}(t) at t = {format_number(total)}")
-        plt.xlabel("t")
-        plot.refresh()
+        plot.show(
+            [
+                Curve(activation.name, xs.tolist(), ys.tolist()),
+                Curve("you", [total], [output], marker="●", points=True),
+            ],
+            title=f"{activation.name}(t) at t = {format_number(total)}",
+        )

@@ -110,6 +110,10 @@ class NumberField(Widget):
         if notify:
             self.post_message(self.Changed(self, self._value))
 
+    def say(self, message: str) -> None:
+        """Show a one-line ``message`` under the field (a pane's own rule refused the value)."""
+        self._show_error(message)
+
     def action_nudge(self, steps: int) -> None:
         """Move the value by ``steps`` steps, rounded so 0.1 + 0.2 shows as 0.3."""
         self.set_value(round(self._value + steps * self.step, 10))
