@@ -29,4 +29,5 @@ class AppConfig:
     #: Ask for a name at start when none is known yet (workshop servers).
     ask_name: bool = False
     reset_progress: bool = False
-    seed: int = 0
+    #: ``--seed``: the seed of every pane whose lesson does not set one (None: the lessons' own).
+    seed: int | None = None

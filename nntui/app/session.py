@@ -17,4 +17,5 @@ class Session:
     """
 
     trained_params: Any = None
-    seed: int = 0
+    #: The app's ``--seed`` (None if not given); panes receive it through their settings.
+    seed: int | None = None

@@ -10,7 +10,21 @@ import sys
 
 from .common import CliError
 
-__all__ = ["add_app_arguments", "run_app", "config_from_args"]
+__all__ = ["add_app_arguments", "run_app", "config_from_args", "seed_number", "MAX_SEED"]
+
+#: The largest seed a lesson may set (see nntui.course.panes), so --seed takes the same range.
+MAX_SEED = 2**32 - 1
+
+
+def seed_number(text: str) -> int:
+    """A random seed: a whole number from 0 to MAX_SEED."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}, got {value}")
+    return value
 
 
 def add_app_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +47,12 @@ def add_app_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--theme", metavar="NAME", help="a Textual theme, e.g. textual-dark or textual-light")
     group.add_argument("--reset-progress", action="store_true", help="forget saved progress before starting")
     group.add_argument("--name", metavar="NAME", help="your name, kept with your progress (for workshops)")
+    group.add_argument(
+        "--seed",
+        type=seed_number,
+        metavar="N",
+        help="random seed for every pane whose lesson does not set one (a whole number from 0 to 2**32-1)",
+    )
 
 
 def config_from_args(args: argparse.Namespace):
@@ -49,6 +69,7 @@ def config_from_args(args: argparse.Namespace):
         theme=args.theme or DEFAULT_THEME,
         attendee_name=args.name,
         reset_progress=args.reset_progress,
+        seed=args.seed,
     )
 
 

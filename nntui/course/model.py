@@ -30,6 +30,8 @@ class PaneSpec:
     type: str
     settings: dict[str, Any]
     line: int = 0
+    #: The settings the lesson wrote itself (the others are defaults).
+    given: tuple[str, ...] = ()
 
 
 @dataclass

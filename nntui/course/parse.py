@@ -212,7 +212,7 @@ def _pane(info: str, body: list[str], line: int, problem) -> PaneSpec | None:
     settings, found = validate_settings(pane_type, raw)
     for message in found:
         problem(line, message)
-    return PaneSpec(pane_type, settings, line)
+    return PaneSpec(pane_type, settings, line, tuple(key for key in raw if key in settings))
 
 
 def _read_pairs(text: str, line: int, raw: dict[str, Any], problem, whole_line: bool = False) -> None:

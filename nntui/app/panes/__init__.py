@@ -12,7 +12,7 @@ import importlib
 
 from .base import Pane
 
-__all__ = ["PANE_CLASSES", "Pane", "PaneUnavailable", "pane_class"]
+__all__ = ["PANE_CLASSES", "Pane", "PaneUnavailable", "pane_class", "pane_settings"]
 
 #: Type name -> "module:ClassName". Must list the same types as nntui.course.panes.PANE_TYPES.
 PANE_CLASSES: dict[str, str] = {
@@ -56,3 +56,14 @@ def pane_class(pane_type: str) -> type[Pane]:
     if not (isinstance(cls, type) and issubclass(cls, Pane)):
         raise PaneUnavailable(f"{module_name} has no Pane subclass named {class_name}")
     return cls
+
+
+def pane_settings(spec, seed: int | None = None) -> dict:
+    """The settings to build ``spec``'s pane with: the app's ``--seed`` fills a seed the lesson left out.
+
+    A seed the lesson wrote itself stays: the lesson's text may depend on that exact run.
+    """
+    settings = dict(spec.settings)
+    if seed is not None and "seed" in settings and "seed" not in spec.given:
+        settings["seed"] = seed
+    return settings

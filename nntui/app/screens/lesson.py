@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
-from ..panes import Pane, PaneUnavailable, pane_class
+from ..panes import Pane, PaneUnavailable, pane_class, pane_settings
 from ..widgets.checkpoint import CheckpointWidget
 
 __all__ = ["LessonScreen", "TextColumn"]
@@ -150,7 +150,7 @@ class LessonScreen(Screen):
                     Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
                 )
                 continue
-            pane = cls(spec.settings, classes="pane")
+            pane = cls(pane_settings(spec, self.app.session.seed), classes="pane")
             panes.append(pane)
             widgets.append(pane)
         if widgets:
