@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,6 +17,7 @@ from nntui.core.neuron import Neuron, NeuronOutput
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
 from .common import FieldRules, value_rule
+from .mycode import MY_CODE_BINDING, MyCode, MyCodeAnswer, compare
 from .plots import Curve, CurvePlot
 
 __all__ = ["NeuronPane", "approx", "operand"]
@@ -51,6 +52,7 @@ class NeuronPane(Pane):
     BINDINGS = [
         Binding("a", "cycle_activation", "Activation", tooltip="switch activation: sigmoid, tanh, relu"),
         Binding("r", "reset", "Reset", tooltip="put every number back to the lesson's values"),
+        MY_CODE_BINDING,
     ]
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
@@ -61,6 +63,8 @@ class NeuronPane(Pane):
             self._rules.add(name, value_rule(name), value)
         self._activation = self.settings.get("activation", "sigmoid")
         self._result: NeuronOutput = self._compute()
+        self._my_code: MyCode | None = None
+        self._asked = 0  # numbers each request, so a late answer for old numbers is dropped
 
     @property
     def _values(self) -> dict[str, float]:
@@ -83,6 +87,7 @@ class NeuronPane(Pane):
             yield NumberField(self._values["b"], label="b ", id="b")
             yield Static("", id="activation-name")
         yield Static("", id="neuron-stages")
+        yield Static("", id="neuron-mine")
         yield CurvePlot(xlabel="t", id="neuron-plot")
 
     def on_mount(self) -> None:
@@ -115,6 +120,68 @@ class NeuronPane(Pane):
         """Show the values in force again when leaving a refused entry."""
         self._rules.restore(self.query(NumberField))
 
+    # -- use my code ---------------------------------------------------------------
+
+    def action_toggle_my_code(self) -> None:
+        """Run the learner's passing ``neuron_feedforward`` beside the built-in neuron (or stop)."""
+        if self._my_code is None:
+            config = getattr(self.app, "config", None)
+            self._my_code = MyCode(getattr(config, "state_dir", None))
+        mine = self.query_one("#neuron-mine", Static)
+        if self._my_code.on:
+            self._my_code.on = False
+            mine.update("")
+            return
+        notice = self._my_code.notice("neuron")
+        if notice:
+            mine.update(notice)
+            return
+        self._my_code.on = True
+        mine.update("yours: asking your code…")
+        self._ask_my_code()
+
+    def _ask_my_code(self) -> None:
+        if self._my_code is None or not self._my_code.on:
+            return
+        if self._activation != "sigmoid":
+            self.query_one("#neuron-mine", Static).update(
+                f"yours: your neuron uses sigmoid, not {self._activation}"
+            )
+            return
+        self._asked += 1
+        v = self._values
+        self._call_my_code(self._asked, [v["w1"], v["w2"]], v["b"], [v["x1"], v["x2"]])
+
+    @work(thread=True, exclusive=True, group="my-code")
+    def _call_my_code(self, tag: int, weights: list[float], bias: float, inputs: list[float]) -> None:
+        import numpy as np
+
+        assert self._my_code is not None
+        value, error = self._my_code.call("neuron", np.array(weights), bias, np.array(inputs))
+        self.post_message(MyCodeAnswer(tag, value, error))
+
+    @on(MyCodeAnswer)
+    def _my_code_answered(self, event: MyCodeAnswer) -> None:
+        event.stop()
+        if event.tag != self._asked or self._my_code is None or not self._my_code.on:
+            return  # numbers changed since, or switched off
+        mine = self.query_one("#neuron-mine", Static)
+        if event.error:
+            mine.update(f"yours: {event.error}")
+            return
+        try:
+            value = float(event.value)
+        except (TypeError, ValueError):
+            mine.update(f"yours: gave {type(event.value).__name__}, not a number")
+            return
+        mine.update(compare(value, self._result.output))
+
+    def on_unmount(self) -> None:
+        """Stop the learner's worker process with the pane."""
+        self.workers.cancel_group(self, "my-code")
+        if self._my_code is not None:
+            self._my_code.close()
+
     def action_cycle_activation(self) -> None:
         """Switch to the next activation function (sigmoid, tanh, relu)."""
         names = list(ACTIVATIONS)
@@ -132,6 +199,7 @@ class NeuronPane(Pane):
     def _update(self) -> None:
         self._result = self._compute()
         self._show()
+        self._ask_my_code()
         self.post_message(self.LiveValuesChanged(self))
 
     def _show(self) -> None:

@@ -1,0 +1,86 @@
+""" "Use my code": what the panes share to run the learner's passing functions beside the built-in ones.
+
+The learner's code runs in the sandboxed worker process of ``nntui.exercises.bridge.LearnerCode``;
+its calls block, so panes make them in thread workers and post the answers back as messages.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from textual.binding import Binding
+from textual.message import Message
+
+__all__ = ["MY_CODE_BINDING", "MyCode", "MyCodeAnswer", "compare"]
+
+#: The key every "use my code" pane offers (free in the app, lesson screen and the panes).
+MY_CODE_BINDING = Binding(
+    "m", "toggle_my_code", "Use my code", tooltip="use my code: run your passing exercise"
+)
+
+
+def compare(mine: float, builtin: float, tolerance: float = 1e-6) -> str:
+    """``yours: 0.99909 ✓ matches`` or ``yours: 0.5 ✗ differs from 0.99909``."""
+    if not math.isfinite(mine):
+        return f"yours: {mine} ✗ not a finite number"
+    if abs(mine - builtin) <= tolerance * max(1.0, abs(builtin)):
+        return f"yours: {mine:.5g} ✓ matches"
+    return f"yours: {mine:.5g} ✗ differs from {builtin:.5g}"
+
+
+class MyCodeAnswer(Message):
+    """A learner's function answered (``value``) or failed (``error``, one line), for request ``tag``."""
+
+    def __init__(self, tag: Any, value: Any = None, error: str = "") -> None:
+        super().__init__()
+        self.tag = tag
+        self.value = value
+        self.error = error
+
+
+class MyCode:
+    """The learner's code for one pane: whether it may be used, and the worker process (opened lazily)."""
+
+    def __init__(self, state_dir) -> None:
+        self.state_dir = state_dir
+        self.on = False
+        self._code = None
+
+    def notice(self, exercise: str) -> str:
+        """Why the learner's ``exercise`` cannot be used now (one line), or "" when it can."""
+        from nntui import exercises
+
+        if not exercises.enabled():
+            return "exercises are off here, so there is no code of yours to use"
+        try:
+            ready = self.code.ready(exercise)
+        except Exception as error:  # a damaged workspace must not take the pane down
+            return f"your exercises cannot be read: {error}"
+        if not ready:
+            return f"pass the '{exercise}' exercise first: press x"
+        return ""
+
+    @property
+    def code(self):
+        """The ``LearnerCode`` worker (its process starts on the first call)."""
+        if self._code is None:
+            from nntui.exercises.bridge import LearnerCode
+
+            self._code = LearnerCode.for_state_dir(self.state_dir)
+        return self._code
+
+    def call(self, exercise: str, *args: Any) -> tuple[Any, str]:
+        """Call the learner's function (blocking: from a thread worker); (value, "") or (None, error)."""
+        from nntui.exercises.bridge import BridgeError
+
+        try:
+            return self.code.call(exercise, *args), ""
+        except BridgeError as error:
+            return None, str(error)
+
+    def close(self) -> None:
+        """Stop the worker process, if one was started."""
+        if self._code is not None:
+            self._code.close()
+            self._code = None
