@@ -48,6 +48,11 @@ def add_app_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--reset-progress", action="store_true", help="forget saved progress before starting")
     group.add_argument("--name", metavar="NAME", help="your name, kept with your progress (for workshops)")
     group.add_argument(
+        "--ask-name",
+        action="store_true",
+        help="ask for a name at start if none is known yet (workshop servers)",
+    )
+    group.add_argument(
         "--seed",
         type=seed_number,
         metavar="N",
@@ -68,6 +73,7 @@ def config_from_args(args: argparse.Namespace):
         mouse=not args.no_mouse,
         theme=args.theme or DEFAULT_THEME,
         attendee_name=args.name,
+        ask_name=args.ask_name,
         reset_progress=args.reset_progress,
         seed=args.seed,
     )
