@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markup import escape
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -24,6 +24,7 @@ from nntui.core.trace import SgdStep, Trace, backprop_trace, sgd_step
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
 from .common import FieldRules, Rule, StatusLine, pane_css, short
+from .mycode import MY_CODE_BINDING, MyCode, MyCodeAnswer, compare
 
 __all__ = ["LedgerPane", "render_trace"]
 
@@ -78,6 +79,7 @@ class LedgerPane(Pane):
         Binding("c", "cycle_person", "Next person"),
         Binding("s", "cycle_preset", "Start from"),
         Binding("r", "reset", "Reset"),
+        MY_CODE_BINDING,
     ]
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
@@ -96,6 +98,8 @@ class LedgerPane(Pane):
         self._last_step: SgdStep | None = None
         self._updates = 0
         self._trace = self._compute()
+        self._my_code: MyCode | None = None
+        self._asked = 0  # numbers each request, so a late answer for an old trace is dropped
 
     # -- values ----------------------------------------------------------------------
 
@@ -172,6 +176,7 @@ class LedgerPane(Pane):
         with VerticalScroll(id="ledger-scroll"):
             yield Static("", id="ledger-terms")
         yield Static("", id="ledger-update")
+        yield Static("", id="ledger-mine")
         yield StatusLine("", classes="pane-status")
 
     def on_mount(self) -> None:
@@ -238,6 +243,7 @@ class LedgerPane(Pane):
     def _refresh(self) -> None:
         self._trace = self._compute()
         self._show()
+        self._ask_my_code()
         self.post_message(self.LiveValuesChanged(self))
 
     def _show(self) -> None:
@@ -260,6 +266,75 @@ class LedgerPane(Pane):
                 f"loss {short(trace.loss)}"
             )
         self.query_one(StatusLine).say(status)
+
+    # -- use my code -------------------------------------------------------------------
+
+    def action_toggle_my_code(self) -> None:
+        """Run the learner's passing ``backprop_terms`` on these numbers and compare every term (or stop)."""
+        if self._my_code is None:
+            config = getattr(self.app, "config", None)
+            self._my_code = MyCode(getattr(config, "state_dir", None))
+        mine = self.query_one("#ledger-mine", Static)
+        if self._my_code.on:
+            self._my_code.on = False
+            mine.update("")
+            return
+        notice = self._my_code.notice("backprop")
+        if notice:
+            mine.update(notice)
+            return
+        self._my_code.on = True
+        mine.update("yours: asking your backprop_terms ...")
+        self._ask_my_code()
+
+    def _ask_my_code(self) -> None:
+        if self._my_code is None or not self._my_code.on:
+            return
+        self._asked += 1
+        x, y_true = self._sample()
+        self._call_my_code(self._asked, self._params.as_dict(), [float(v) for v in x], y_true)
+
+    @work(thread=True, exclusive=True, group="my-code")
+    def _call_my_code(self, tag: int, params: dict, x: list[float], y_true: float) -> None:
+        assert self._my_code is not None
+        value, error = self._my_code.call("backprop", params, x, y_true)
+        self.post_message(MyCodeAnswer(tag, value, error))
+
+    @on(MyCodeAnswer)
+    def _my_code_answered(self, event: MyCodeAnswer) -> None:
+        event.stop()
+        if event.tag != self._asked or self._my_code is None or not self._my_code.on:
+            return
+        mine = self.query_one("#ledger-mine", Static)
+        if event.error:
+            mine.update(f"yours: {event.error}")
+            return
+        if not isinstance(event.value, dict):
+            mine.update(f"yours: gave {type(event.value).__name__}, not a dict of terms")
+            return
+        mine.update(self._compare_terms(event.value))
+
+    def _compare_terms(self, terms: dict) -> str:
+        """One line: every term of the learner's that the trace also has, checked against it."""
+        ours = self._trace.values()
+        shared = [name for name in terms if name in ours]
+        if not shared:
+            return "yours: none of your terms have the ledger's names (d_L_d_ypred, d_h1_d_w1, ...)"
+        for name in shared:
+            try:
+                value = float(terms[name])
+            except (TypeError, ValueError):
+                return f"yours: {name} is not a number"
+            line = compare(value, ours[name])
+            if "✗" in line:
+                return line.replace("yours:", f"yours: {name}", 1)
+        return f"yours: all {len(shared)} terms ✓ match"
+
+    def on_unmount(self) -> None:
+        """Stop the learner's worker process with the pane."""
+        self.workers.cancel_group(self, "my-code")
+        if self._my_code is not None:
+            self._my_code.close()
 
     def _update_lines(self) -> list[str]:
         """The last update's old -> new value of every parameter, for the top of the list."""

@@ -29,6 +29,7 @@ from nntui.core.train import DivergenceTracker, sgd_epochs
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
 from .common import FieldRules, GilYielder, Rule, StatusLine, ladder_step, pane_css, short
+from .mycode import MY_CODE_BINDING, MyCode, MyCodeAnswer, compare
 from .plots import Curve, CurvePlot
 
 __all__ = ["TrainingPane", "Run", "MAX_EPOCHS", "KEPT_RUNS"]
@@ -84,6 +85,7 @@ class TrainingPane(Pane):
         Binding("l", "toggle_log", "Log scale"),
         Binding("r", "restart", "Rerun"),
         Binding("c", "clear_runs", "Clear old runs"),
+        MY_CODE_BINDING,
     ]
 
     class Progress(Message):
@@ -134,6 +136,10 @@ class TrainingPane(Pane):
         #: perf_counter() times of the current run: "requested" (a key or field asked for it),
         #: "first_curve" (its first losses replotted), "full_curve" (its last). For the benchmark.
         self.timings: dict[str, float] = {}
+        self._my_code: MyCode | None = None
+        #: The learner's own training run (losses so far) for the current run id, and a one-line note.
+        self._mine: list[float] = []
+        self._mine_note = ""
 
     # -- layout ------------------------------------------------------------------------
 
@@ -146,6 +152,7 @@ class TrainingPane(Pane):
             yield NumberField(values["train-seed"], label="seed", step=1, id="train-seed")
         yield CurvePlot("loss (MSE) per epoch", xlabel="epoch", id="train-plot")
         yield Static("", id="train-summary")
+        yield Static("", id="train-mine")
         yield StatusLine(self._first_message, classes="pane-status")
 
     def on_mount(self) -> None:
@@ -236,6 +243,7 @@ class TrainingPane(Pane):
             f"training with learning rate {format_number(self._run.learning_rate)} ..."
         )
         self._train(self._run.run_id, self._run.learning_rate, self._run.epochs, self._run.seed)
+        self._start_mine()
         self._redraw()
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
@@ -285,6 +293,99 @@ class TrainingPane(Pane):
             self.post_message(self.LiveValuesChanged(self))
         self._redraw()
 
+    # -- use my code -------------------------------------------------------------------
+
+    def action_toggle_my_code(self) -> None:
+        """Run the learner's passing ``train`` with the same settings and draw its curve too (or stop)."""
+        if self._my_code is None:
+            config = getattr(self.app, "config", None)
+            self._my_code = MyCode(getattr(config, "state_dir", None))
+        if self._my_code.on:
+            self._my_code.on = False
+            self.workers.cancel_group(self, "my-train")
+            self._mine, self._mine_note = [], ""
+            self._redraw()
+            return
+        notice = self._my_code.notice("train")
+        if notice:
+            self._mine_note = notice
+            self._summarise()
+            return
+        self._my_code.on = True
+        self._start_mine()
+        self._redraw()
+
+    def _start_mine(self) -> None:
+        if self._my_code is None or not self._my_code.on or self._run is None:
+            return
+        self._mine, self._mine_note = [], "yours: training with your train() ..."
+        run = self._run
+        self._train_mine(run.run_id, run.learning_rate, run.epochs, run.seed)
+
+    @work(thread=True, exclusive=True, group="my-train", exit_on_error=False)
+    def _train_mine(self, run_id: int, learning_rate: float, epochs: int, seed: int) -> None:
+        """The learner's train loop in the sandboxed process, its losses posted as they come."""
+        from nntui.exercises.bridge import BridgeError
+
+        worker = get_current_worker()
+        assert self._my_code is not None
+        losses: list[float] = []
+        last_post = [0.0]
+
+        def on_epoch(epoch: int, loss: float) -> None:
+            losses.append(loss)
+            now = time.perf_counter()
+            if now - last_post[0] >= POST_INTERVAL:
+                last_post[0] = now
+                self.post_message(MyCodeAnswer(run_id, (list(losses), False)))
+
+        try:
+            result = self._my_code.code.train(
+                Params.random(seed).as_dict(),
+                self._X,
+                self._y,
+                lr=learning_rate,
+                epochs=epochs,
+                on_epoch=on_epoch,
+                should_stop=lambda: worker.is_cancelled,
+            )
+        except BridgeError as error:
+            self.post_message(MyCodeAnswer(run_id, None, str(error)))
+            return
+        if not result.cancelled:
+            self.post_message(MyCodeAnswer(run_id, (list(result.losses), True)))
+
+    @on(MyCodeAnswer)
+    def _mine_answered(self, event: MyCodeAnswer) -> None:
+        event.stop()
+        if (
+            self._run is None
+            or event.tag != self._run.run_id
+            or self._my_code is None
+            or not self._my_code.on
+        ):
+            return
+        if event.error:
+            self._mine_note = f"yours: {event.error}"
+        else:
+            self._mine, done = event.value
+            self._mine_note = "" if done else f"yours: epoch {len(self._mine)} ..."
+        self._redraw()
+
+    def _mine_summary(self) -> str:
+        run = self._run
+        if self._mine_note or run is None or not self._mine:
+            return self._mine_note
+        if run.finished and run.losses and len(self._mine) == len(run.losses):
+            return compare(self._mine[-1], run.losses[-1]).replace("yours:", "yours: final loss", 1)
+        return f"yours: epoch {len(self._mine)}"
+
+    def on_unmount(self) -> None:
+        """Stop the learner's worker process with the pane."""
+        self.workers.cancel_group(self, "my-train")
+        if self._my_code is not None:
+            self._my_code.close()
+
     # -- drawing -----------------------------------------------------------------------
 
     def _redraw(self) -> None:
@@ -298,6 +399,8 @@ class TrainingPane(Pane):
             curves.append(
                 Curve(run.label + " (now)", range(1, len(run.losses) + 1), run.losses, color="cyan")
             )
+        if self._mine:
+            curves.append(Curve("yours", range(1, len(self._mine) + 1), self._mine, color="magenta"))
         scale = "log scale" if self._log else "linear"
         plot.show(curves, log_y=self._log, title=f"loss (MSE) per epoch, {scale}")
         now = time.perf_counter()
@@ -311,6 +414,7 @@ class TrainingPane(Pane):
         run = self._run
         summary = self.query_one("#train-summary", Static)
         status = self.query_one(StatusLine)
+        self.query_one("#train-mine", Static).update(self._mine_summary())
         if run is None or not run.losses:
             summary.update("")
             return
