@@ -134,7 +134,10 @@ class LedgerPane(Pane):
 
     def _sample(self) -> tuple[Any, float]:
         person = get_person(self._person)
-        return LESSON_SHIFT.apply(person.weight_lb, person.height_in), float(person.label)
+        shift = LESSON_SHIFT
+        if self._preset == "trained" and self.session is not None and self.session.trained_params is not None:
+            shift = self.session.shift_of_trained()  # feed the trained network the way it learned
+        return shift.apply(person.weight_lb, person.height_in), float(person.label)
 
     def _preset_params(self) -> Params:
         self._note = ""

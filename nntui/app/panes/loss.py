@@ -87,6 +87,12 @@ class LossPane(Pane):
             params = self.session.trained_params if self.session is not None else None
             if params is None:
                 self._note = "no trained network yet (run the training pane); showing the random network"
+            else:
+                # the trained network reads inputs shifted the way it was trained, whatever is shown
+                trained_shift = self.session.shift_of_trained()
+                if trained_shift.name != self._shift:
+                    self._note = f"the trained network is fed the {trained_shift.name} shift it learned with"
+                return predict(params, dataset(trained_shift)[0])
         if params is None:
             params = Params.random(int(self._rules.values["loss-seed"]))
         return predict(params, X)

@@ -15,7 +15,24 @@ from typing import Sequence
 
 from textual_plotext import PlotextPlot
 
-__all__ = ["Curve", "CurvePlot", "MAX_DRAWN_POINTS"]
+__all__ = ["Curve", "CurvePlot", "MAX_DRAWN_POINTS", "COUNT_LABELS", "count_ticks"]
+
+#: x labels that count something (epochs, iterations): their ticks are whole numbers.
+COUNT_LABELS = ("epoch", "iteration")
+
+
+def count_ticks(last: float, most: int = 5) -> list[int]:
+    """Round whole-number ticks from 1 to about ``last``: 1, 250, 500, 750, 1000 for 1000."""
+    last = int(last)
+    if last <= 1:
+        return [1]
+    span = last / (most - 1)
+    power = 10 ** max(0, math.floor(math.log10(span)))
+    step = next((m * power for m in (1, 2, 2.5, 5, 10) if m * power >= span), 10 * power)
+    step = max(1, int(step))
+    ticks = [1] + [t for t in range(step, last + 1, step) if t > 1]
+    return ticks if len(ticks) > 1 else [1, last]
+
 
 #: A long curve is thinned to about this many points before drawing: a terminal shows a few
 #: hundred columns at most, and plotting every one of 100,000 epochs would stall the interface.
@@ -116,13 +133,19 @@ class CurvePlot(PlotextPlot):
             plt.xlim(*self.x_limits)
         if self.y_limits is not None:
             plt.ylim(*self.y_limits)
+        last_x = 0.0
         for curve in self.curves:
             xs, ys = self._drawable(curve)
             if not xs:
                 continue
+            last_x = max(last_x, max(xs))
             draw = plt.scatter if curve.points else plt.plot
             label = None if self.compact else (curve.label or None)
             draw(xs, ys, label=label, marker=curve.marker, color=curve.color)
+        if self.xlabel in COUNT_LABELS and last_x >= 1:
+            # plotext would label epochs 1.0, 250.8, 500.5: counts read better as round whole numbers
+            ticks = count_ticks(last_x)
+            plt.xticks(ticks, [str(t) for t in ticks])
 
     def _drawable(self, curve: Curve) -> tuple[list[float], list[float]]:
         """The curve's points that can be drawn on the current scale."""

@@ -56,6 +56,7 @@ class PredictPane(Pane):
             "predict-height", Rule("height", low=0, low_open=True, high=1000), float(self.settings["height"])
         )
         self._params: Params | None = None
+        self._shift = LESSON_SHIFT  # how inputs are shifted for the network asked (see _network)
         self._source = ""
         self._probability = float("nan")
 
@@ -64,7 +65,9 @@ class PredictPane(Pane):
     def _network(self) -> tuple[Params, str]:
         trained = self.session.trained_params if self.session is not None else None
         if trained is not None:
+            self._shift = self.session.shift_of_trained()
             return trained, "the network from the training pane"
+        self._shift = LESSON_SHIFT
         seed = int(self.settings["seed"])
         X, y = dataset(LESSON_SHIFT)
         result = train(X, y, learning_rate=0.1, epochs=1000, seed=seed)
@@ -81,7 +84,7 @@ class PredictPane(Pane):
         if self._params is None:
             self._params, self._source = self._network()
         weight_lb, height_in = self._in_lessons_units()
-        x = LESSON_SHIFT.apply(weight_lb, height_in)
+        x = self._shift.apply(weight_lb, height_in)
         self._x = x
         self._probability = float(predict(self._params, x)[0])
 
@@ -168,7 +171,10 @@ class PredictPane(Pane):
             )
         else:
             lines.append(f"{format_number(weight)} {w_unit}, {format_number(height)} {h_unit}")
-        lines.append(f"shifted by 135 lb / 66 in: x = ({short(x1)}, {short(x2)})")
+        shift = self._shift
+        lines.append(
+            f"shifted by {short(shift.weight)} lb / {short(shift.height)} in: x = ({short(x1)}, {short(x2)})"
+        )
         lines.append(f"asked: {self._source}")
         self.query_one("#predict-steps", Static).update("\n".join(lines))
         p = self._probability

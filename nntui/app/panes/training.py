@@ -290,6 +290,7 @@ class TrainingPane(Pane):
             run.params = Params(*message.values)
             if run.diverged_at is None and self.session is not None:
                 self.session.trained_params = run.params
+                self.session.trained_shift = self._shift
             self.post_message(self.LiveValuesChanged(self))
         self._redraw()
 
