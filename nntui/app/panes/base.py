@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any, ClassVar
 
 from textual.message import Message
@@ -21,6 +23,37 @@ class Pane(Widget, can_focus=True):
     """
 
     PANE_TYPE: ClassVar[str] = ""
+
+    #: Why this pane could not be built (one line), or "" when all is well.
+    build_error: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Contain a subclass's crash while it is built: its pane says so in one line instead.
+
+        A bug in one pane's constructor, ``compose`` or ``on_mount`` must not take the app down;
+        the step's text and the other panes keep working.
+        """
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _guard_init(cls.__dict__["__init__"])
+        if "compose" in cls.__dict__:
+            cls.compose = _guard_compose(cls.__dict__["compose"])
+        if "on_mount" in cls.__dict__:
+            cls.on_mount = _guard_mount(cls.__dict__["on_mount"])
+
+    def _broken(self, stage: str, error: BaseException) -> str:
+        """Remember (and return) the one-line message for a crash at ``stage``."""
+        first = (str(error).strip().splitlines() or [""])[0]
+        self.can_focus = False  # its keys would act on a half-built pane
+        self.build_error = (
+            f"the {self.PANE_TYPE or 'this'} pane could not be {stage}: {type(error).__name__}: {first}"
+        )
+        return self.build_error
+
+    def _error_line(self):
+        from textual.widgets import Static
+
+        return Static(self.build_error, classes="pane-missing", markup=False)
 
     class LiveValuesChanged(Message):
         """The pane's live values changed (posted by subclasses after a recompute)."""
@@ -42,3 +75,49 @@ class Pane(Widget, can_focus=True):
     def session(self):
         """The app's shared ``Session`` (trained parameters etc.)."""
         return getattr(self.app, "session", None)
+
+
+def _guard_init(init):
+    @functools.wraps(init)
+    def __init__(self, settings: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, settings, *args, **kwargs)
+        except Exception as error:  # any bug in a pane's constructor: shown, not raised
+            if "settings" not in self.__dict__:  # it failed before Widget was set up
+                Pane.__init__(self, settings, **kwargs)
+            self._broken("built", error)
+
+    return __init__
+
+
+def _guard_compose(compose):
+    @functools.wraps(compose)
+    def guarded(self):
+        if self.build_error:
+            return [self._error_line()]
+        from textual.compose import compose as build
+
+        try:
+            return build(self, compose(self))  # runs the containers' `with` blocks as Textual does
+        except Exception as error:
+            self._broken("built", error)
+            return [self._error_line()]
+
+    return guarded
+
+
+def _guard_mount(on_mount):
+    @functools.wraps(on_mount)
+    async def guarded(self, *args: Any) -> None:
+        if self.build_error:
+            return
+        try:
+            result = on_mount(self, *args)
+            if inspect.isawaitable(result):
+                await result
+        except Exception as error:
+            self._broken("shown", error)
+            await self.remove_children()
+            await self.mount(self._error_line())
+
+    return guarded

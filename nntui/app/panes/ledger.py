@@ -336,8 +336,9 @@ class LedgerPane(Pane):
     def on_unmount(self) -> None:
         """Stop the learner's worker process with the pane."""
         self.workers.cancel_group(self, "my-code")
-        if self._my_code is not None:
-            self._my_code.close()
+        my_code = getattr(self, "_my_code", None)  # absent if the pane failed to build
+        if my_code is not None:
+            my_code.close()
 
     def _update_lines(self) -> list[str]:
         """The last update's old -> new value of every parameter, for the top of the list."""

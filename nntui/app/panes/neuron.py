@@ -179,8 +179,9 @@ class NeuronPane(Pane):
     def on_unmount(self) -> None:
         """Stop the learner's worker process with the pane."""
         self.workers.cancel_group(self, "my-code")
-        if self._my_code is not None:
-            self._my_code.close()
+        my_code = getattr(self, "_my_code", None)  # absent if the pane failed to build
+        if my_code is not None:
+            my_code.close()
 
     def action_cycle_activation(self) -> None:
         """Switch to the next activation function (sigmoid, tanh, relu)."""

@@ -384,8 +384,9 @@ class TrainingPane(Pane):
     def on_unmount(self) -> None:
         """Stop the learner's worker process with the pane."""
         self.workers.cancel_group(self, "my-train")
-        if self._my_code is not None:
-            self._my_code.close()
+        my_code = getattr(self, "_my_code", None)  # absent if the pane failed to build
+        if my_code is not None:
+            my_code.close()
 
     # -- drawing -----------------------------------------------------------------------
 
