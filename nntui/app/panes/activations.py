@@ -43,8 +43,8 @@ class ActivationsPane(Pane):
     DEFAULT_CSS = pane_css("activations")
 
     BINDINGS = [
-        Binding("r", "restart", "Retrain all three"),
-        Binding("l", "toggle_log", "Log scale"),
+        Binding("r", "restart", "Retrain", tooltip="retrain with all three activations"),
+        Binding("l", "toggle_log", "Log", tooltip="switch the loss axis between linear and log scale"),
     ]
 
     class Trained(Message):

@@ -40,8 +40,8 @@ class DescentPane(Pane):
     DEFAULT_CSS = pane_css("descent")
 
     BINDINGS = [
-        Binding("s", "step", "Step downhill"),
-        Binding("c", "cycle_param", "Next parameter"),
+        Binding("s", "step", "Step", tooltip="take one gradient step downhill"),
+        Binding("c", "cycle_param", "Param", tooltip="slice along the next parameter"),
         Binding("r", "reset", "Reset"),
     ]
 

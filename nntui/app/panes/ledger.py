@@ -75,10 +75,12 @@ class LedgerPane(Pane):
     DEFAULT_CSS = pane_css("ledger")
 
     BINDINGS = [
-        Binding("u", "update", "One SGD update"),
-        Binding("c", "cycle_person", "Next person"),
-        Binding("s", "cycle_preset", "Start from"),
-        Binding("r", "reset", "Reset"),
+        Binding("u", "update", "Update", tooltip="apply one SGD update with the chosen learning rate"),
+        Binding("c", "cycle_person", "Person", tooltip="next person: Alice, Bob, Charlie, Diana"),
+        Binding(
+            "s", "cycle_preset", "Start", tooltip="start from: all ones, random from the seed, or trained"
+        ),
+        Binding("r", "reset", "Reset", tooltip="back to the starting parameters"),
         MY_CODE_BINDING,
     ]
 

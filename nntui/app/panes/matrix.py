@@ -40,8 +40,8 @@ class MatrixPane(Pane):
 
     BINDINGS = [
         Binding("r", "restart", "Rerun"),
-        Binding("a", "cycle_activation", "Activation"),
-        Binding("l", "toggle_log", "Log scale"),
+        Binding("a", "cycle_activation", "Activation", tooltip="next hidden activation: sigmoid, tanh, relu"),
+        Binding("l", "toggle_log", "Log", tooltip="switch the loss axis between linear and log scale"),
     ]
 
     class Progress(Message):

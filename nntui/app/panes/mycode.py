@@ -15,9 +15,7 @@ from textual.message import Message
 __all__ = ["MY_CODE_BINDING", "MyCode", "MyCodeAnswer", "compare"]
 
 #: The key every "use my code" pane offers (free in the app, lesson screen and the panes).
-MY_CODE_BINDING = Binding(
-    "m", "toggle_my_code", "Use my code", tooltip="use my code: run your passing exercise"
-)
+MY_CODE_BINDING = Binding("m", "toggle_my_code", "My code", tooltip="use my code: run your passing exercise")
 
 
 def compare(mine: float, builtin: float, tolerance: float = 1e-6) -> str:

@@ -65,7 +65,7 @@ class NetworkPane(Pane):
     PANE_TYPE = "network"
     DEFAULT_CSS = pane_css("network")
 
-    BINDINGS = [Binding("r", "reset", "Reset numbers")]
+    BINDINGS = [Binding("r", "reset", "Reset", tooltip="put every number back to the lesson's values")]
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)

@@ -41,8 +41,8 @@ class PredictPane(Pane):
     DEFAULT_CSS = pane_css("predict")
 
     BINDINGS = [
-        Binding("u", "toggle_units", "kg/cm <-> lb/in"),
-        Binding("r", "refresh_network", "Use latest trained"),
+        Binding("u", "toggle_units", "Units", tooltip="switch between kg/cm and lb/in"),
+        Binding("r", "refresh_network", "Trained", tooltip="use the latest trained network"),
     ]
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:

@@ -78,13 +78,15 @@ class TrainingPane(Pane):
     DEFAULT_CSS = pane_css("training")
 
     BINDINGS = [
-        Binding("plus", "ladder(1)", "lr up", key_display="+"),
+        Binding("plus", "ladder(1)", "lr↑", key_display="+", tooltip="learning rate one step up the ladder"),
         # "=" shares the + key on many keyboards: the same step without Shift.
         Binding("equals_sign", "ladder(1)", "lr up (no Shift)", key_display="=", show=False),
-        Binding("minus", "ladder(-1)", "lr down", key_display="-"),
-        Binding("l", "toggle_log", "Log scale"),
-        Binding("r", "restart", "Rerun"),
-        Binding("c", "clear_runs", "Clear old runs"),
+        Binding(
+            "minus", "ladder(-1)", "lr↓", key_display="-", tooltip="learning rate one step down the ladder"
+        ),
+        Binding("l", "toggle_log", "Log", tooltip="switch the loss axis between linear and log scale"),
+        Binding("r", "restart", "Rerun", tooltip="train again with the same settings"),
+        Binding("c", "clear_runs", "Clear", tooltip="clear the older runs from the plot"),
         MY_CODE_BINDING,
     ]
 

@@ -36,7 +36,8 @@ class LessonScreen(Screen):
         Binding("right", "next", "Next", key_display="→", tooltip="next step (this one counts as done)"),
         Binding("n", "next", "Next", show=False, tooltip="next step"),
         Binding("space", "next", "Next", show=False, tooltip="next step"),
-        Binding("left", "prev", "Back", key_display="←", tooltip="previous step"),
+        # Out of the footer so that a pane's keys, Quit and Help fit at 80 columns; → implies ←.
+        Binding("left", "prev", "Back", key_display="←", show=False, tooltip="previous step"),
         Binding("p", "prev", "Back", show=False, tooltip="previous step"),
         Binding("t", "app.toc", "Contents", tooltip="table of contents: every lesson and step, with marks"),
         Binding("v", "app.switch_view", "Text/pane", tooltip="narrow screens: show the pane or the text"),
@@ -58,7 +59,9 @@ class LessonScreen(Screen):
                 yield Vertical(id="checks")
                 yield Static(id="your-turn")
             yield Vertical(id="pane-column")
-        yield Footer()
+        # At 80 columns every key, Quit and Help included, must fit: compact spacing, and Ctrl+P
+        # (listed under ?) left out of the footer.
+        yield Footer(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         # The first text goes on screen before the panes are built: a pane imports NumPy and
