@@ -81,7 +81,7 @@ def sgd_epochs(
     """Train from ``params``, yielding an :class:`Epoch` after every pass over the data.
 
     Stops early, after yielding it, at the first epoch that provably diverged. Stop iterating
-    to cancel.
+    to cancel. Bad settings raise ValueError at once, before any epoch.
     """
     if not (learning_rate > 0 and math.isfinite(learning_rate)):
         raise ValueError(f"the learning rate must be a positive finite number, got {learning_rate!r}")
@@ -92,30 +92,117 @@ def sgd_epochs(
     y = np.asarray(y, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"expected X of shape (n, 2) and y of shape (n,), got {X.shape} and {y.shape}")
-    step = _sigmoid_epoch if act.name == "sigmoid" else _generic_epoch(act)
-    safe_step = _generic_epoch(act)  # overflow-safe, for the rare epoch the fast one cannot do
     rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y, strict=True)]
-    state = [float(v) for v in params.as_array()]
+    start = tuple(float(v) for v in params.as_array())
+    general = _generic_epoch(act)
+    if act.name == "sigmoid":
+        return _sigmoid_epochs(start, rows, float(learning_rate), epochs, general)
+    return _stepped_epochs(start, rows, learning_rate, epochs, general)
+
+
+#: Below this sum of squares every parameter is finite and within DIVERGENCE_LIMIT, which
+#: one multiply-add per parameter tells far faster than sum(), max() and min() of a tuple.
+_SAFELY_BOUNDED = (0.99 * DIVERGENCE_LIMIT) ** 2
+
+
+def _judge(values: tuple, loss: float, max_slope: float) -> tuple[bool, bool]:
+    """(diverged, stalled) for an epoch that ended at ``values`` with ``loss``; see :class:`Epoch`."""
+    stalled = max_slope < PINNED_SLOPE and loss >= GUESSING_LOSS
+    # sum() is finite only when every value is; then bound the size.
+    diverged = (
+        not math.isfinite(loss)
+        or not math.isfinite(sum(values))
+        or max(values) > DIVERGENCE_LIMIT
+        or min(values) < -DIVERGENCE_LIMIT
+        or (stalled and max_slope == 0.0)
+    )
+    return diverged, stalled or diverged
+
+
+def _stepped_epochs(start: tuple, rows, lr: float, epochs: int, step: Callable) -> Iterator[Epoch]:
+    """The epochs of any activation, one ``step`` call (see :func:`_generic_epoch`) each."""
+    state = list(start)
     for epoch in range(1, epochs + 1):
         try:
-            loss, max_slope = step(state, rows, learning_rate)
-        except OverflowError:
-            # The fast epoch writes the state back only at its end, so it is intact here.
-            try:
-                loss, max_slope = safe_step(state, rows, learning_rate)
-            except (OverflowError, ValueError):
-                loss, max_slope = math.inf, 0.0
+            loss, max_slope = step(state, rows, lr)
+        except (OverflowError, ValueError):
+            loss, max_slope = math.inf, 0.0
         values = tuple(state)
+        diverged, stalled = _judge(values, loss, max_slope)
+        yield Epoch(epoch, loss, values, diverged, stalled)
+        if diverged:
+            return
+
+
+def _sigmoid_epochs(start: tuple, rows, lr: float, epochs: int, safe_step: Callable) -> Iterator[Epoch]:
+    """Per-sample SGD with sigmoid units, written out in plain floats for speed.
+
+    The arithmetic is the lessons' term by term (and :func:`_generic_epoch`'s, operation for
+    operation), so the results equal a straightforward NumPy loop's; it just avoids NumPy's
+    per-call overhead on single numbers, which is most of the time such a loop takes, and
+    keeps the parameters in local variables across epochs. ``math.exp`` raises OverflowError
+    where a sigmoid's input is below about -709; such an epoch is done again from its start
+    by the overflow-safe ``safe_step``.
+    """
+    exp = math.exp
+    inf = math.inf
+    make_epoch = tuple.__new__  # what Epoch(...) does, without its Python-level __new__
+    count = len(rows)
+    values = start
+    w1, w2, w3, w4, w5, w6, b1, b2, b3 = start
+    for epoch in range(1, epochs + 1):
+        try:
+            for x1, x2, y_true in rows:
+                h1 = 1.0 / (1.0 + exp(-(w1 * x1 + w2 * x2 + b1)))
+                h2 = 1.0 / (1.0 + exp(-(w3 * x1 + w4 * x2 + b2)))
+                y_pred = 1.0 / (1.0 + exp(-(w5 * h1 + w6 * h2 + b3)))
+
+                d_o1 = y_pred * (1 - y_pred)  # f'(sum_o1), from the output itself
+                d_h1 = h1 * (1 - h1)
+                d_h2 = h2 * (1 - h2)
+                g = lr * (-2 * (y_true - y_pred))  # learning rate times d_L_d_ypred
+                g1 = g * (w5 * d_o1)  # ... times d_ypred_d_h1
+                g2 = g * (w6 * d_o1)  # ... times d_ypred_d_h2
+
+                w1 -= g1 * (x1 * d_h1)
+                w2 -= g1 * (x2 * d_h1)
+                b1 -= g1 * d_h1
+                w3 -= g2 * (x1 * d_h2)
+                w4 -= g2 * (x2 * d_h2)
+                b2 -= g2 * d_h2
+                w5 -= g * (h1 * d_o1)
+                w6 -= g * (h2 * d_o1)
+                b3 -= g * d_o1
+            # The loss after the epoch, and how steep the output neuron still is.
+            total = 0.0
+            max_slope = 0.0
+            for x1, x2, y_true in rows:
+                h1 = 1.0 / (1.0 + exp(-(w1 * x1 + w2 * x2 + b1)))
+                h2 = 1.0 / (1.0 + exp(-(w3 * x1 + w4 * x2 + b2)))
+                y_pred = 1.0 / (1.0 + exp(-(w5 * h1 + w6 * h2 + b3)))
+                total += (y_true - y_pred) ** 2
+                slope = y_pred * (1 - y_pred)
+                if slope > max_slope:
+                    max_slope = slope
+            loss = total / count
+        except OverflowError:
+            state = list(values)  # the epoch's start
+            try:
+                loss, max_slope = safe_step(state, rows, lr)
+            except (OverflowError, ValueError):
+                loss, max_slope = inf, 0.0
+            w1, w2, w3, w4, w5, w6, b1, b2, b3 = state
+        values = (w1, w2, w3, w4, w5, w6, b1, b2, b3)
         stalled = max_slope < PINNED_SLOPE and loss >= GUESSING_LOSS
-        # sum() is finite only when every value is; then bound the size.
-        diverged = (
-            not math.isfinite(loss)
-            or not math.isfinite(sum(values))
-            or max(values) > DIVERGENCE_LIMIT
-            or min(values) < -DIVERGENCE_LIMIT
-            or (stalled and max_slope == 0.0)
-        )
-        yield Epoch(epoch, loss, values, diverged, stalled or diverged)
+        if (
+            w1 * w1 + w2 * w2 + w3 * w3 + w4 * w4 + w5 * w5 + w6 * w6 + b1 * b1 + b2 * b2 + b3 * b3
+            < _SAFELY_BOUNDED
+            and loss < inf
+        ):
+            diverged = stalled and max_slope == 0.0  # NaN fails the test above, so all is finite
+        else:
+            diverged, stalled = _judge(values, loss, max_slope)
+        yield make_epoch(Epoch, (epoch, loss, values, diverged, stalled or diverged))
         if diverged:
             return
 
@@ -133,53 +220,6 @@ def _loss_and_slope(state, rows, hidden) -> tuple[float, float]:
         slope = y_pred * (1 - y_pred)
         if slope > max_slope:
             max_slope = slope
-    return total / len(rows), max_slope
-
-
-def _sigmoid_epoch(state: list, rows, lr: float) -> tuple[float, float]:
-    """One epoch of per-sample SGD with sigmoid units, then the loss; plain floats for speed.
-
-    The arithmetic is the lessons' term by term, so the results equal a straightforward
-    NumPy loop's; it just avoids NumPy's per-call overhead on single numbers, which is most
-    of the time such a loop takes. ``math.exp`` raises OverflowError where a sigmoid's input
-    is below about -709; the caller then repeats the epoch with the overflow-safe version.
-    Returns (loss, largest output slope), like :func:`_loss_and_slope`.
-    """
-    exp = math.exp
-    w1, w2, w3, w4, w5, w6, b1, b2, b3 = state
-    for x1, x2, y_true in rows:
-        h1 = 1.0 / (1.0 + exp(-(w1 * x1 + w2 * x2 + b1)))
-        h2 = 1.0 / (1.0 + exp(-(w3 * x1 + w4 * x2 + b2)))
-        y_pred = 1.0 / (1.0 + exp(-(w5 * h1 + w6 * h2 + b3)))
-
-        d_o1 = y_pred * (1 - y_pred)  # f'(sum_o1), from the output itself
-        d_h1 = h1 * (1 - h1)
-        d_h2 = h2 * (1 - h2)
-        g = lr * (-2 * (y_true - y_pred))  # learning rate times d_L_d_ypred
-        g1 = g * (w5 * d_o1)  # ... times d_ypred_d_h1
-        g2 = g * (w6 * d_o1)  # ... times d_ypred_d_h2
-
-        w1 -= g1 * (x1 * d_h1)
-        w2 -= g1 * (x2 * d_h1)
-        b1 -= g1 * d_h1
-        w3 -= g2 * (x1 * d_h2)
-        w4 -= g2 * (x2 * d_h2)
-        b2 -= g2 * d_h2
-        w5 -= g * (h1 * d_o1)
-        w6 -= g * (h2 * d_o1)
-        b3 -= g * d_o1
-    # The loss after the epoch, and how steep the output neuron still is.
-    total = 0.0
-    max_slope = 0.0
-    for x1, x2, y_true in rows:
-        h1 = 1.0 / (1.0 + exp(-(w1 * x1 + w2 * x2 + b1)))
-        h2 = 1.0 / (1.0 + exp(-(w3 * x1 + w4 * x2 + b2)))
-        y_pred = 1.0 / (1.0 + exp(-(w5 * h1 + w6 * h2 + b3)))
-        total += (y_true - y_pred) ** 2
-        slope = y_pred * (1 - y_pred)
-        if slope > max_slope:
-            max_slope = slope
-    state[:] = (w1, w2, w3, w4, w5, w6, b1, b2, b3)
     return total / len(rows), max_slope
 
 
@@ -252,21 +292,23 @@ def train(
     """
     start = initial_params(seed, params)
     losses: list[float] = []
-    last = start
+    add_loss = losses.append
     tracker = DivergenceTracker()
     cancelled = False
+    epoch = None
     for epoch in sgd_epochs(X, y, start, learning_rate, epochs, activation):
-        losses.append(epoch.loss)
-        last = epoch.params
-        tracker.update(epoch)
+        add_loss(epoch.loss)
+        # The tracker only changes on a stalled (or broken) epoch or at the end of a stall.
+        if epoch.stalled or tracker.stalled_since is not None:
+            tracker.update(epoch)
         if on_epoch is not None:
             on_epoch(epoch)
-        if not epoch.diverged and should_stop is not None and should_stop():
+        if should_stop is not None and not epoch.diverged and should_stop():
             cancelled = True
             break
     return TrainResult(
         start,
-        last,
+        start if epoch is None else epoch.params,
         np.asarray(losses, dtype=float),
         float(learning_rate),
         epochs,

@@ -102,19 +102,23 @@ def test_other_activations_train_too(activation):
     assert result.losses[-1] < result.losses[0]
 
 
-def test_the_fast_sigmoid_epoch_and_the_general_one_agree():
-    # The sigmoid epoch is written out by hand for speed; the general one serves tanh and ReLU
-    # and the rare epoch that would overflow. They must stay the same arithmetic.
+@pytest.mark.parametrize("lr", [0.3, 25.0, 100.0, 1e9])
+def test_the_fast_sigmoid_epochs_and_the_general_ones_agree(lr):
+    # The sigmoid epochs are written out by hand for speed (with a quick divergence test); the
+    # general ones serve tanh and ReLU and the rare epoch that would overflow. They must stay
+    # the same arithmetic and reach the same verdicts: learning rate 25 stalls and recovers,
+    # 100 diverges at once, and 1e9 throws the weights past the limit and overflows math.exp.
     from nntui.core.activations import get_activation
-    from nntui.core.train import _generic_epoch, _sigmoid_epoch
+    from nntui.core.train import _generic_epoch, _sigmoid_epochs, _stepped_epochs
 
     X, y = dataset()
     rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y, strict=True)]
-    fast, general = list(Params.random(4).as_array()), list(Params.random(4).as_array())
-    general_epoch = _generic_epoch(get_activation("sigmoid"))
-    for _ in range(50):
-        fast_loss, fast_slope = _sigmoid_epoch(fast, rows, 0.3)
-        general_loss, general_slope = general_epoch(general, rows, 0.3)
-        assert fast_loss == pytest.approx(general_loss, rel=1e-13)
-        assert fast_slope == pytest.approx(general_slope, rel=1e-13)
-    assert np.allclose(fast, general, rtol=1e-12, atol=0)
+    start = tuple(Params.random(0).as_array().tolist())
+    general = _generic_epoch(get_activation("sigmoid"))
+    fast = list(_sigmoid_epochs(start, rows, lr, 400, general))
+    slow = list(_stepped_epochs(start, rows, lr, 400, general))
+    assert len(fast) == len(slow)
+    for a, b in zip(fast, slow, strict=True):
+        assert (a.epoch, a.diverged, a.stalled) == (b.epoch, b.diverged, b.stalled)
+        assert a.loss == pytest.approx(b.loss, rel=1e-13)
+        assert np.allclose(a.values, b.values, rtol=1e-12, atol=0)
