@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -58,6 +60,8 @@ class NNTuiApp(App[None]):
         self.problems = problems or []
         self.lessons_dir = lessons_dir
         self._save_warned = False
+        #: Set by the CLI when it turned the garbage collector off for the start (see ``_first_frame``).
+        self.gc_paused = False
 
     def get_default_screen(self):
         """The lessons (or the list of problems with them) as the base screen: no blank screen first."""
@@ -78,7 +82,18 @@ class NNTuiApp(App[None]):
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=8)
         # After the base screen is up, so the notice (if needed) goes on top of it.
-        self.call_after_refresh(lambda: self._apply_size(self.size.width, self.size.height))
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        """Runs once the first screen is painted: size checks, and the garbage collector back on."""
+        if self.gc_paused:
+            # Start-up makes a few hundred thousand objects that live for the whole run (modules,
+            # classes, styles); a full collection in the middle of that cost about 40 ms before the
+            # first frame. Freezing them keeps later collections small; then collect as usual.
+            self.gc_paused = False
+            gc.freeze()
+            gc.enable()
+        self._apply_size(self.size.width, self.size.height)
 
     def _named(self, name: str | None) -> None:
         if name and self.tutor is not None:

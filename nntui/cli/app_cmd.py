@@ -81,6 +81,18 @@ def config_from_args(args: argparse.Namespace):
 
 def run_app(args: argparse.Namespace) -> int:
     """Start the lesson app with the parsed options; returns the exit status."""
+    import gc
+
+    # No garbage collection until the first screen is painted (the app turns it back on then):
+    # start-up only builds objects that stay, and a full collection would delay the first frame.
+    gc.disable()
+    try:
+        return _run_app(args)
+    finally:
+        gc.enable()
+
+
+def _run_app(args: argparse.Namespace) -> int:
     from nntui.app import ConfigError, make_app
     from nntui.course import load_course, resolve_lessons_dir
 
@@ -99,5 +111,6 @@ def run_app(args: argparse.Namespace) -> int:
         app = make_app(config, course)
     except ConfigError as error:
         raise CliError(str(error)) from None
+    app.gc_paused = True
     app.run(mouse=config.mouse)
     return int(app.return_code or 0)

@@ -1,0 +1,36 @@
+"""Start-up: the first screen comes quickly, and nothing the speed-ups skip is lost afterwards."""
+
+from __future__ import annotations
+
+import gc
+
+from nntui.app.panes import Pane
+from nntui.app.screens.lesson import LessonScreen
+
+
+async def test_garbage_collection_paused_by_the_cli_is_back_on_after_the_first_frame(build):
+    app = build()
+    gc.disable()
+    app.gc_paused = True  # what `nntui` (cli.app_cmd.run_app) does before starting the app
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, LessonScreen)
+            assert gc.isenabled()
+            assert app.gc_paused is False
+            # The pane, built after the first frame, is there and focused without a key press.
+            assert isinstance(app.focused, Pane)
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+async def test_garbage_collection_left_alone_when_not_paused(build):
+    app = build()
+    gc.disable()  # e.g. a test runner that turned it off itself: the app must not turn it on
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert not gc.isenabled()
+    finally:
+        gc.enable()
