@@ -9,9 +9,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from .config import AppConfig
-from .screens.help import HelpScreen
 from .screens.lesson import LessonScreen
-from .screens.too_small import TooSmallScreen
 from .session import Session
 from .tutor import Tutor
 
@@ -111,6 +109,8 @@ class NNTuiApp(App[None]):
             self.set_class(narrow, "-narrow")
             self.refresh_bindings()
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        from .screens.too_small import TooSmallScreen  # not needed for the first frame
+
         showing = isinstance(self.screen, TooSmallScreen)
         if too_small and not showing:
             self.push_screen(TooSmallScreen(*MIN_SIZE))
@@ -134,9 +134,11 @@ class NNTuiApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key that works on the current screen (including the focused pane's)."""
+        from .panes import Pane
+        from .screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
-        from .panes import Pane
 
         rows = []
         for key, active in self.screen.active_bindings.items():

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
-from ..panes import Pane, PaneUnavailable, pane_class, pane_settings
-from ..widgets.checkpoint import CheckpointWidget
+if TYPE_CHECKING:
+    from ..panes import Pane
+    from ..widgets.checkpoint import CheckpointWidget
+
+# The pane registry and the checkpoint widget are imported when a step needs them: the first
+# frame (the step's text) does not wait for them.
 
 __all__ = ["LessonScreen", "TextColumn"]
 
@@ -31,6 +36,11 @@ class TextColumn(VerticalScroll, inherit_bindings=False):
 
 class LessonScreen(Screen):
     """Shows the tutor's current step; Right/Left (n/p, Space) move through the course."""
+
+    #: Nothing is focused automatically: ``show_step`` focuses the pane once it is built (or the
+    #: text when the step has none). Focusing the text first would restyle it all before the first
+    #: frame, only to move the focus to the pane a moment later.
+    AUTO_FOCUS = ""
 
     BINDINGS = [
         Binding("right", "next", "Next", key_display="→", tooltip="next step (this one counts as done)"),
@@ -98,6 +108,8 @@ class LessonScreen(Screen):
             return values
 
         if step.checks:
+            from ..widgets.checkpoint import CheckpointWidget
+
             await checks.mount_all(
                 CheckpointWidget(check, live_values, passed=tutor.progress.passed(lesson.slug, check.id))
                 for check in step.checks
@@ -144,6 +156,8 @@ class LessonScreen(Screen):
         """Build the step's panes (into ``panes``) and focus the first."""
         if step is not self.tutor.step or not self.is_attached:
             return  # the learner moved on (or quit) before this ran
+        from ..panes import PaneUnavailable, pane_class, pane_settings
+
         widgets = []
         for spec in step.panes:
             try:
@@ -164,6 +178,8 @@ class LessonScreen(Screen):
         """Focus the step's pane so its keys work at once (else the text, for scrolling)."""
         if not self.is_attached:
             return  # quitting: the widgets are going away
+        from ..panes import Pane
+
         panes = self.query(Pane)
         if panes:
             panes.first().focus()
@@ -191,7 +207,7 @@ class LessonScreen(Screen):
             return None
         return True
 
-    @on(CheckpointWidget.Passed)
-    def _passed(self, event: CheckpointWidget.Passed) -> None:
+    def on_checkpoint_widget_passed(self, event: CheckpointWidget.Passed) -> None:
+        """A checkpoint was answered right: record it (and save)."""
         self.tutor.pass_check(event.check_id)
         self.app.after_save()
