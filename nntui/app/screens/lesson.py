@@ -84,7 +84,11 @@ class LessonScreen(Screen):
         return self.app.tutor
 
     async def show_step(self, panes_after_refresh: bool = False, text_ready: bool = False) -> None:
-        """Show the tutor's current step: text, checkpoints and pane(s)."""
+        """Show the tutor's current step: text, checkpoints and pane(s).
+
+        ``panes_after_refresh``: paint the text first and build the checkpoints and panes just after
+        (the first screen). ``text_ready``: the Markdown widget already holds this step's text.
+        """
         tutor = self.tutor
         lesson, step, position = tutor.lesson, tutor.step, tutor.position
         self.app.title = f"{lesson.number}. {lesson.title}"
@@ -94,33 +98,18 @@ class LessonScreen(Screen):
         if not self.is_attached:
             return  # quitting while the text was being replaced
 
-        checks = self.query_one("#checks", Vertical)
-        await checks.remove_children()
-        await self.query_one("#pane-column", Vertical).remove_children()
+        if not text_ready:  # a new screen has no previous step's widgets to take away
+            await self.query_one("#checks", Vertical).remove_children()
+            await self.query_one("#pane-column", Vertical).remove_children()
         self.set_class(not step.panes, "-no-pane")
         self.set_class(len(step.panes) > 1, "-two-panes")
-        panes: list[Pane] = []
-
-        def live_values() -> dict[str, float]:
-            values: dict[str, float] = {}
-            for pane in reversed(panes):  # the first pane wins on a shared name
-                values.update(pane.live_values())
-            return values
-
-        if step.checks:
-            from ..widgets.checkpoint import CheckpointWidget
-
-            await checks.mount_all(
-                CheckpointWidget(check, live_values, passed=tutor.progress.passed(lesson.slug, check.id))
-                for check in step.checks
-            )
         self._show_your_turn()
         self.query_one("#text-column").scroll_home(animate=False)
         self.refresh_bindings()
-        if panes_after_refresh and step.panes:
-            self.call_after_refresh(self._mount_panes, step, panes)
+        if panes_after_refresh and (step.panes or step.checks):
+            self.call_after_refresh(self._mount_parts, step)
         else:
-            await self._mount_panes(step, panes)
+            await self._mount_parts(step)
 
     def your_turn(self) -> list:
         """The exercises to suggest on this step: the lesson's own, on its last step (if exercises are on)."""
@@ -152,25 +141,42 @@ class LessonScreen(Screen):
             what = " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
             line.update(Text(f"Your turn: press x to write {what} yourself."))
 
-    async def _mount_panes(self, step, panes: list[Pane]) -> None:
-        """Build the step's panes (into ``panes``) and focus the first."""
+    async def _mount_parts(self, step) -> None:
+        """Build the step's checkpoints and panes, and focus the first pane (else the text)."""
         if step is not self.tutor.step or not self.is_attached:
             return  # the learner moved on (or quit) before this ran
-        from ..panes import PaneUnavailable, pane_class, pane_settings
+        panes: list[Pane] = []
 
+        def live_values() -> dict[str, float]:
+            values: dict[str, float] = {}
+            for pane in reversed(panes):  # the first pane wins on a shared name
+                values.update(pane.live_values())
+            return values
+
+        if step.checks:
+            from ..widgets.checkpoint import CheckpointWidget
+
+            lesson, progress = self.tutor.lesson, self.tutor.progress
+            await self.query_one("#checks", Vertical).mount_all(
+                CheckpointWidget(check, live_values, passed=progress.passed(lesson.slug, check.id))
+                for check in step.checks
+            )
         widgets = []
-        for spec in step.panes:
-            try:
-                cls = pane_class(spec.type)
-            except PaneUnavailable as error:
-                widgets.append(
-                    Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
-                )
-                continue
-            pane = cls(pane_settings(spec, self.app.session.seed), classes="pane")
-            panes.append(pane)
-            widgets.append(pane)
-        if widgets:
+        if step.panes:
+            from ..panes import PaneUnavailable, pane_class, pane_settings
+
+            for spec in step.panes:
+                try:
+                    cls = pane_class(spec.type)
+                except PaneUnavailable as error:
+                    widgets.append(
+                        Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
+                    )
+                    continue
+                pane = cls(pane_settings(spec, self.app.session.seed), classes="pane")
+                panes.append(pane)
+                widgets.append(pane)
+        if widgets and self.is_attached:
             await self.query_one("#pane-column", Vertical).mount_all(widgets)
         self.action_focus_pane()
 
