@@ -107,6 +107,8 @@ class NNTuiApp(App[None]):
         narrow = width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
+            if isinstance(self.screen, LessonScreen):
+                self.screen.action_focus_pane()  # the pane or the text, whichever is on screen now
             self.refresh_bindings()
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         from .screens.too_small import TooSmallScreen  # not needed for the first frame
@@ -128,9 +130,7 @@ class NNTuiApp(App[None]):
         """On a narrow screen, show the pane instead of the text or back."""
         self.toggle_class("-show-pane")
         if isinstance(self.screen, LessonScreen):
-            self.screen.action_focus_pane() if self.has_class("-show-pane") else self.screen.query_one(
-                "#text-column"
-            ).focus()
+            self.screen.action_focus_pane()
 
     def action_help(self) -> None:
         """Show every key that works on the current screen (including the focused pane's)."""

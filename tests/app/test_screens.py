@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from nntui.app.panes import Pane
 from nntui.app.screens.help import HelpScreen
 from nntui.app.screens.lesson import LessonScreen
 from nntui.app.screens.problems import ProblemsScreen
@@ -116,14 +117,22 @@ async def test_narrow_screen_shows_text_or_pane_and_v_switches(build):
         assert app.has_class("-narrow")
         text, panes = app.screen.query_one("#text-column"), app.screen.query_one("#pane-column")
         assert text.display and not panes.display
+        # Keys go to what is on screen: the text (Down scrolls it), not the hidden pane.
+        assert app.focused is text
         await pilot.press("v")
         assert panes.display and not text.display
+        assert isinstance(app.focused, Pane)
         await pilot.press("v")
         assert text.display and not panes.display
+        assert app.focused is text
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert not app.has_class("-narrow")
         assert text.display and panes.display
+        assert isinstance(app.focused, Pane)  # wide again: the pane's keys work at once
+        await pilot.resize_terminal(70, 24)
+        await pilot.pause()
+        assert app.focused is text
 
 
 async def test_too_small_terminal_shows_a_notice_until_resized(build):

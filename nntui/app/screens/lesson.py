@@ -181,13 +181,19 @@ class LessonScreen(Screen):
         self.action_focus_pane()
 
     def action_focus_pane(self) -> None:
-        """Focus the step's pane so its keys work at once (else the text, for scrolling)."""
+        """Focus the step's pane so its keys work at once (else the text, for scrolling).
+
+        On a narrow screen showing the text, the text: keys must not go to a pane nobody sees
+        (and Up/Down must scroll the text).
+        """
         if not self.is_attached:
             return  # quitting: the widgets are going away
         from ..panes import Pane
 
+        app = self.app
+        text_only = app.has_class("-narrow") and not app.has_class("-show-pane")
         panes = self.query(Pane)
-        if panes:
+        if panes and not text_only:
             panes.first().focus()
         else:
             for column in self.query("#text-column"):
