@@ -5,6 +5,11 @@ Run from the repository root:  python tests/benchmarks/bench_core.py [--repeats 
 The machine may be shared and noisy, so every contender runs interleaved in the same
 process, round after round, and the table reports medians and the ratio of medians.
 Results are also checked to be identical before anything is timed.
+
+Targets (issue 2): nntui's trainer at least 8x faster than the reference loop; the 64-rate
+sweep at most 3x one nntui train run. The last lines explain the sweep's floor: a NumPy
+call costs a fixed overhead whatever its size, a sweep step needs CALLS_PER_STEP of them,
+and one trainer step in plain floats costs about as much as three or four such calls.
 """
 
 from __future__ import annotations
@@ -21,11 +26,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from nntui.core.data import dataset  # noqa: E402
 from nntui.core.network import Params  # noqa: E402
-from nntui.core.sweep import sweep  # noqa: E402
+from nntui.core.sweep import CALLS_PER_STEP, sweep  # noqa: E402
 from nntui.core.train import train  # noqa: E402
 from tests.core.reference_loop import ReferenceNetwork  # noqa: E402
 
 EPOCHS = 1000
+TRAIN_TARGET = 8.0  # at least this much faster than the reference loop
+SWEEP_TARGET = 3.0  # at most this many single runs' time for 64 rates
+CALL_SAMPLES = 2000  # ufunc calls timed per round for the per-call cost
+
+
+def _one_ufunc_call_loop() -> None:
+    """CALL_SAMPLES in-place additions of two 64-float arrays: a sweep call's fixed cost."""
+    a, b = np.ones(64), np.full(64, 1e-300)
+    add = np.add
+    for _ in range(CALL_SAMPLES):
+        add(a, b, a)
 
 
 def main() -> None:
@@ -35,6 +51,7 @@ def main() -> None:
     X, y = dataset()
     start = Params.random(0)
     rates = np.geomspace(0.001, 10.0, 64)
+    steps = EPOCHS * len(y)
 
     # Same results first: a benchmark of different computations would mean nothing.
     reference = ReferenceNetwork(list(start.as_array()))
@@ -53,6 +70,7 @@ def main() -> None:
         "nntui train (1 run)": lambda: train(X, y, 0.1, EPOCHS, params=start),
         "nntui sweep (64 rates)": lambda: sweep(X, y, rates, EPOCHS, params=start),
         "nntui sweep (1 rate)": lambda: sweep(X, y, [0.1], EPOCHS, params=start),
+        f"{CALL_SAMPLES} ufunc calls (64 floats)": _one_ufunc_call_loop,
     }
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(args.repeats):
@@ -71,7 +89,8 @@ def main() -> None:
         print(f"  {name:<26} {value * 1000:8.1f} ms")
     one = median["nntui train (1 run)"]
     swept = median["nntui sweep (64 rates)"]
-    print(f"speed-up of nntui train over the reference loop: {median['reference loop (1 run)'] / one:.1f}x")
+    speed_up = median["reference loop (1 run)"] / one
+    print(f"speed-up of nntui train over the reference loop: {speed_up:.1f}x")
     print(f"64-rate sweep / one nntui train run:             {median['nntui sweep (64 rates)'] / one:.1f}x")
     print(
         f"64-rate sweep / one sweep run (1 rate):          "
@@ -81,6 +100,33 @@ def main() -> None:
     print(
         f"64-rate sweep / one reference-loop run:          "
         f"{median['nntui sweep (64 rates)'] / median['reference loop (1 run)']:.1f}x"
+    )
+
+    def verdict(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
+    print(
+        f"target train >= {TRAIN_TARGET:g}x the reference loop: "
+        f"{verdict(speed_up >= TRAIN_TARGET)} ({speed_up:.1f}x)"
+    )
+    print(
+        f"target 64-rate sweep <= {SWEEP_TARGET:g}x one train run: "
+        f"{verdict(swept / one <= SWEEP_TARGET)} ({swept / one:.1f}x)"
+    )
+    # Why the sweep target is out of reach: its steps are NumPy calls, each with a fixed cost.
+    call = median[f"{CALL_SAMPLES} ufunc calls (64 floats)"] / CALL_SAMPLES
+    train_step = one / steps
+    sweep_step = swept / steps
+    floor = CALLS_PER_STEP * call
+    print(
+        f"per step: train {train_step * 1e6:.2f} us (plain floats, loss pass included); "
+        f"sweep {sweep_step * 1e6:.2f} us (1 rate: {median['nntui sweep (1 rate)'] / steps * 1e6:.2f} us), "
+        f"{CALLS_PER_STEP} NumPy calls"
+    )
+    print(
+        f"floor: {CALLS_PER_STEP} calls x {call * 1e6:.2f} us (one ufunc call on 64 floats) = "
+        f"{floor * 1e6:.2f} us a step = {floor / train_step:.1f}x a train step, before the loss bookkeeping; "
+        f"{SWEEP_TARGET:g}x allows {SWEEP_TARGET * train_step / call:.1f} calls a step"
     )
 
 
