@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ class Terminal:
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.screen = pyte.Screen(COLS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
+        self.raw = bytearray()  # everything the program wrote, escape codes included
         self.child = pexpect.spawn(
             sys.executable, ["-m", "nntui", *args], env=env, dimensions=(ROWS, COLS), timeout=20
         )
@@ -39,11 +41,23 @@ class Terminal:
             if left <= 0:
                 pytest.fail(f"{needle!r} never appeared; the screen was:\n{self.text()}")
             try:
-                self.stream.feed(self.child.read_nonblocking(65536, timeout=min(left, 1.0)))
+                data = self.child.read_nonblocking(65536, timeout=min(left, 1.0))
             except pexpect.TIMEOUT:
                 continue
             except pexpect.EOF:
                 pytest.fail(f"nntui ended before {needle!r} appeared; the screen was:\n{self.text()}")
+            self.raw += data
+            self.stream.feed(data)
+
+    def colours(self) -> set[str]:
+        """Every foreground and background colour of the text on screen now (pyte's names)."""
+        return {
+            colour
+            for row in self.screen.buffer.values()
+            for cell in row.values()
+            if cell.data.strip()
+            for colour in (cell.fg, cell.bg)
+        }
 
     def wait_for_exit(self, timeout: float = 20.0) -> int:
         self.child.expect(pexpect.EOF, timeout=timeout)
@@ -51,18 +65,53 @@ class Terminal:
         return self.child.exitstatus
 
 
+#: The 16 colours of a basic terminal, as pyte names them ("default": the terminal's own).
+SIXTEEN = {"default"} | {
+    prefix + name
+    for prefix in ("", "bright")
+    for name in ("black", "red", "green", "brown", "yellow", "blue", "magenta", "cyan", "white")
+}
+
+
+def is_grey(colour: str) -> bool:
+    """True for the terminal's default colour, black, white and greys: no hue."""
+    if colour in ("default", "black", "white", "brightblack", "brightwhite"):
+        return True
+    if len(colour) == 6:
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+        return red == green == blue
+    return False
+
+
 @pytest.mark.parametrize(
-    "extra_env", [{}, {"NO_COLOR": "1", "TEXTUAL_ANIMATIONS": "none"}], ids=["plain", "no-color"]
+    "extra_env",
+    [{}, {"NO_COLOR": "1", "TEXTUAL_ANIMATIONS": "none"}, {"TERM": "xterm-16color"}],
+    ids=["plain", "no-color", "16-colours"],
 )
 def test_move_through_steps_quit_and_find_the_position_saved(tmp_path, extra_env):
     state = tmp_path / "state"
     env = {**os.environ, "TERM": "xterm-256color", "NNTUI_STATE_DIR": str(state), **extra_env}
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
+    env.pop("COLORTERM", None)  # would claim true colour whatever TERM says
     term = Terminal(["--lessons", str(FIXTURE_LESSONS)], env)
     term.wait_for("A neuron weighs its inputs")
     term.wait_for("step 1/3")
     term.wait_for("0.9990889488055994")
+    colours = term.colours()
+    if env["TERM"] == "xterm-16color":
+        # Only the 16 basic colours are sent (no 256-colour or true-colour codes) ...
+        assert not re.search(rb"\x1b\[[0-9;]*[34]8;[25];", bytes(term.raw))
+        assert colours <= SIXTEEN, colours - SIXTEEN
+    if "NO_COLOR" in env:
+        assert all(is_grey(colour) for colour in colours), sorted(colours)
+    else:
+        assert not all(is_grey(colour) for colour in colours)  # the checks above can fail
+    # ... and the text stays readable: the step's words are never drawn in their background colour.
+    row = next(y for y, line in enumerate(term.screen.display) if "A neuron weighs" in line)
+    start = term.screen.display[row].index("A neuron weighs")
+    for cell in (term.screen.buffer[row][x] for x in range(start, start + 15)):
+        assert cell.data == " " or cell.fg != cell.bg
     term.child.send("\x1b[C")  # Right
     term.wait_for("step 2/3")
     term.wait_for("What is the output?")
