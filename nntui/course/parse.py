@@ -48,15 +48,16 @@ def load_course(directory: Path | str) -> Course:
             continue
         named.append((int(match["number"]), path))
     for number, path in sorted(named, key=lambda item: (item[0], item[1].name)):
-        if number in seen_numbers:
+        duplicate = number in seen_numbers
+        if duplicate:
             problems.append(
                 Problem(path, 1, f"duplicate lesson number {number}: {seen_numbers[number].name} has it too")
             )
-            continue
-        seen_numbers[number] = path
+        else:
+            seen_numbers[number] = path
         lesson, found = parse_lesson(path, number)
-        problems.extend(found)
-        if lesson is not None:
+        problems.extend(found)  # a duplicate's own problems too: every problem is reported at once
+        if lesson is not None and not duplicate:
             lessons.append(lesson)
     if not named and not problems:
         problems.append(Problem(directory, 0, "no lesson files (NN-slug.md) in this folder"))
@@ -126,6 +127,7 @@ def parse_lesson_text(text: str, path: Path, number: int = 0) -> tuple[Lesson, l
             if line.strip():
                 problem(i + 1, "text before the first '## ' step heading")
                 current = _new_step("(untitled)", i + 1)
+                current["text"].append(line)  # so it is not also reported as an empty step
                 steps.append(current)
         else:
             current["text"].append(line)

@@ -54,9 +54,10 @@ def test_check_reports_every_problem_as_file_line_message_and_exits_1(capsys, tm
     assert any(line.startswith(f"{a}:5: unknown pane type 'nosuch'") for line in lines)
     assert f"{a}:7: step 'E' is empty" in lines
     assert f"{b}:1: duplicate lesson number 1: 01-a.md has it too" in lines
+    assert any(line.startswith(f"{b}:5: pane neuron: b: expected a number") for line in lines)
     assert any(line.startswith(f"{c}:5: pane network: x: expected a list of 2 numbers") for line in lines)
-    assert len(lines) == len(load_course(tmp_path).problems) == 5
-    assert "5 problem(s)" in captured.err
+    assert len(lines) == len(load_course(tmp_path).problems) == 6
+    assert "6 problem(s)" in captured.err
 
 
 def test_app_on_a_broken_folder_prints_the_same_messages_and_exits_1(capsys, tmp_path):

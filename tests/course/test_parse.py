@@ -161,14 +161,22 @@ def test_live_value_patterns_accept_named_errors_and_trace_terms():
     assert messages(text) == []
 
 
+def test_text_before_the_first_step_is_one_problem_not_also_an_empty_step():
+    assert messages("---\ntitle: T\n---\nintro\n## S\ntext\n") == [
+        "4: text before the first '## ' step heading"
+    ]
+
+
 def test_folder_problems_duplicate_numbers_and_bad_names(tmp_path):
     (tmp_path / "01-a.md").write_text("---\ntitle: A\n---\n## S\ntext\n")
-    (tmp_path / "01-b.md").write_text("---\ntitle: B\n---\n## S\ntext\n")
+    (tmp_path / "01-b.md").write_text("---\ntitle: B\n---\n## S\ntext\n```pane nope\n```\n")
     (tmp_path / "notes.md").write_text("hello")
     (tmp_path / "README.md").write_text("# not a lesson")
     course = load_course(tmp_path)
     lines = [str(p) for p in course.problems]
     assert f"{tmp_path / '01-b.md'}:1: duplicate lesson number 1: 01-a.md has it too" in lines
+    # The duplicate's own problems are reported as well (every problem at once).
+    assert any(line.startswith(f"{tmp_path / '01-b.md'}:6: unknown pane type 'nope'") for line in lines)
     assert any(
         line.startswith(f"{tmp_path / 'notes.md'}: file name must look like NN-slug.md") for line in lines
     )
