@@ -149,7 +149,8 @@ class ProgressStore:
         """The saved progress, or a fresh one; a corrupt file is moved aside to ``.bak``."""
         try:
             text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
+            # Nothing saved yet (or the folder cannot exist, e.g. under a file: saving says so).
             return Progress()
         except (OSError, UnicodeDecodeError) as error:
             return self._start_fresh(f"could not read {self.path} ({_reason(error)})")

@@ -30,6 +30,12 @@ def test_missing_file_is_a_fresh_start_without_notice(tmp_path):
     assert store.load() == Progress() and store.notice is None
 
 
+def test_a_folder_that_cannot_exist_is_a_fresh_start_without_a_damaged_file_notice(tmp_path):
+    (tmp_path / "file").write_text("")
+    store = ProgressStore(tmp_path / "file" / "state")  # its parent is a file
+    assert store.load() == Progress() and store.notice is None
+
+
 @pytest.mark.parametrize(
     "content", ["{oops", "[]", '{"version": 7}', '{"step": -1}', '{"completed": {"a": ["x"]}}', '{"name": 3}']
 )
