@@ -157,10 +157,10 @@ def _sigmoid_epochs(start: tuple, rows, lr: float, epochs: int, safe_step: Calla
                 h2 = 1.0 / (1.0 + exp(-(w3 * x1 + w4 * x2 + b2)))
                 y_pred = 1.0 / (1.0 + exp(-(w5 * h1 + w6 * h2 + b3)))
 
-                d_o1 = y_pred * (1 - y_pred)  # f'(sum_o1), from the output itself
-                d_h1 = h1 * (1 - h1)
-                d_h2 = h2 * (1 - h2)
-                g = lr * (-2 * (y_true - y_pred))  # learning rate times d_L_d_ypred
+                d_o1 = y_pred * (1.0 - y_pred)  # f'(sum_o1), from the output itself
+                d_h1 = h1 * (1.0 - h1)
+                d_h2 = h2 * (1.0 - h2)
+                g = lr * (-2.0 * (y_true - y_pred))  # learning rate times d_L_d_ypred
                 g1 = g * (w5 * d_o1)  # ... times d_ypred_d_h1
                 g2 = g * (w6 * d_o1)  # ... times d_ypred_d_h2
 
@@ -181,7 +181,7 @@ def _sigmoid_epochs(start: tuple, rows, lr: float, epochs: int, safe_step: Calla
                 h2 = 1.0 / (1.0 + exp(-(w3 * x1 + w4 * x2 + b2)))
                 y_pred = 1.0 / (1.0 + exp(-(w5 * h1 + w6 * h2 + b3)))
                 total += (y_true - y_pred) ** 2
-                slope = y_pred * (1 - y_pred)
+                slope = y_pred * (1.0 - y_pred)
                 if slope > max_slope:
                     max_slope = slope
             loss = total / count
