@@ -76,8 +76,9 @@ def make_app(config: AppConfig, course: Course | None = None) -> NNTuiApp:
             moved = True
     if config.attendee_name:
         tutor.progress.name = config.attendee_name
-    if moved:  # otherwise the file already says where we are; do not pay for a write at start
-        tutor.save()
     app = NNTuiApp(config, tutor, notices)
+    # Otherwise the file already says where we are. The write waits until the first screen is
+    # painted (NNTuiApp._first_frame): the learner should not wait for a disk flush to read.
+    app.save_after_first_frame = moved
     app._save_warned = tutor.save_error is not None and any("will not be saved" in n for n in notices)
     return app

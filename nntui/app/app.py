@@ -60,6 +60,8 @@ class NNTuiApp(App[None]):
         self._save_warned = False
         #: Set by the CLI when it turned the garbage collector off for the start (see ``_first_frame``).
         self.gc_paused = False
+        #: Set by ``make_app`` when the start changed the position (--lesson, --reset-progress, --name).
+        self.save_after_first_frame = False
 
     def get_default_screen(self):
         """The lessons (or the list of problems with them) as the base screen: no blank screen first."""
@@ -91,6 +93,10 @@ class NNTuiApp(App[None]):
             self.gc_paused = False
             gc.freeze()
             gc.enable()
+        if self.save_after_first_frame and self.tutor is not None:
+            self.save_after_first_frame = False
+            self.tutor.save()
+            self.after_save()
         self._apply_size(self.size.width, self.size.height)
 
     def _named(self, name: str | None) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import json
 
 from nntui.app.panes import Pane
 from nntui.app.screens.lesson import LessonScreen
+from nntui.progress import FILE_NAME
 
 
 async def test_garbage_collection_paused_by_the_cli_is_back_on_after_the_first_frame(build):
@@ -34,3 +36,13 @@ async def test_garbage_collection_left_alone_when_not_paused(build):
             assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_a_start_that_moves_the_position_is_saved_once_the_first_screen_is_up(build, state_dir):
+    app = build(start_lesson="2")
+    assert not (state_dir / FILE_NAME).exists()  # nothing is written before the first frame
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.title.startswith("2.")
+    saved = json.loads((state_dir / FILE_NAME).read_text())
+    assert (saved["lesson"], saved["step"]) == ("02-second", 0)
