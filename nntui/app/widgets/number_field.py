@@ -148,5 +148,7 @@ class NumberField(Widget):
             self._show_error("")
 
     def _show_error(self, message: str) -> None:
-        self.query_one(".nf-error", Static).update(message)
+        error = self.query_one(".nf-error", Static)
+        if error.content != message:  # an update lays out the whole screen: skip it when nothing changes
+            error.update(message)
         self.set_class(bool(message), "-invalid")
