@@ -61,6 +61,22 @@ async def test_lr_keys_restart_training_and_keep_the_old_run(pane_app):
         assert pane.query_one("#train-plot").log_y
 
 
+async def test_a_learning_rate_key_draws_the_new_curves_start_at_once(pane_app):
+    app = pane_app("training", "epochs=20000")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(TrainingPane)
+        await pilot.press("plus")  # no waiting for the worker: the key's own frame shows the new run
+        plot = pane.query_one("#train-plot")
+        now = [curve for curve in plot.curves if curve.label == "lr 0.3 (now)"]
+        assert now and len(now[0].ys) >= 1
+        expected = train(X, Y, 0.3, 20000, 0).losses
+        assert list(now[0].ys) == list(expected[: len(now[0].ys)])  # the core's losses, epoch by epoch
+        assert "lr 0.1" in [curve.label for curve in plot.curves]  # the old run stays, labelled
+        await settle(pilot)
+        assert pane.run.finished and list(pane.run.losses) == list(expected)
+
+
 async def test_holding_plus_cancels_old_runs_without_pile_up(pane_app):
     app = pane_app("training", "epochs=20000")
     async with app.run_test(size=SIZE) as pilot:
@@ -102,10 +118,15 @@ async def test_training_fields_refuse_bad_rates_and_cap_epochs(pane_app):
 async def test_a_key_is_handled_while_a_long_run_is_in_flight(pane_app, monkeypatch):
     import nntui.app.panes.training as training
 
-    monkeypatch.setattr(training, "MAX_EPOCHS", 100_000)  # a run of about a second
+    monkeypatch.setattr(training, "MAX_EPOCHS", 100_000)  # a run of about half a second or more
     app = pane_app("training", "epochs=100000 lr=0.01")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        # pause(0) lets the screen take in what is pending without waiting for the process to go
+        # idle, as pause() does (for up to a second): it is busy until the run ends.
+        for _ in range(1000):
+            await pilot.pause(0)
+            if app.screen.query(TrainingPane):
+                break
         pane = app.screen.query_one(TrainingPane)
         seen = []
         toggle = pane.action_toggle_log
@@ -117,9 +138,9 @@ async def test_a_key_is_handled_while_a_long_run_is_in_flight(pane_app, monkeypa
         monkeypatch.setattr(pane, "action_toggle_log", spy)
         assert not pane.run.finished
         await pilot.press("l")
-        await settle(pilot)
         # The key was handled by the event loop while the worker was still training ...
         assert seen and seen[0][0] is False and seen[0][1] < 100_000
+        await settle(pilot)
         assert pane.query_one("#train-plot").log_y
         # ... and the run then went on to the end.
         assert pane.run.finished and len(pane.run.losses) == 100_000

@@ -7,6 +7,7 @@ number they show.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from nntui.app.widgets.number_field import NumberField, format_number
 from nntui.core.sweep import LEARNING_RATE_LADDER
 
 __all__ = [
+    "FrameGate",
     "GilYielder",
     "pane_css",
     "Rule",
@@ -24,6 +26,7 @@ __all__ = [
     "VALUE_LIMIT",
     "value_rule",
     "StatusLine",
+    "update_static",
     "short",
     "LR_LADDER",
     "ladder_step",
@@ -55,7 +58,7 @@ class GilYielder:
     of work, which keeps key presses quick at the cost of a little training speed.
     """
 
-    def __init__(self, work: float = 0.004, rest: float = 0.001) -> None:
+    def __init__(self, work: float = 0.001, rest: float = 0.0002) -> None:
         self.work = work
         self.rest = rest
         self._since = time.perf_counter()
@@ -66,6 +69,38 @@ class GilYielder:
         if now - self._since >= self.work:
             time.sleep(self.rest)
             self._since = time.perf_counter()
+
+
+class FrameGate:
+    """Lets a worker thread step aside while the interface draws what it just reported.
+
+    A frame drawn while the worker trains is slowed by it (they share the interpreter lock and,
+    on a busy machine, the processor), and a key pressed meanwhile waits for that frame. So the
+    worker ``close()``-s the gate, posts its report and ``wait()``-s; the pane opens the gate
+    once the report is on screen (``open_after_refresh``), or at once when it ignores the
+    report or cancels the run (``open``). Reports then never pile up, and the wait is bounded
+    so a screen that is not refreshing cannot stall training.
+    """
+
+    def __init__(self, limit: float = 0.1) -> None:
+        self.limit = limit
+        self._open = threading.Event()
+
+    def close(self) -> None:
+        """Called by the worker before it posts a report."""
+        self._open.clear()
+
+    def wait(self) -> None:
+        """Called by the worker after posting: returns when the gate opens, or after ``limit`` seconds."""
+        self._open.wait(self.limit)
+
+    def open(self) -> None:
+        """Let the worker go on now."""
+        self._open.set()
+
+    def open_after_refresh(self, widget) -> None:
+        """Let the worker go on once ``widget``'s screen has drawn what is pending."""
+        widget.call_after_refresh(self._open.set)
 
 
 def pane_css(name: str) -> str:
@@ -182,9 +217,31 @@ class FieldRules:
                 field.set_value(value, notify=False)
 
 
+def update_static(widget: Static, content: str) -> None:
+    """Show ``content`` in ``widget``, laying the screen out again only if its height changes.
+
+    ``Static.update`` asks for a layout pass by default, which arranges the whole screen (the
+    lesson text too) and costs more than the update itself; a new loss or epoch count mostly
+    keeps the same number of lines, and then repainting the widget is enough.
+    """
+    if widget.content == content:
+        return
+    height = widget.content_size.height
+    widget.update(content, layout=False)
+    width = widget.content_size.width
+    if not width or widget.get_content_height(widget.size, widget.app.size, width) != height:
+        widget.refresh(layout=True)
+
+
 class StatusLine(Static):
     """One line under a pane's controls for refusals, caps and run states, in plain words."""
 
+    def __init__(self, message: str = "", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self._said = message
+
     def say(self, message: str) -> None:
-        """Show ``message`` (empty clears the line)."""
-        self.update(message)
+        """Show ``message`` (empty clears the line); saying it again costs nothing."""
+        if message != self._said:
+            self._said = message
+            update_static(self, message)

@@ -1,10 +1,11 @@
 """The training pane: train the network in a worker thread and watch the loss curve fall.
 
-The core's ``sgd_epochs`` generator does the training; a thread worker drives it and
-posts the losses so far, at most about thirty times a second, to the pane, which redraws
-the curve. Changing the learning rate (typed, or + and - through a ladder) cancels the
-run at once and starts a new one; the previous few runs stay on the plot, fainter and
-labelled, to compare.
+The core's ``sgd_epochs`` generator does the training. A new run's first few epochs are taken
+at once, so the frame that shows a new learning rate already shows the start of its curve; a
+thread worker then drives the rest and posts the losses so far about thirty times a second,
+waiting each time until the pane has drawn them. Changing the learning rate (typed, or + and -
+through a ladder) cancels the run at once and starts a new one; the previous few runs stay on
+the plot, fainter and labelled, to compare.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
+import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,11 +26,21 @@ from textual.worker import get_current_worker
 
 from nntui.core.data import EMILY, FRANK, dataset, shift_for
 from nntui.core.network import Params, predict
-from nntui.core.train import DivergenceTracker, sgd_epochs
+from nntui.core.train import DivergenceTracker, Epoch, sgd_epochs
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, GilYielder, Rule, StatusLine, ladder_step, pane_css, short
+from .common import (
+    FieldRules,
+    FrameGate,
+    GilYielder,
+    Rule,
+    StatusLine,
+    ladder_step,
+    pane_css,
+    short,
+    update_static,
+)
 from .mycode import MY_CODE_BINDING, MyCode, MyCodeAnswer, compare
 from .plots import Curve, CurvePlot
 
@@ -38,11 +50,20 @@ __all__ = ["TrainingPane", "Run", "MAX_EPOCHS", "KEPT_RUNS"]
 MAX_EPOCHS = 20_000
 #: How many earlier runs stay on the plot.
 KEPT_RUNS = 3
-#: The worker posts progress at most this often (seconds); the first epoch is posted at once.
+#: The worker posts progress at most this often (seconds, counted from the time the last report
+#: was on screen: the worker waits for that, see ``FrameGate``).
 POST_INTERVAL = 1 / 30
+#: A new run's first epochs are taken at once, on the key press, so the refresh that shows the
+#: new learning rate shows the new curve's start too. Capped by count and by time (seconds):
+#: well under a millisecond.
+HEAD_START_EPOCHS = 25
+HEAD_START_BUDGET = 0.002
+#: The worker waits for each report (and that first frame) to be on screen, but no longer than
+#: this (seconds).
+FRAME_WAIT = 0.1
 
 
-@dataclass
+@dataclass(eq=False)
 class Run:
     """One training run: its settings and what it produced so far."""
 
@@ -50,10 +71,13 @@ class Run:
     learning_rate: float
     epochs: int
     seed: int
-    losses: list[float] = field(default_factory=list)
+    #: The loss after each epoch so far (read-only; replaced, never changed, as the run goes on).
+    losses: np.ndarray = field(default_factory=lambda: np.empty(0))
     diverged_at: int | None = None
     params: Params | None = None
     finished: bool = False
+    #: Where the run's worker waits while the pane draws its latest report.
+    gate: FrameGate = field(default_factory=lambda: FrameGate(FRAME_WAIT), repr=False)
 
     @property
     def label(self) -> str:
@@ -64,6 +88,12 @@ class Run:
         if not self.finished:
             return f"{text} stopped"
         return text
+
+
+def _frozen(losses: np.ndarray) -> np.ndarray:
+    """``losses`` made read-only: a reported array is shared with the pane and never changes."""
+    losses.flags.writeable = False
+    return losses
 
 
 class TrainingPane(Pane):
@@ -96,17 +126,21 @@ class TrainingPane(Pane):
         def __init__(
             self,
             run_id: int,
-            losses: list[float],
+            losses: np.ndarray,
             done: bool = False,
-            diverged_at: int | None = None,
-            values: tuple | None = None,
+            tracker: DivergenceTracker | None = None,
+            last: Epoch | None = None,
+            gate: FrameGate | None = None,
         ) -> None:
             super().__init__()
             self.run_id = run_id
+            #: To open once these losses are on screen (the worker waits for it).
+            self.gate = gate
             self.losses = losses
+            #: The run ended: how it went (``tracker``) and its last epoch (``last``, None if none).
             self.done = done
-            self.diverged_at = diverged_at
-            self.values = values
+            self.tracker = tracker
+            self.last = last
 
         def can_replace(self, message: Message) -> bool:
             """Merge a flood: a pending, unfinished progress report of the same run is out of date."""
@@ -147,6 +181,7 @@ class TrainingPane(Pane):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Training"
+        self.border_subtitle = f"data shift: {self._shift.name}"
         values = self._rules.values
         with Horizontal(id="train-fields"):
             yield NumberField(values["train-lr"], label="lr", step=0.1, id="train-lr")
@@ -181,9 +216,9 @@ class TrainingPane(Pane):
     def live_values(self) -> dict[str, float]:
         """final_loss of the current run, and its predictions for Emily and Frank."""
         run = self._run
-        if run is None or not run.losses:
+        if run is None or not len(run.losses):
             return {}
-        values = {"final_loss": run.losses[-1]}
+        values = {"final_loss": float(run.losses[-1])}
         if run.params is not None:
             emily, frank = self._predict_newcomers(run.params)
             values.update(emily=emily, frank=frank)
@@ -232,68 +267,108 @@ class TrainingPane(Pane):
     # -- the run -----------------------------------------------------------------------
 
     def _start(self) -> None:
-        """Cancel the run in progress (if any) and start a new one with the current settings."""
-        if self._run is not None and self._run.losses:
-            self._history.append(self._run)
+        """Cancel the run in progress (if any) and start a new one with the current settings.
+
+        The old run's worker stops at its next epoch. The new run's first few epochs are taken
+        here and drawn in the coming refresh; its worker waits for that refresh before training
+        the rest, so the two do not compete for the processor while the first frame is drawn.
+        """
+        if self._run is not None:
+            self._run.gate.open()  # its worker may be waiting: let it see that it is cancelled
+            if len(self._run.losses):
+                self._history.append(self._run)
         self._next_id += 1
         values = self._rules.values
-        self._run = Run(
-            self._next_id, self.learning_rate, int(values["train-epochs"]), int(values["train-seed"])
-        )
+        run = Run(self._next_id, self.learning_rate, int(values["train-epochs"]), int(values["train-seed"]))
+        self._run = run
         self.timings = {"requested": time.perf_counter()}
-        self.query_one(StatusLine).say(
-            f"training with learning rate {format_number(self._run.learning_rate)} ..."
-        )
-        self._train(self._run.run_id, self._run.learning_rate, self._run.epochs, self._run.seed)
+        epochs = sgd_epochs(self._X, self._y, Params.random(run.seed), run.learning_rate, run.epochs)
+        tracker = DivergenceTracker()  # the core decides when a run counts as diverged
+        deadline = time.perf_counter() + HEAD_START_BUDGET
+        head: list[float] = []
+        last = None
+        for last in epochs:
+            tracker.update(last)
+            head.append(last.loss)
+            if len(head) >= HEAD_START_EPOCHS or time.perf_counter() > deadline:
+                break
+        run.losses = _frozen(np.array(head, dtype=float))
+        if last is None or len(head) == run.epochs or last.diverged:
+            self.workers.cancel_group(self, "training")
+            self._finish(run, tracker, last)  # a short run: done already
+        else:
+            # Starting it cancels the old run's worker (exclusive), which stops at its next epoch.
+            run.gate.close()
+            self._train(run.run_id, run.losses, epochs, tracker, run.gate)
+            run.gate.open_after_refresh(self)
         self._start_mine()
         self._redraw()
 
+    def _finish(self, run: Run, tracker: DivergenceTracker, last: Epoch | None) -> None:
+        """Record how ``run`` ended: the epoch it diverged at (if any) and its parameters."""
+        run.finished = True
+        run.diverged_at = tracker.diverged_at(finished=True)
+        if last is not None:
+            run.params = last.params
+        if run.diverged_at is None and run.params is not None and self.session is not None:
+            self.session.trained_params = run.params
+            self.session.trained_shift = self._shift
+        self.post_message(self.LiveValuesChanged(self))
+
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
-    def _train(self, run_id: int, learning_rate: float, epochs: int, seed: int) -> None:
-        """Drive the core's generator; post the losses so far every so often; stop when cancelled."""
+    def _train(
+        self,
+        run_id: int,
+        losses: np.ndarray,
+        epochs: Iterator[Epoch],
+        tracker: DivergenceTracker,
+        gate: FrameGate,
+    ) -> None:
+        """Go on with the core's generator; post the losses so far every so often; stop when cancelled.
+
+        Each report is a new read-only array: the new losses are appended to the last one
+        (converting only those), so a long run costs the same per report at its end as at its start.
+        After each report the worker waits until the pane has drawn it (``gate``).
+        """
         worker = get_current_worker()
+        gate.wait()  # the head start's frame
         breather = GilYielder()
-        tracker = DivergenceTracker()  # the core decides when a run counts as diverged
-        losses: list[float] = []
-        last_post = 0.0
+        last_post = time.perf_counter()
+        new: list[float] = []
         epoch = None
-        for epoch in sgd_epochs(self._X, self._y, Params.random(seed), learning_rate, epochs):
+        for epoch in epochs:
             if worker.is_cancelled:
                 return
             tracker.update(epoch)
-            losses.append(epoch.loss)
+            new.append(epoch.loss)
             breather.maybe_yield()
             now = time.perf_counter()
-            if len(losses) == 1 or now - last_post >= POST_INTERVAL:
-                last_post = now
-                self.post_message(self.Progress(run_id, list(losses)))
-        if epoch is None or worker.is_cancelled:
+            if now - last_post >= POST_INTERVAL:
+                losses, new = _frozen(np.concatenate((losses, new))), []
+                gate.close()
+                self.post_message(self.Progress(run_id, losses, gate=gate))
+                if worker.is_cancelled:
+                    return
+                gate.wait()
+                last_post = time.perf_counter()
+        if worker.is_cancelled:
             return
-        self.post_message(
-            self.Progress(
-                run_id,
-                losses,
-                done=True,
-                diverged_at=tracker.diverged_at(finished=True),
-                values=epoch.values,
-            )
-        )
+        losses = _frozen(np.concatenate((losses, new)))
+        self.post_message(self.Progress(run_id, losses, done=True, tracker=tracker, last=epoch))
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
         message.stop()
         run = self._run
         if run is None or message.run_id != run.run_id:
+            if message.gate is not None:
+                message.gate.open()
             return  # a cancelled run's last words
+        if message.gate is not None:
+            message.gate.open_after_refresh(self)
         run.losses = message.losses
-        if message.done:
-            run.finished = True
-            run.diverged_at = message.diverged_at
-            run.params = Params(*message.values)
-            if run.diverged_at is None and self.session is not None:
-                self.session.trained_params = run.params
-                self.session.trained_shift = self._shift
-            self.post_message(self.LiveValuesChanged(self))
+        if message.done and message.tracker is not None:
+            self._finish(run, message.tracker, message.last)
         self._redraw()
 
     # -- use my code -------------------------------------------------------------------
@@ -379,7 +454,7 @@ class TrainingPane(Pane):
         run = self._run
         if self._mine_note or run is None or not self._mine:
             return self._mine_note
-        if run.finished and run.losses and len(self._mine) == len(run.losses):
+        if run.finished and len(run.losses) and len(self._mine) == len(run.losses):
             return compare(self._mine[-1], run.losses[-1]).replace("yours:", "yours: final loss", 1)
         return f"yours: epoch {len(self._mine)}"
 
@@ -395,11 +470,19 @@ class TrainingPane(Pane):
     def _redraw(self) -> None:
         plot = self.query_one(CurvePlot)
         curves = [
-            Curve(old.label, range(1, len(old.losses) + 1), old.losses, color="gray", marker="dot")
+            # An earlier run's losses never change again: the plot thins them once (key).
+            Curve(
+                old.label,
+                range(1, len(old.losses) + 1),
+                old.losses,
+                color="gray",
+                marker="dot",
+                key=("run", old.run_id),
+            )
             for old in self._history
         ]
         run = self._run
-        if run is not None and run.losses:
+        if run is not None and len(run.losses):
             curves.append(
                 Curve(run.label + " (now)", range(1, len(run.losses) + 1), run.losses, color="cyan")
             )
@@ -408,7 +491,7 @@ class TrainingPane(Pane):
         scale = "log scale" if self._log else "linear"
         plot.show(curves, log_y=self._log, title=f"loss (MSE) per epoch, {scale}")
         now = time.perf_counter()
-        if run is not None and run.losses:
+        if run is not None and len(run.losses):
             self.timings.setdefault("first_curve", now)
             if run.finished:
                 self.timings.setdefault("full_curve", now)
@@ -418,25 +501,26 @@ class TrainingPane(Pane):
         run = self._run
         summary = self.query_one("#train-summary", Static)
         status = self.query_one(StatusLine)
-        self.query_one("#train-mine", Static).update(self._mine_summary())
-        if run is None or not run.losses:
-            summary.update("")
+        mine = self.query_one("#train-mine", Static)
+        update_static(mine, self._mine_summary())
+        mine.display = bool(self._mine_summary())  # no blank line while "use my code" is off
+        if run is not None and not run.finished:
+            status.say(f"training at learning rate {format_number(run.learning_rate)} ...")
+        if run is None or not len(run.losses):
+            update_static(summary, "")
             return
-        done = len(run.losses)
-        text = (
-            f"lr {format_number(run.learning_rate)}  epoch {done}/{run.epochs}  "
-            f"loss {short(run.losses[-1])}  shift {self._shift.name}"
-        )
+        # Two short lines at any point of a run, so the pane keeps its layout while it trains.
+        text = f"epoch {len(run.losses)}/{run.epochs}  loss {short(run.losses[-1])}\n"
         if run.finished and run.params is not None:
             emily, frank = self._predict_newcomers(run.params)
-            text += f"\nEmily (F) {short(emily)}   Frank (M) {short(frank)}   (1 = female)"
-        summary.update(text)
+            text += f"female? Emily {short(emily)}  Frank {short(frank)}"
+        else:
+            text += "female? Emily ...  Frank ..."
+        update_static(summary, text)
         if run.diverged_at is not None:
             status.say(
                 f"diverged at epoch {run.diverged_at}: the learning rate is too large; "
                 "every neuron is pinned at 0 or 1, so the loss is stuck"
             )
         elif run.finished:
-            status.say(
-                f"done: loss {short(run.losses[0])} -> {short(run.losses[-1])}   (+/- change lr, l log scale)"
-            )
+            status.say(f"done: loss {short(run.losses[0])} -> {short(run.losses[-1])}")
