@@ -37,7 +37,7 @@ class CheckpointWidget(Vertical):
     CheckpointWidget.-passed { border: round $success; }
     CheckpointWidget Input { margin: 0; }
     CheckpointWidget .check-feedback { height: auto; }
-    CheckpointWidget .check-feedback.-wrong { color: $warning; }
+    CheckpointWidget .check-feedback.-wrong { color: $text-warning; }
     CheckpointWidget .check-feedback.-right { color: $success; }
     """
 

@@ -42,7 +42,7 @@ class NumberField(Widget):
     NumberField > .nf-row { height: 1; }
     NumberField .nf-label { width: auto; min-width: 3; padding-right: 1; }
     NumberField Input { width: 1fr; min-width: 6; }
-    NumberField .nf-error { color: $error; height: auto; display: none; }
+    NumberField .nf-error { color: $text-error; height: auto; display: none; }
     NumberField.-invalid .nf-error { display: block; }
     """
 
