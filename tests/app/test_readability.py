@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widget import Widget
 from textual.widgets import Input
+from textual.widgets._markdown import MarkdownFence
 
 from nntui.app.screens.help import HelpScreen
 from nntui.app.screens.lesson import LessonScreen
@@ -35,14 +36,30 @@ def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float
     return (high + 0.05) / (low + 0.05)
 
 
+def title_colours(widget: Widget) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """The colour a widget's border title is drawn in, and the background behind it."""
+    behind, _ = widget.background_colors  # the border sits on the parent's background
+    colour = widget.styles.border_title_color
+    if not colour.a:  # no title colour: the title takes the border's colour
+        colour = widget.styles.border_top[1]
+    return (behind + colour).rgb, behind.rgb
+
+
 def hard_to_read(screen) -> list[str]:
-    """Every widget on ``screen`` that shows text with too little contrast, described."""
+    """Every widget on ``screen`` that shows text (or a border title) with too little contrast."""
     found = []
     for widget in screen.walk_children(Widget):
         if not widget.display or not widget.visible or not widget.region.area:
             continue
         if not widget.is_on_screen:
             continue
+        if isinstance(widget, MarkdownFence) or isinstance(widget.parent, MarkdownFence):
+            continue  # code is drawn in the syntax theme's colours, not in the widget's
+        if widget.border_title and widget.styles.border_top[0]:
+            ratio = contrast(*title_colours(widget))
+            if ratio < MIN_CONTRAST:
+                name = f"{type(widget).__name__}#{widget.id}"
+                found.append(f"{name} title {widget.border_title!r}: {ratio:.2f}")
         style = widget.rich_style
         if style.color is None or style.bgcolor is None:
             continue
