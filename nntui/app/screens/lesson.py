@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets.markdown import MarkdownFence
 
 if TYPE_CHECKING:
     from ..panes import Pane
@@ -32,6 +33,27 @@ class TextColumn(VerticalScroll, inherit_bindings=False):
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
     ]
+
+
+class PlainFence(MarkdownFence):
+    """A code block; one without a language is plain text rather than a guessed language."""
+
+    @classmethod
+    def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False):
+        """Highlight ``code`` as ``language``; plain text when the block names none."""
+        return super().highlight(code, language or "text", ansi=ansi, dark=dark)
+
+
+class StepText(Markdown):
+    """The step's text.
+
+    Textual guesses the language of a code block that names none with Pygments, which loads
+    every lexer it has (about 17 MB more per process, and CPU on every step) only to colour
+    a formula such as ``w1*x1 + b`` as if it were some language. Lessons' indented blocks are
+    formulas and tables: they are shown as plain text.
+    """
+
+    BLOCKS = {**Markdown.BLOCKS, "fence": PlainFence, "code_block": PlainFence}
 
 
 class LessonScreen(Screen):
@@ -65,7 +87,7 @@ class LessonScreen(Screen):
         with Horizontal(id="body"):
             with TextColumn(id="text-column", can_focus=True):
                 # The first step's text is parsed here so it is on the very first frame.
-                yield Markdown(self.tutor.step.markdown, id="step-text")
+                yield StepText(self.tutor.step.markdown, id="step-text")
                 yield Vertical(id="checks")
                 yield Static(id="your-turn")
             yield Vertical(id="pane-column")
