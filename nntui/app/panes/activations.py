@@ -22,9 +22,19 @@ from nntui.core.activations import ACTIVATIONS
 from nntui.core.data import LESSON_SHIFT, dataset
 from nntui.core.train import TrainResult, train
 
-from ..widgets.number_field import NumberField, format_number
+from ..widgets.number_field import format_number
 from .base import Pane
-from .common import FieldRules, GilYielder, Rule, StatusLine, pane_css, set_narrow, short
+from .common import (
+    FieldRules,
+    GilYielder,
+    RuledFields,
+    StatusLine,
+    add_run_settings,
+    pane_css,
+    run_fields,
+    set_narrow,
+    short,
+)
 from .plots import Curve, CurvePlot
 
 __all__ = ["ActivationsPane", "MAX_EPOCHS"]
@@ -36,7 +46,7 @@ _STYLE = {"sigmoid": ("cyan", "braille"), "tanh": ("magenta", "dot"), "relu": ("
 _MARKER_WORDS = {"sigmoid": "line", "tanh": "•", "relu": "+"}
 
 
-class ActivationsPane(Pane):
+class ActivationsPane(RuledFields, Pane):
     """Live values ``final_loss_sigmoid``, ``final_loss_tanh`` and ``final_loss_relu``."""
 
     PANE_TYPE = "activations"
@@ -59,16 +69,7 @@ class ActivationsPane(Pane):
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
         self._rules = FieldRules()
-        epochs, self._first_message = Rule("epochs", low=1, integer=True, cap=MAX_EPOCHS).check(
-            int(self.settings["epochs"])
-        )
-        self._rules.add(
-            "act-lr", Rule("the learning rate", low=0, low_open=True, high=100), float(self.settings["lr"])
-        )
-        self._rules.add("act-epochs", Rule("epochs", low=1, integer=True, cap=MAX_EPOCHS), epochs or 1)
-        self._rules.add(
-            "act-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
-        )
+        self._first_message = add_run_settings(self._rules, "act", self.settings, MAX_EPOCHS)
         self._X, self._y = dataset(LESSON_SHIFT)
         self._results: dict[str, TrainResult] = {}
         self._run_id = 0
@@ -85,11 +86,8 @@ class ActivationsPane(Pane):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Activation functions"
-        values = self._rules.values
         with Horizontal(id="act-fields"):
-            yield NumberField(values["act-lr"], label="lr", step=0.1, id="act-lr")
-            yield NumberField(values["act-epochs"], label="epochs", step=100, id="act-epochs")
-            yield NumberField(values["act-seed"], label="seed", step=1, id="act-seed")
+            yield from run_fields(self._rules, "act")
         with Horizontal(id="act-plots"):
             yield CurvePlot("f(x)", xlabel="x", id="act-functions")
             yield CurvePlot("", xlabel="epoch", id="act-losses")
@@ -125,17 +123,9 @@ class ActivationsPane(Pane):
         self._log = not self._log
         self._redraw()
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        changed, message = self._rules.accept(event.field, event.value)
-        self.query_one(StatusLine).say(message)
-        if changed:
-            self._start()
-
-    def on_descendant_blur(self) -> None:
-        """Show the values in force again when leaving a refused or capped entry."""
-        self._rules.restore(self.query(NumberField))
+    def field_changed(self, field_id: str) -> None:
+        """New settings: train the three networks again."""
+        self._start()
 
     def _start(self) -> None:
         self._run_id += 1

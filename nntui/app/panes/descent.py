@@ -23,7 +23,17 @@ from nntui.core.network import PARAM_NAMES, Params
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, pane_css, short
+from .common import (
+    LR_RULE,
+    SEED_RULE,
+    FieldRules,
+    RuledFields,
+    StatusLine,
+    choice_select,
+    next_choice,
+    pane_css,
+    short,
+)
 from .plots import Curve, CurvePlot
 
 __all__ = ["DescentPane"]
@@ -33,7 +43,7 @@ PRESETS = ("ones", "seed")
 SLICE_POINTS = 81
 
 
-class DescentPane(Pane):
+class DescentPane(RuledFields, Pane):
     """Gradient descent along one parameter: live values ``param_value``, ``loss`` and ``slope``."""
 
     PANE_TYPE = "descent"
@@ -50,14 +60,8 @@ class DescentPane(Pane):
         self._param = self.settings["param"]
         self._preset = self.settings["preset"]
         self._rules = FieldRules()
-        self._rules.add(
-            "descent-lr",
-            Rule("the learning rate", low=0, low_open=True, high=100),
-            float(self.settings["lr"]),
-        )
-        self._rules.add(
-            "descent-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
-        )
+        self._rules.add("descent-lr", LR_RULE, float(self.settings["lr"]))
+        self._rules.add("descent-seed", SEED_RULE, int(self.settings["seed"]))
         self._X, self._y = dataset(LESSON_SHIFT)
         self._params = self._preset_params()
         self._steps = 0
@@ -98,19 +102,11 @@ class DescentPane(Pane):
     def compose(self) -> ComposeResult:
         self.border_title = "Downhill in the fog"
         with Horizontal(classes="descent-controls"):
-            yield Select(
-                [(f"move {name}", name) for name in PARAM_NAMES],
-                value=self._param,
-                allow_blank=False,
-                compact=True,
-                id="descent-param",
+            yield choice_select(
+                [(f"move {name}", name) for name in PARAM_NAMES], self._param, "descent-param"
             )
-            yield Select(
-                [(f"start: {name}", name) for name in PRESETS],
-                value=self._preset,
-                allow_blank=False,
-                compact=True,
-                id="descent-preset",
+            yield choice_select(
+                [(f"start: {name}", name) for name in PRESETS], self._preset, "descent-preset"
             )
         with Horizontal(classes="descent-controls"):
             yield NumberField(self.learning_rate, label="lr", step=0.1, id="descent-lr")
@@ -138,8 +134,7 @@ class DescentPane(Pane):
 
     def action_cycle_param(self) -> None:
         """Look along the next parameter instead."""
-        nxt = PARAM_NAMES[(PARAM_NAMES.index(self._param) + 1) % len(PARAM_NAMES)]
-        self.query_one("#descent-param", Select).value = nxt
+        self.query_one("#descent-param", Select).value = next_choice(PARAM_NAMES, self._param)
 
     def action_reset(self) -> None:
         """Go back to the preset's parameters."""
@@ -163,22 +158,13 @@ class DescentPane(Pane):
             self._preset = event.value
             self.action_reset()
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        changed, message = self._rules.accept(event.field, event.value)
-        self.query_one(StatusLine).say(message)
-        if not changed:
-            return
-        if event.field.id == "descent-seed" and self._preset == "seed":
+    def field_changed(self, field_id: str) -> None:
+        """A new seed starts again from its parameters; a new learning rate changes the next step."""
+        if field_id == "descent-seed" and self._preset == "seed":
             self.action_reset()
         else:
             self._compute()
             self._update()
-
-    def on_descendant_blur(self) -> None:
-        """Show the values in force again when leaving a refused entry."""
-        self._rules.restore(self.query(NumberField))
 
     # -- drawing ---------------------------------------------------------------------
 

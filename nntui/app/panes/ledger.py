@@ -23,8 +23,18 @@ from nntui.core.trace import SgdStep, Trace, backprop_trace, sgd_step
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, pane_css, short
-from .mycode import MY_CODE_BINDING, MyCode, MyCodeAnswer, compare
+from .common import (
+    LR_RULE,
+    SEED_RULE,
+    FieldRules,
+    RuledFields,
+    StatusLine,
+    choice_select,
+    next_choice,
+    pane_css,
+    short,
+)
+from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 
 __all__ = ["LedgerPane", "render_trace"]
 
@@ -63,7 +73,7 @@ def render_trace(trace: Trace, check: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
-class LedgerPane(Pane):
+class LedgerPane(RuledFields, UsesMyCode, Pane):
     """Backpropagation for one person, term by term, from ``nntui.core.trace``.
 
     ``u`` applies one stochastic gradient descent update (``nntui.core.trace.sgd_step``)
@@ -89,18 +99,13 @@ class LedgerPane(Pane):
         self._person = self.settings["person"]
         self._preset = self.settings["preset"]
         self._rules = FieldRules()
-        self._rules.add(
-            "ledger-lr", Rule("the learning rate", low=0, low_open=True, high=100), float(self.settings["lr"])
-        )
-        self._rules.add(
-            "ledger-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
-        )
+        self._rules.add("ledger-lr", LR_RULE, float(self.settings["lr"]))
+        self._rules.add("ledger-seed", SEED_RULE, int(self.settings["seed"]))
         self._note = ""
         self._params = self._preset_params()
         self._last_step: SgdStep | None = None
         self._updates = 0
         self._trace = self._compute()
-        self._my_code: MyCode | None = None
         self._asked = 0  # numbers each request, so a late answer for an old trace is dropped
 
     # -- values ----------------------------------------------------------------------
@@ -161,20 +166,8 @@ class LedgerPane(Pane):
     def compose(self) -> ComposeResult:
         self.border_title = "Chain-rule ledger"
         with Horizontal(classes="ledger-controls"):
-            yield Select(
-                [(name.capitalize(), name) for name in PEOPLE],
-                value=self._person,
-                allow_blank=False,
-                compact=True,
-                id="ledger-person",
-            )
-            yield Select(
-                [(f"start: {name}", name) for name in PRESETS],
-                value=self._preset,
-                allow_blank=False,
-                compact=True,
-                id="ledger-preset",
-            )
+            yield choice_select([(name.capitalize(), name) for name in PEOPLE], self._person, "ledger-person")
+            yield choice_select([(f"start: {name}", name) for name in PRESETS], self._preset, "ledger-preset")
         with Horizontal(classes="ledger-controls"):
             yield NumberField(self.learning_rate, label="lr", step=0.1, id="ledger-lr")
             yield NumberField(self._rules.values["ledger-seed"], label="seed", step=1, id="ledger-seed")
@@ -201,13 +194,11 @@ class LedgerPane(Pane):
 
     def action_cycle_person(self) -> None:
         """Show the next person's trace (same parameters)."""
-        nxt = PEOPLE[(PEOPLE.index(self._person) + 1) % len(PEOPLE)]
-        self.query_one("#ledger-person", Select).value = nxt
+        self.query_one("#ledger-person", Select).value = next_choice(PEOPLE, self._person)
 
     def action_cycle_preset(self) -> None:
         """Start again from the next preset: all ones, random from the seed, or trained."""
-        nxt = PRESETS[(PRESETS.index(self._preset) + 1) % len(PRESETS)]
-        self.query_one("#ledger-preset", Select).value = nxt
+        self.query_one("#ledger-preset", Select).value = next_choice(PRESETS, self._preset)
 
     def action_reset(self) -> None:
         """Go back to the preset's parameters (forgetting the updates)."""
@@ -231,17 +222,10 @@ class LedgerPane(Pane):
             self._preset = event.value
             self.action_reset()
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        changed, message = self._rules.accept(event.field, event.value)
-        self.query_one(StatusLine).say(message)
-        if changed and event.field.id == "ledger-seed" and self._preset != "ones":
+    def field_changed(self, field_id: str) -> None:
+        """A new seed starts again from its parameters (the learning rate acts on the next update)."""
+        if field_id == "ledger-seed" and self._preset != "ones":
             self.action_reset()
-
-    def on_descendant_blur(self) -> None:
-        """Show the values in force again when leaving a refused entry."""
-        self._rules.restore(self.query(NumberField))
 
     # -- drawing ---------------------------------------------------------------------
 
@@ -276,39 +260,28 @@ class LedgerPane(Pane):
 
     def action_toggle_my_code(self) -> None:
         """Run the learner's passing ``backprop_terms`` on these numbers and compare every term (or stop)."""
-        if self._my_code is None:
-            config = getattr(self.app, "config", None)
-            self._my_code = MyCode(getattr(config, "state_dir", None))
-        mine = self.query_one("#ledger-mine", Static)
-        if self._my_code.on:
-            self._my_code.on = False
-            mine.update("")
-            return
-        notice = self._my_code.notice("backprop")
-        if notice:
-            mine.update(notice)
-            return
-        self._my_code.on = True
-        mine.update("yours: asking your backprop_terms ...")
+        on, notice = self.switch_my_code("backprop")
+        self.query_one("#ledger-mine", Static).update(
+            "yours: asking your backprop_terms ..." if on else notice
+        )
         self._ask_my_code()
 
     def _ask_my_code(self) -> None:
-        if self._my_code is None or not self._my_code.on:
+        if not self.my_code_on:
             return
         self._asked += 1
         x, y_true = self._sample()
         self._call_my_code(self._asked, self._params.as_dict(), [float(v) for v in x], y_true)
 
-    @work(thread=True, exclusive=True, group="my-code")
+    @work(thread=True, exclusive=True, group=UsesMyCode.MY_CODE_GROUP)
     def _call_my_code(self, tag: int, params: dict, x: list[float], y_true: float) -> None:
-        assert self._my_code is not None
-        value, error = self._my_code.call("backprop", params, x, y_true)
+        value, error = self.my_code.call("backprop", params, x, y_true)
         self.post_message(MyCodeAnswer(tag, value, error))
 
     @on(MyCodeAnswer)
     def _my_code_answered(self, event: MyCodeAnswer) -> None:
         event.stop()
-        if event.tag != self._asked or self._my_code is None or not self._my_code.on:
+        if event.tag != self._asked or not self.my_code_on:
             return
         mine = self.query_one("#ledger-mine", Static)
         if event.error:
@@ -334,13 +307,6 @@ class LedgerPane(Pane):
             if "✗" in line:
                 return line.replace("yours:", f"yours: {name}", 1)
         return f"yours: all {len(shared)} terms ✓ match"
-
-    def on_unmount(self) -> None:
-        """Stop the learner's worker process with the pane."""
-        self.workers.cancel_group(self, "my-code")
-        my_code = getattr(self, "_my_code", None)  # absent if the pane failed to build
-        if my_code is not None:
-            my_code.close()
 
     def _update_lines(self) -> list[str]:
         """The last update's old -> new value of every parameter, for the top of the list."""

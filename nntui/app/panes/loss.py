@@ -21,7 +21,16 @@ from nntui.core.network import Params, predict
 
 from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, pane_css, short
+from .common import (
+    SEED_RULE,
+    FieldRules,
+    RuledFields,
+    StatusLine,
+    choice_select,
+    next_choice,
+    pane_css,
+    short,
+)
 
 __all__ = ["LossPane", "PREDICTORS", "SHIFTS"]
 
@@ -49,7 +58,7 @@ def render_people(people, X, y, pred, errors) -> str:
     return "\n".join(lines)
 
 
-class LossPane(Pane):
+class LossPane(RuledFields, Pane):
     """Scores a predictor on the four people with the mean squared error.
 
     Live values: ``mse`` and ``error_<name>`` (each person's squared error, e.g. ``error_alice``).
@@ -68,9 +77,7 @@ class LossPane(Pane):
         self._predictor = self.settings["predictor"]
         self._shift = self.settings["shift"]
         self._rules = FieldRules()
-        self._rules.add(
-            "loss-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
-        )
+        self._rules.add("loss-seed", SEED_RULE, int(self.settings["seed"]))
         self._note = ""
         self._compute()
 
@@ -115,22 +122,12 @@ class LossPane(Pane):
     def compose(self) -> ComposeResult:
         self.border_title = "Data and loss"
         with Horizontal(classes="loss-controls"):
-            yield Select(
-                [(_PREDICTOR_NAMES[p], p) for p in PREDICTORS],
-                value=self._predictor,
-                allow_blank=False,
-                compact=True,
-                id="loss-predictor",
+            yield choice_select(
+                [(_PREDICTOR_NAMES[p], p) for p in PREDICTORS], self._predictor, "loss-predictor"
             )
             yield NumberField(self._rules.values["loss-seed"], label="seed", step=1, id="loss-seed")
         with Horizontal(classes="loss-controls"):
-            yield Select(
-                [(f"shift: {s}", s) for s in SHIFTS],
-                value=self._shift,
-                allow_blank=False,
-                compact=True,
-                id="loss-shift",
-            )
+            yield choice_select([(f"shift: {s}", s) for s in SHIFTS], self._shift, "loss-shift")
         yield Static("", id="loss-table")
         yield Static("", id="loss-mse")
         yield StatusLine("", classes="pane-status")
@@ -143,13 +140,11 @@ class LossPane(Pane):
 
     def action_cycle_predictor(self) -> None:
         """Score the next predictor: always 0, always 1, a random network, the trained one."""
-        nxt = PREDICTORS[(PREDICTORS.index(self._predictor) + 1) % len(PREDICTORS)]
-        self.query_one("#loss-predictor", Select).value = nxt
+        self.query_one("#loss-predictor", Select).value = next_choice(PREDICTORS, self._predictor)
 
     def action_cycle_shift(self) -> None:
         """Shift the inputs the next way: the lesson's 135/66, the mean, or not at all."""
-        nxt = SHIFTS[(SHIFTS.index(self._shift) + 1) % len(SHIFTS)]
-        self.query_one("#loss-shift", Select).value = nxt
+        self.query_one("#loss-shift", Select).value = next_choice(SHIFTS, self._shift)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -162,17 +157,9 @@ class LossPane(Pane):
             self._shift = event.value
         self._update()
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        changed, message = self._rules.accept(event.field, event.value)
-        self.query_one(StatusLine).say(message)
-        if changed:
-            self._update()
-
-    def on_descendant_blur(self) -> None:
-        """Show the seed in force again when leaving a refused entry."""
-        self._rules.restore(self.query(NumberField))
+    def field_changed(self, field_id: str) -> None:
+        """A new seed: score the random network it makes."""
+        self._update()
 
     # -- drawing ---------------------------------------------------------------------
 

@@ -1,20 +1,20 @@
 """The matrix pane: the second seed's vectorised network learning its four rows.
 
 ``nntui.core.matrix.matrix_steps`` trains full batch (all rows at once, weights as
-matrices, no biases, sum-of-squares loss); a thread worker drives it and posts the losses
-so far, and the pane redraws the curve and shows the predictions beside the targets.
+matrices, no biases, sum-of-squares loss); a thread worker drives it and reports the losses
+so far (``common.LossReporter``, as the training pane does), and the pane redraws the curve
+and shows the predictions beside the targets.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+import numpy as np
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Select, Static
 from textual.worker import get_current_worker
 
@@ -23,7 +23,23 @@ from nntui.core.matrix import MATRIX_X, MATRIX_Y, matrix_steps
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, GilYielder, Rule, StatusLine, pane_css, set_narrow, short
+from .common import (
+    LR_RULE,
+    SEED_RULE,
+    FieldRules,
+    FrameGate,
+    LossReporter,
+    Rule,
+    RuledFields,
+    RunReport,
+    StatusLine,
+    choice_select,
+    epochs_rule,
+    next_choice,
+    pane_css,
+    set_narrow,
+    short,
+)
 from .plots import Curve, CurvePlot
 
 __all__ = ["MatrixPane", "MAX_ITERATIONS"]
@@ -32,7 +48,7 @@ MAX_ITERATIONS = 20_000
 POST_INTERVAL = 1 / 30
 
 
-class MatrixPane(Pane):
+class MatrixPane(RuledFields, Pane):
     """Trains the matrix-form network; live values ``final_loss`` and ``pred_0`` .. ``pred_3``."""
 
     PANE_TYPE = "matrix"
@@ -44,58 +60,49 @@ class MatrixPane(Pane):
         Binding("l", "toggle_log", "Log", tooltip="switch the loss axis between linear and log scale"),
     ]
 
-    class Progress(Message):
+    class Progress(RunReport):
         """Losses of run ``run_id`` so far; ``output`` (the predictions) when it is done."""
 
-        def __init__(self, run_id: int, losses: list[float], output: list[float] | None = None) -> None:
-            super().__init__()
-            self.run_id = run_id
-            self.losses = losses
+        def __init__(
+            self,
+            run_id: int,
+            losses: np.ndarray,
+            *,
+            gate: FrameGate | None = None,
+            output: list[float] | None = None,
+        ) -> None:
+            super().__init__(run_id, losses, final=output is not None, gate=gate)
             self.output = output
-
-        def can_replace(self, message: Message) -> bool:
-            """A pending, unfinished report of the same run is out of date."""
-            return (
-                isinstance(message, MatrixPane.Progress)
-                and message.run_id == self.run_id
-                and message.output is None
-            )
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
         self._rules = FieldRules()
-        iterations, self._first_message = Rule("iterations", low=1, integer=True, cap=MAX_ITERATIONS).check(
-            int(self.settings["iterations"])
-        )
         self._rules.add(
             "matrix-hidden", Rule("hidden units", low=1, integer=True, high=64), int(self.settings["hidden"])
         )
-        self._rules.add(
-            "matrix-iterations", Rule("iterations", low=1, integer=True, cap=MAX_ITERATIONS), iterations or 1
+        self._first_message = self._rules.add_checked(
+            "matrix-iterations", epochs_rule(MAX_ITERATIONS, "iterations"), int(self.settings["iterations"])
         )
-        self._rules.add(
-            "matrix-lr", Rule("the learning rate", low=0, low_open=True, high=100), float(self.settings["lr"])
-        )
-        self._rules.add(
-            "matrix-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
-        )
+        self._rules.add("matrix-lr", LR_RULE, float(self.settings["lr"]))
+        self._rules.add("matrix-seed", SEED_RULE, int(self.settings["seed"]))
         self._activation = self.settings["activation"]
         self._run_id = 0
-        self._losses: list[float] = []
+        self._gate = FrameGate()
+        self._losses: np.ndarray = np.empty(0)
         self._output: list[float] | None = None
         self._log = False
 
     def live_values(self) -> dict[str, float]:
         """final_loss and pred_0..pred_3 of the finished run (empty while it runs)."""
-        if self._output is None or not self._losses:
+        if self._output is None or not len(self._losses):
             return {}
-        values = {"final_loss": self._losses[-1]}
+        values = {"final_loss": float(self._losses[-1])}
         values.update({f"pred_{i}": value for i, value in enumerate(self._output)})
         return values
 
     @property
-    def losses(self) -> list[float]:
-        """The losses of the current run so far."""
+    def losses(self) -> np.ndarray:
+        """The losses of the current run so far (read-only)."""
         return self._losses
 
     def compose(self) -> ComposeResult:
@@ -107,13 +114,7 @@ class MatrixPane(Pane):
         with Horizontal(classes="matrix-fields"):
             yield NumberField(values["matrix-lr"], label="lr", step=0.1, id="matrix-lr")
             yield NumberField(values["matrix-seed"], label="seed", step=1, id="matrix-seed")
-            yield Select(
-                [(name, name) for name in ACTIVATIONS],
-                value=self._activation,
-                allow_blank=False,
-                compact=True,
-                id="matrix-activation",
-            )
+            yield choice_select([(name, name) for name in ACTIVATIONS], self._activation, "matrix-activation")
         with Horizontal(id="matrix-body"):
             yield CurvePlot("", xlabel="iteration", id="matrix-plot")
             yield Static("", id="matrix-table")
@@ -133,10 +134,7 @@ class MatrixPane(Pane):
 
     def action_cycle_activation(self) -> None:
         """Use the next hidden activation (sigmoid, tanh, relu) and retrain."""
-        names = list(ACTIVATIONS)
-        self.query_one("#matrix-activation", Select).value = names[
-            (names.index(self._activation) + 1) % len(names)
-        ]
+        self.query_one("#matrix-activation", Select).value = next_choice(list(ACTIVATIONS), self._activation)
 
     def action_toggle_log(self) -> None:
         """Switch the loss axis between linear and logarithmic."""
@@ -150,21 +148,15 @@ class MatrixPane(Pane):
             self._activation = event.value
             self._start()
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        changed, message = self._rules.accept(event.field, event.value)
-        self.query_one(StatusLine).say(message)
-        if changed:
-            self._start()
-
-    def on_descendant_blur(self) -> None:
-        """Show the values in force again when leaving a refused or capped entry."""
-        self._rules.restore(self.query(NumberField))
+    def field_changed(self, field_id: str) -> None:
+        """New settings: train again with them."""
+        self._start()
 
     def _start(self) -> None:
+        self._gate.open()  # the old run's worker may be waiting for a frame: let it see it is cancelled
+        self._gate = FrameGate()
         self._run_id += 1
-        self._losses, self._output = [], None
+        self._losses, self._output = np.empty(0), None
         v = self._rules.values
         self._train(
             self._run_id,
@@ -173,35 +165,42 @@ class MatrixPane(Pane):
             float(v["matrix-lr"]),
             self._activation,
             int(v["matrix-seed"]),
+            self._gate,
         )
         self._redraw()
 
     @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
     def _train(
-        self, run_id: int, hidden: int, iterations: int, lr: float, activation: str, seed: int
+        self,
+        run_id: int,
+        hidden: int,
+        iterations: int,
+        lr: float,
+        activation: str,
+        seed: int,
+        gate: FrameGate,
     ) -> None:
-        """Drive the core's generator, posting the losses every so often; stop when cancelled."""
+        """Drive the core's generator, reporting the losses so far; stop when cancelled."""
         worker = get_current_worker()
-        breather = GilYielder()
-        losses: list[float] = []
-        last_post = 0.0
+        reporter = LossReporter(
+            lambda so_far: self.post_message(self.Progress(run_id, so_far, gate=gate)),
+            gate,
+            (),
+            POST_INTERVAL,
+        )
         step = None
         for step in matrix_steps(MATRIX_X, MATRIX_Y, hidden, iterations, lr, activation, seed):
             if worker.is_cancelled:
                 return
-            losses.append(float(step.loss))
-            breather.maybe_yield()
-            now = time.perf_counter()
-            if len(losses) == 1 or now - last_post >= POST_INTERVAL:
-                last_post = now
-                self.post_message(self.Progress(run_id, list(losses)))
+            reporter.add(float(step.loss))
         if step is not None and not worker.is_cancelled:
-            self.post_message(self.Progress(run_id, losses, [float(v) for v in step.output.reshape(-1)]))
+            output = [float(v) for v in step.output.reshape(-1)]
+            self.post_message(self.Progress(run_id, reporter.losses, output=output))
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
         message.stop()
-        if message.run_id != self._run_id:
+        if not message.accept(self, self._run_id):
             return
         self._losses = message.losses
         if message.output is not None:
@@ -213,7 +212,7 @@ class MatrixPane(Pane):
         losses = self._losses
         curves = (
             [Curve("sum of squared errors", range(1, len(losses) + 1), losses, color="blue")]
-            if losses
+            if len(losses)
             else []
         )
         scale = "log scale" if self._log else "linear"
@@ -229,7 +228,7 @@ class MatrixPane(Pane):
                 f"done: loss {short(losses[0])} -> {short(losses[-1])} after {len(losses)} iterations "
                 f"(lr {format_number(self._rules.values['matrix-lr'])}, {self._activation})"
             )
-        elif losses:
+        elif len(losses):
             self.query_one(StatusLine).say(
                 f"training: iteration {len(losses)}/{total}, loss {short(losses[-1])}"
             )

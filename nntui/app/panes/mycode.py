@@ -12,7 +12,7 @@ from typing import Any
 from textual.binding import Binding
 from textual.message import Message
 
-__all__ = ["MY_CODE_BINDING", "MyCode", "MyCodeAnswer", "compare"]
+__all__ = ["MY_CODE_BINDING", "MyCode", "MyCodeAnswer", "UsesMyCode", "compare"]
 
 #: The key every "use my code" pane offers (free in the app, lesson screen and the panes).
 MY_CODE_BINDING = Binding("m", "toggle_my_code", "My code", tooltip="use my code: run your passing exercise")
@@ -82,3 +82,46 @@ class MyCode:
         if self._code is not None:
             self._code.close()
             self._code = None
+
+
+class UsesMyCode:
+    """Mixin for a pane that offers "use my code" (``m``).
+
+    ``my_code`` is the learner's code for this pane, made on first use; the pane's thread
+    workers that call it run in the group ``MY_CODE_GROUP``, and both stop with the pane.
+    """
+
+    MY_CODE_GROUP = "my-code"
+    #: Made by ``my_code`` (a class default, so a pane that failed to build still unmounts cleanly).
+    _my_code: MyCode | None = None
+
+    @property
+    def my_code(self) -> MyCode:
+        """The learner's code (its process starts only when it is first called)."""
+        if self._my_code is None:
+            config = getattr(self.app, "config", None)  # type: ignore[attr-defined]
+            self._my_code = MyCode(getattr(config, "state_dir", None))
+        return self._my_code
+
+    @property
+    def my_code_on(self) -> bool:
+        """Whether the learner switched "use my code" on."""
+        return self._my_code is not None and self._my_code.on
+
+    def switch_my_code(self, exercise: str) -> tuple[bool, str]:
+        """Switch "use my code" off, or on when the learner's ``exercise`` can be used.
+
+        Returns whether it is on now, and why it stays off when it cannot be used ("" otherwise).
+        """
+        if self.my_code.on:
+            self.my_code.on = False
+            return False, ""
+        notice = self.my_code.notice(exercise)
+        self.my_code.on = not notice
+        return self.my_code.on, notice
+
+    def on_unmount(self) -> None:
+        """Stop the learner's workers and process with the pane."""
+        self.workers.cancel_group(self, self.MY_CODE_GROUP)  # type: ignore[attr-defined]
+        if self._my_code is not None:
+            self._my_code.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -14,7 +13,7 @@ from nntui.core.network import Forward, Params, forward
 
 from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import FieldRules, StatusLine, pane_css, short, value_rule
+from .common import FieldRules, RuledFields, StatusLine, pane_css, short, value_rule
 
 __all__ = ["NetworkPane", "draw_network"]
 
@@ -56,13 +55,14 @@ def draw_network(v: dict[str, float], fw: Forward) -> str:
     return "\n".join(lines)
 
 
-class NetworkPane(Pane):
+class NetworkPane(RuledFields, Pane):
     """The 2-2-1 network, recomputed by ``nntui.core.network.forward`` whenever a number changes.
 
     Weights, biases and inputs are number fields (type a number, or Up/Down to nudge).
     """
 
     PANE_TYPE = "network"
+    MESSAGES_AT_FIELDS = True  # the status line shows the output
     DEFAULT_CSS = pane_css("network")
 
     BINDINGS = [Binding("r", "reset", "Reset", tooltip="put every number back to the lesson's values")]
@@ -115,20 +115,9 @@ class NetworkPane(Pane):
             "output": fw.y_pred,
         }
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        if event.field.id not in _FIELDS:
-            return
-        changed, message = self._rules.accept(event.field, event.value)
-        if message:
-            event.field.say(message)
-        if changed:
-            self._update()
-
-    def on_descendant_blur(self) -> None:
-        """Show the values in force again when leaving a refused entry."""
-        self._rules.restore(self.query(NumberField))
+    def field_changed(self, field_id: str) -> None:
+        """A weight, bias or input changed: run the network forward again."""
+        self._update()
 
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""

@@ -16,8 +16,8 @@ from nntui.core.neuron import Neuron, NeuronOutput
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, value_rule
-from .mycode import MY_CODE_BINDING, MyCode, MyCodeAnswer, compare
+from .common import FieldRules, RuledFields, value_rule
+from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 
 __all__ = ["NeuronPane", "approx", "operand"]
@@ -39,7 +39,7 @@ def approx(value: float) -> str:
     return "" if float(rounded) == value else f"≈ {rounded}"
 
 
-class NeuronPane(Pane):
+class NeuronPane(RuledFields, UsesMyCode, Pane):
     """One neuron, computed by ``nntui.core.neuron.Neuron`` every time a number changes.
 
     Shows the three stages (weighted sum, plus bias, activation) with the numbers filled
@@ -48,6 +48,7 @@ class NeuronPane(Pane):
     """
 
     PANE_TYPE = "neuron"
+    MESSAGES_AT_FIELDS = True  # the pane has no status line
 
     BINDINGS = [
         Binding("a", "cycle_activation", "Activation", tooltip="switch activation: sigmoid, tanh, relu"),
@@ -63,7 +64,6 @@ class NeuronPane(Pane):
             self._rules.add(name, value_rule(name), value)
         self._activation = self.settings.get("activation", "sigmoid")
         self._result: NeuronOutput = self._compute()
-        self._my_code: MyCode | None = None
         self._asked = 0  # numbers each request, so a late answer for old numbers is dropped
 
     @property
@@ -105,43 +105,20 @@ class NeuronPane(Pane):
         r = self._result
         return {"weighted_sum": r.weighted_sum, "total": r.total, "output": r.output}
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        if event.field.id not in _FIELDS:
-            return
-        changed, message = self._rules.accept(event.field, event.value)
-        if message:
-            event.field.say(message)
-        if changed:
-            self._update()
-
-    def on_descendant_blur(self) -> None:
-        """Show the values in force again when leaving a refused entry."""
-        self._rules.restore(self.query(NumberField))
+    def field_changed(self, field_id: str) -> None:
+        """A weight, the bias or an input changed: compute the neuron again."""
+        self._update()
 
     # -- use my code ---------------------------------------------------------------
 
     def action_toggle_my_code(self) -> None:
         """Run the learner's passing ``neuron_feedforward`` beside the built-in neuron (or stop)."""
-        if self._my_code is None:
-            config = getattr(self.app, "config", None)
-            self._my_code = MyCode(getattr(config, "state_dir", None))
-        mine = self.query_one("#neuron-mine", Static)
-        if self._my_code.on:
-            self._my_code.on = False
-            mine.update("")
-            return
-        notice = self._my_code.notice("neuron")
-        if notice:
-            mine.update(notice)
-            return
-        self._my_code.on = True
-        mine.update("yours: asking your code…")
+        on, notice = self.switch_my_code("neuron")
+        self.query_one("#neuron-mine", Static).update("yours: asking your code…" if on else notice)
         self._ask_my_code()
 
     def _ask_my_code(self) -> None:
-        if self._my_code is None or not self._my_code.on:
+        if not self.my_code_on:
             return
         if self._activation != "sigmoid":
             self.query_one("#neuron-mine", Static).update(
@@ -152,18 +129,17 @@ class NeuronPane(Pane):
         v = self._values
         self._call_my_code(self._asked, [v["w1"], v["w2"]], v["b"], [v["x1"], v["x2"]])
 
-    @work(thread=True, exclusive=True, group="my-code")
+    @work(thread=True, exclusive=True, group=UsesMyCode.MY_CODE_GROUP)
     def _call_my_code(self, tag: int, weights: list[float], bias: float, inputs: list[float]) -> None:
         import numpy as np
 
-        assert self._my_code is not None
-        value, error = self._my_code.call("neuron", np.array(weights), bias, np.array(inputs))
+        value, error = self.my_code.call("neuron", np.array(weights), bias, np.array(inputs))
         self.post_message(MyCodeAnswer(tag, value, error))
 
     @on(MyCodeAnswer)
     def _my_code_answered(self, event: MyCodeAnswer) -> None:
         event.stop()
-        if event.tag != self._asked or self._my_code is None or not self._my_code.on:
+        if event.tag != self._asked or not self.my_code_on:
             return  # numbers changed since, or switched off
         mine = self.query_one("#neuron-mine", Static)
         if event.error:
@@ -175,13 +151,6 @@ class NeuronPane(Pane):
             mine.update(f"yours: gave {type(event.value).__name__}, not a number")
             return
         mine.update(compare(value, self._result.output))
-
-    def on_unmount(self) -> None:
-        """Stop the learner's worker process with the pane."""
-        self.workers.cancel_group(self, "my-code")
-        my_code = getattr(self, "_my_code", None)  # absent if the pane failed to build
-        if my_code is not None:
-            my_code.close()
 
     def action_cycle_activation(self) -> None:
         """Switch to the next activation function (sigmoid, tanh, relu)."""

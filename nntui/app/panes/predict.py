@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,7 +21,7 @@ from nntui.core.train import train
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, Rule, StatusLine, pane_css, short
+from .common import FieldRules, Rule, RuledFields, StatusLine, pane_css, short
 
 __all__ = ["PredictPane", "CAVEAT"]
 
@@ -34,7 +33,7 @@ CAVEAT = (
 _UNITS = {"metric": ("kg", "cm"), "imperial": ("lb", "in")}
 
 
-class PredictPane(Pane):
+class PredictPane(RuledFields, Pane):
     """Asks the trained 2-2-1 network about a new person (live value ``probability``)."""
 
     PANE_TYPE = "predict"
@@ -139,17 +138,9 @@ class PredictPane(Pane):
         self._params = None
         self._update()
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        changed, message = self._rules.accept(event.field, event.value)
-        self.query_one(StatusLine).say(message)
-        if changed:
-            self._update()
-
-    def on_descendant_blur(self) -> None:
-        """Show the values in force again when leaving a refused entry."""
-        self._rules.restore(self.query(NumberField))
+    def field_changed(self, field_id: str) -> None:
+        """A new weight or height: ask the network again."""
+        self._update()
 
     # -- drawing ---------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -33,15 +32,19 @@ from .base import Pane
 from .common import (
     FieldRules,
     FrameGate,
-    GilYielder,
-    Rule,
+    LossReporter,
+    RuledFields,
+    RunReport,
     StatusLine,
+    add_run_settings,
     ladder_step,
     pane_css,
+    read_only,
+    run_fields,
     short,
     update_static,
 )
-from .mycode import MY_CODE_BINDING, MyCode, MyCodeAnswer, compare
+from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 
 __all__ = ["TrainingPane", "Run", "MAX_EPOCHS", "KEPT_RUNS"]
@@ -90,13 +93,7 @@ class Run:
         return text
 
 
-def _frozen(losses: np.ndarray) -> np.ndarray:
-    """``losses`` made read-only: a reported array is shared with the pane and never changes."""
-    losses.flags.writeable = False
-    return losses
-
-
-class TrainingPane(Pane):
+class TrainingPane(RuledFields, UsesMyCode, Pane):
     """Trains the 2-2-1 network on the four people with ``nntui.core.train.sgd_epochs``.
 
     The loss curve is redrawn while the run goes on; the final predictions for Emily and
@@ -120,49 +117,26 @@ class TrainingPane(Pane):
         MY_CODE_BINDING,
     ]
 
-    class Progress(Message):
-        """The losses of run ``run_id`` so far (a newer one replaces a pending older one)."""
+    class Progress(RunReport):
+        """The losses of run ``run_id`` so far; at the end, how it went and its last epoch."""
 
         def __init__(
             self,
             run_id: int,
             losses: np.ndarray,
-            done: bool = False,
+            *,
+            gate: FrameGate | None = None,
             tracker: DivergenceTracker | None = None,
             last: Epoch | None = None,
-            gate: FrameGate | None = None,
         ) -> None:
-            super().__init__()
-            self.run_id = run_id
-            #: To open once these losses are on screen (the worker waits for it).
-            self.gate = gate
-            self.losses = losses
-            #: The run ended: how it went (``tracker``) and its last epoch (``last``, None if none).
-            self.done = done
+            super().__init__(run_id, losses, final=tracker is not None, gate=gate)
             self.tracker = tracker
             self.last = last
-
-        def can_replace(self, message: Message) -> bool:
-            """Merge a flood: a pending, unfinished progress report of the same run is out of date."""
-            return (
-                isinstance(message, TrainingPane.Progress)
-                and message.run_id == self.run_id
-                and not message.done
-            )
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
         self._rules = FieldRules()
-        epochs, self._first_message = Rule("epochs", low=1, integer=True, cap=MAX_EPOCHS).check(
-            int(self.settings["epochs"])
-        )
-        self._rules.add(
-            "train-lr", Rule("the learning rate", low=0, low_open=True, high=100), float(self.settings["lr"])
-        )
-        self._rules.add("train-epochs", Rule("epochs", low=1, integer=True, cap=MAX_EPOCHS), epochs or 1)
-        self._rules.add(
-            "train-seed", Rule("the seed", low=0, integer=True, high=2**32 - 1), int(self.settings["seed"])
-        )
+        self._first_message = add_run_settings(self._rules, "train", self.settings, MAX_EPOCHS)
         self._shift = shift_for(self.settings.get("shift", "lesson"))
         self._X, self._y = dataset(self._shift)
         self._run: Run | None = None
@@ -172,7 +146,6 @@ class TrainingPane(Pane):
         #: perf_counter() times of the current run: "requested" (a key or field asked for it),
         #: "first_curve" (its first losses replotted), "full_curve" (its last). For the benchmark.
         self.timings: dict[str, float] = {}
-        self._my_code: MyCode | None = None
         #: The learner's own training run (losses so far) for the current run id, and a one-line note.
         self._mine: list[float] = []
         self._mine_note = ""
@@ -182,11 +155,8 @@ class TrainingPane(Pane):
     def compose(self) -> ComposeResult:
         self.border_title = "Training"
         self.border_subtitle = f"data shift: {self._shift.name}"
-        values = self._rules.values
         with Horizontal(id="train-fields"):
-            yield NumberField(values["train-lr"], label="lr", step=0.1, id="train-lr")
-            yield NumberField(values["train-epochs"], label="epochs", step=100, id="train-epochs")
-            yield NumberField(values["train-seed"], label="seed", step=1, id="train-seed")
+            yield from run_fields(self._rules, "train")
         yield CurvePlot("loss (MSE) per epoch", xlabel="epoch", id="train-plot")
         yield Static("", id="train-summary")
         yield Static("", id="train-mine")
@@ -252,17 +222,9 @@ class TrainingPane(Pane):
         self._history.clear()
         self._redraw()
 
-    @on(NumberField.Changed)
-    def _number_changed(self, event: NumberField.Changed) -> None:
-        event.stop()
-        changed, message = self._rules.accept(event.field, event.value)
-        self.query_one(StatusLine).say(message)
-        if changed:
-            self._start()
-
-    def on_descendant_blur(self) -> None:
-        """Show the values in force again when leaving a refused or capped entry."""
-        self._rules.restore(self.query(NumberField))
+    def field_changed(self, field_id: str) -> None:
+        """A new learning rate, number of epochs or seed: train again with it."""
+        self._start()
 
     # -- the run -----------------------------------------------------------------------
 
@@ -292,7 +254,7 @@ class TrainingPane(Pane):
             head.append(last.loss)
             if len(head) >= HEAD_START_EPOCHS or time.perf_counter() > deadline:
                 break
-        run.losses = _frozen(np.array(head, dtype=float))
+        run.losses = read_only(np.array(head, dtype=float))
         if last is None or len(head) == run.epochs or last.diverged:
             self.workers.cancel_group(self, "training")
             self._finish(run, tracker, last)  # a short run: done already
@@ -324,50 +286,35 @@ class TrainingPane(Pane):
         tracker: DivergenceTracker,
         gate: FrameGate,
     ) -> None:
-        """Go on with the core's generator; post the losses so far every so often; stop when cancelled.
+        """Go on with the core's generator, reporting the losses so far; stop when cancelled.
 
-        Each report is a new read-only array: the new losses are appended to the last one
-        (converting only those), so a long run costs the same per report at its end as at its start.
-        After each report the worker waits until the pane has drawn it (``gate``).
+        Each report waits until the pane has drawn it (``gate``), the head start's frame first.
         """
         worker = get_current_worker()
-        gate.wait()  # the head start's frame
-        breather = GilYielder()
-        last_post = time.perf_counter()
-        new: list[float] = []
+        gate.wait()
+        reporter = LossReporter(
+            lambda so_far: self.post_message(self.Progress(run_id, so_far, gate=gate)),
+            gate,
+            losses,
+            POST_INTERVAL,
+        )
         epoch = None
         for epoch in epochs:
             if worker.is_cancelled:
                 return
             tracker.update(epoch)
-            new.append(epoch.loss)
-            breather.maybe_yield()
-            now = time.perf_counter()
-            if now - last_post >= POST_INTERVAL:
-                losses, new = _frozen(np.concatenate((losses, new))), []
-                gate.close()
-                self.post_message(self.Progress(run_id, losses, gate=gate))
-                if worker.is_cancelled:
-                    return
-                gate.wait()
-                last_post = time.perf_counter()
-        if worker.is_cancelled:
-            return
-        losses = _frozen(np.concatenate((losses, new)))
-        self.post_message(self.Progress(run_id, losses, done=True, tracker=tracker, last=epoch))
+            reporter.add(epoch.loss)
+        if not worker.is_cancelled:
+            self.post_message(self.Progress(run_id, reporter.losses, tracker=tracker, last=epoch))
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
         message.stop()
         run = self._run
-        if run is None or message.run_id != run.run_id:
-            if message.gate is not None:
-                message.gate.open()
+        if run is None or not message.accept(self, run.run_id):
             return  # a cancelled run's last words
-        if message.gate is not None:
-            message.gate.open_after_refresh(self)
         run.losses = message.losses
-        if message.done and message.tracker is not None:
+        if message.tracker is not None:
             self._finish(run, message.tracker, message.last)
         self._redraw()
 
@@ -375,38 +322,27 @@ class TrainingPane(Pane):
 
     def action_toggle_my_code(self) -> None:
         """Run the learner's passing ``train`` with the same settings and draw its curve too (or stop)."""
-        if self._my_code is None:
-            config = getattr(self.app, "config", None)
-            self._my_code = MyCode(getattr(config, "state_dir", None))
-        if self._my_code.on:
-            self._my_code.on = False
-            self.workers.cancel_group(self, "my-train")
-            self._mine, self._mine_note = [], ""
-            self._redraw()
-            return
-        notice = self._my_code.notice("train")
-        if notice:
-            self._mine_note = notice
-            self._summarise()
-            return
-        self._my_code.on = True
-        self._start_mine()
+        on, notice = self.switch_my_code("train")
+        if on:
+            self._start_mine()
+        else:
+            self.workers.cancel_group(self, self.MY_CODE_GROUP)
+            self._mine, self._mine_note = [], notice
         self._redraw()
 
     def _start_mine(self) -> None:
-        if self._my_code is None or not self._my_code.on or self._run is None:
+        if not self.my_code_on or self._run is None:
             return
         self._mine, self._mine_note = [], "yours: training with your train() ..."
         run = self._run
         self._train_mine(run.run_id, run.learning_rate, run.epochs, run.seed)
 
-    @work(thread=True, exclusive=True, group="my-train", exit_on_error=False)
+    @work(thread=True, exclusive=True, group=UsesMyCode.MY_CODE_GROUP, exit_on_error=False)
     def _train_mine(self, run_id: int, learning_rate: float, epochs: int, seed: int) -> None:
         """The learner's train loop in the sandboxed process, its losses posted as they come."""
         from nntui.exercises.bridge import BridgeError
 
         worker = get_current_worker()
-        assert self._my_code is not None
         losses: list[float] = []
         last_post = [0.0]
 
@@ -418,7 +354,7 @@ class TrainingPane(Pane):
                 self.post_message(MyCodeAnswer(run_id, (list(losses), False)))
 
         try:
-            result = self._my_code.code.train(
+            result = self.my_code.code.train(
                 Params.random(seed).as_dict(),
                 self._X,
                 self._y,
@@ -436,12 +372,7 @@ class TrainingPane(Pane):
     @on(MyCodeAnswer)
     def _mine_answered(self, event: MyCodeAnswer) -> None:
         event.stop()
-        if (
-            self._run is None
-            or event.tag != self._run.run_id
-            or self._my_code is None
-            or not self._my_code.on
-        ):
+        if self._run is None or event.tag != self._run.run_id or not self.my_code_on:
             return
         if event.error:
             self._mine_note = f"yours: {event.error}"
@@ -457,13 +388,6 @@ class TrainingPane(Pane):
         if run.finished and len(run.losses) and len(self._mine) == len(run.losses):
             return compare(self._mine[-1], run.losses[-1]).replace("yours:", "yours: final loss", 1)
         return f"yours: epoch {len(self._mine)}"
-
-    def on_unmount(self) -> None:
-        """Stop the learner's worker process with the pane."""
-        self.workers.cancel_group(self, "my-train")
-        my_code = getattr(self, "_my_code", None)  # absent if the pane failed to build
-        if my_code is not None:
-            my_code.close()
 
     # -- drawing -----------------------------------------------------------------------
 
