@@ -8,7 +8,7 @@ program had used when its text appeared.
 
 Run it as a script (pytest does not collect it):
 
-    python tests/benchmarks/bench_startup.py [--runs 9] [--no-bytecode-cache]
+    python tests/benchmarks/bench_startup.py [--runs 15] [--no-bytecode-cache]
 
 Targets: nntui at most 1.3x the minimal app, and at most 70 MB resident.
 
@@ -127,7 +127,7 @@ def load_average() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9, help="runs of each program (default 9)")
+    parser.add_argument("--runs", type=int, default=15, help="runs of each program (default 15)")
     parser.add_argument(
         "--no-bytecode-cache",
         action="store_true",
