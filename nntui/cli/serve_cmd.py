@@ -137,6 +137,12 @@ def register(subparsers) -> None:
         "--cpu-limit", type=_count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
     )
     ssh.add_argument(
+        "--no-prefork",
+        action="store_true",
+        help="start each session as a new process instead of forking it from a pre-loaded one "
+        "(slower starts, more memory; for comparison and troubleshooting)",
+    )
+    ssh.add_argument(
         "--parallel-starts",
         type=_count(1, 1000),
         metavar="N",
@@ -266,6 +272,7 @@ def run_ssh_command(args) -> int:
         instructor=args.instructor,
         limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
         title=workshop.title,
+        prefork=not args.no_prefork,
     )
     if args.parallel_starts:
         options.parallel_starts = args.parallel_starts

@@ -9,7 +9,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SessionPlan", "app_argv", "child_env", "dashboard_argv", "app_supports", "user_state_dir"]
+__all__ = [
+    "SessionPlan",
+    "app_args",
+    "app_argv",
+    "child_env",
+    "dashboard_args",
+    "dashboard_argv",
+    "app_supports",
+    "user_state_dir",
+]
 
 # Never handed to a child: a fixed COLUMNS/LINES would freeze Textual's size, and the
 # server's own terminal settings and nntui overrides belong to the instructor, not the room.
@@ -24,6 +33,7 @@ _DROPPED = {
     "NNTUI_STATE_DIR",
     "NNTUI_LESSONS_DIR",
     "SSH_AUTH_SOCK",
+    "NO_COLOR",
 }
 
 
@@ -39,6 +49,31 @@ class SessionPlan:
     mouse: bool = False
     #: Learners' own code runs (sandboxed) only when the instructor allows it.
     allow_exercises: bool = False
+
+    def to_dict(self) -> dict:
+        """A JSON-ready form, for handing the plan to a session process."""
+        return {
+            "state_dir": str(self.state_dir),
+            "lessons": None if self.lessons is None else str(self.lessons),
+            "lesson": self.lesson,
+            "seed": self.seed,
+            "app_command": None if self.app_command is None else list(self.app_command),
+            "mouse": self.mouse,
+            "allow_exercises": self.allow_exercises,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> SessionPlan:
+        """The plan ``to_dict`` described."""
+        return cls(
+            state_dir=Path(data["state_dir"]),
+            lessons=None if data.get("lessons") is None else Path(data["lessons"]),
+            lesson=data.get("lesson"),
+            seed=data.get("seed"),
+            app_command=None if data.get("app_command") is None else tuple(data["app_command"]),
+            mouse=bool(data.get("mouse")),
+            allow_exercises=bool(data.get("allow_exercises")),
+        )
 
 
 def exercises_env(plan: SessionPlan) -> dict[str, str]:
@@ -72,8 +107,13 @@ def app_supports(option: str) -> bool:
 def app_argv(plan: SessionPlan, name: str) -> list[str]:
     """The command line of one attendee's lesson app."""
     base = list(plan.app_command) if plan.app_command else [sys.executable, "-m", "nntui"]
+    return base + app_args(plan, name)
+
+
+def app_args(plan: SessionPlan, name: str) -> list[str]:
+    """The options one attendee's lesson app gets (``app_argv`` without the command itself)."""
     custom = plan.app_command is not None
-    argv = base + ["--state-dir", str(user_state_dir(plan.state_dir, name)), "--name", name]
+    argv = ["--state-dir", str(user_state_dir(plan.state_dir, name)), "--name", name]
     if not plan.mouse:
         argv.append("--no-mouse")
     if plan.lessons is not None:
@@ -89,14 +129,26 @@ def app_argv(plan: SessionPlan, name: str) -> list[str]:
 
 def dashboard_argv(plan: SessionPlan) -> list[str]:
     """The command line of the instructor's live dashboard."""
-    argv = [sys.executable, "-m", "nntui.serve.dashboard", "--state-dir", str(plan.state_dir)]
+    return [sys.executable, "-m", "nntui.serve.dashboard", *dashboard_args(plan)]
+
+
+def dashboard_args(plan: SessionPlan) -> list[str]:
+    """The dashboard's options (``dashboard_argv`` without the command itself)."""
+    argv = ["--state-dir", str(plan.state_dir)]
     return argv if plan.mouse else argv + ["--no-mouse"]
 
 
 def child_env(
-    term: str | None, colorterm: str | None, base: Mapping[str, str] | None = None
+    term: str | None,
+    colorterm: str | None,
+    base: Mapping[str, str] | None = None,
+    no_color: str | None = None,
 ) -> dict[str, str]:
-    """Environment for a child: the server's, minus terminal settings, plus the client's TERM."""
+    """Environment for a child: the server's, minus terminal settings, plus the client's TERM.
+
+    ``colorterm`` and ``no_color`` are the client's COLORTERM and NO_COLOR, passed on only
+    when the client sent them (the server's own never reach an attendee).
+    """
     source = os.environ if base is None else base
     env = {
         key: value
@@ -106,6 +158,8 @@ def child_env(
     env["TERM"] = term or "xterm"
     if colorterm:
         env["COLORTERM"] = colorterm
+    if no_color:  # https://no-color.org: present and not empty
+        env["NO_COLOR"] = no_color
     env["TEXTUAL_ANIMATIONS"] = "none"
     # One BLAS thread per attendee: 2 cores shared by a room gain nothing from more,
     # and every extra thread costs memory.

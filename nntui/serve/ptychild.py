@@ -4,6 +4,11 @@ The child becomes a session leader with the pty as its controlling terminal, so 
 delivers SIGWINCH on resizes and SIGHUP when the server lets go of the terminal. Output is
 read from the master side without blocking and handed to a callback; input is written
 back with a small buffer in case the child is slow to read.
+
+How the child is started is up to a *starter*: a coroutine function given the pty's slave
+fd that returns something with ``pid``, ``returncode`` and ``wait()`` (an asyncio
+subprocess, or a session forked by ``nntui.serve.zygote``). :func:`spawner` makes the
+starter that runs a command line.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import resource
 import signal
 import struct
 import termios
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-__all__ = ["Limits", "PtyChild", "describe_exit", "set_winsize"]
+__all__ = ["ChildProcess", "Limits", "PtyChild", "Starter", "describe_exit", "set_winsize", "spawner"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,23 @@ class Limits:
 
     memory_bytes: int | None = None
     cpu_seconds: int | None = None
+
+    def to_dict(self) -> dict[str, int | None]:
+        """A JSON-ready form (for a forked session)."""
+        return {"memory_bytes": self.memory_bytes, "cpu_seconds": self.cpu_seconds}
+
+
+class ChildProcess(Protocol):
+    """What PtyChild needs of a started child (``asyncio.subprocess.Process`` has it)."""
+
+    pid: int
+    returncode: int | None
+
+    async def wait(self) -> int: ...
+
+
+#: Starts a child on the pty whose slave side is the given fd.
+Starter = Callable[[int], Awaitable[ChildProcess]]
 
 
 def set_winsize(fd: int, cols: int, rows: int) -> None:
@@ -49,27 +72,40 @@ def _child_setup(limits: Limits) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
 
 
+def spawner(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    limits: Limits = Limits(),
+    cwd: str | None = None,
+    pass_fds: Sequence[int] = (),
+) -> Starter:
+    """A starter that runs ``argv`` as a new process on the pty."""
+
+    async def start(slave: int) -> ChildProcess:
+        return await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=dict(env),
+            cwd=cwd,
+            start_new_session=True,
+            pass_fds=tuple(pass_fds),
+            preexec_fn=lambda: _child_setup(limits),
+        )
+
+    return start
+
+
 class PtyChild:
     """A process started on a fresh pty; see the module docstring."""
 
-    def __init__(
-        self,
-        argv: Sequence[str],
-        env: Mapping[str, str],
-        cols: int,
-        rows: int,
-        on_output: Callable[[bytes], None],
-        limits: Limits = Limits(),
-        cwd: str | None = None,
-    ) -> None:
-        self._argv = list(argv)
-        self._env = dict(env)
+    def __init__(self, starter: Starter, cols: int, rows: int, on_output: Callable[[bytes], None]) -> None:
+        self._starter = starter
         self._size = (cols, rows)
         self._on_output = on_output
-        self._limits = limits
-        self._cwd = cwd
         self._master: int | None = None
-        self._proc: asyncio.subprocess.Process | None = None
+        self._proc: ChildProcess | None = None
         self._pending = bytearray()
         self._reading = False
         self._paused = False
@@ -92,16 +128,7 @@ class PtyChild:
         master, slave = os.openpty()
         try:
             set_winsize(slave, *self._size)
-            self._proc = await asyncio.create_subprocess_exec(
-                *self._argv,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=self._env,
-                cwd=self._cwd,
-                start_new_session=True,
-                preexec_fn=lambda: _child_setup(self._limits),
-            )
+            self._proc = await self._starter(slave)
         except BaseException:
             os.close(master)
             raise
@@ -138,7 +165,7 @@ class PtyChild:
         self._last_output = asyncio.get_running_loop().time()
         self._on_output(data)
 
-    async def settled(self, quiet: float = 0.3, limit: float = 8.0) -> None:
+    async def settled(self, quiet: float = 0.1, limit: float = 8.0) -> None:
         """Return once the child has drawn something and then gone quiet for ``quiet`` seconds.
 
         Used to pace start-ups: a Python app's first seconds are its most CPU-hungry. Gives

@@ -4,6 +4,10 @@ Only one thing is possible over this server: an interactive nntui session on a
 pseudo-terminal. Shells without a terminal, commands, subsystems (sftp) and every kind of
 forwarding are refused. Each session's child process is ended and reaped when the session
 ends, however it ends: quit, disconnect, idle timeout or server shutdown.
+
+Sessions are forked from a pre-forked starter (``nntui.serve.zygote``) that has the lesson
+app loaded already; without it (``--no-prefork``, a stand-in ``--app-command``, or if it
+dies) each session is a fresh `python -m nntui.serve.session` process instead.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hmac
 import json
 import os
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import Callable
@@ -24,8 +29,9 @@ from pathlib import Path
 import asyncssh
 
 from .launch import SessionPlan, app_argv, child_env, dashboard_argv, exercises_env, user_state_dir
-from .names import NAME_RULE, name_problem
-from .ptychild import Limits, PtyChild, describe_exit
+from .names import name_problem
+from .ptychild import Limits, PtyChild, Starter, describe_exit, spawner
+from .zygote import Zygote, ZygoteUnavailable
 
 __all__ = ["SshOptions", "WorkshopSSHServer", "ServeError", "load_host_key", "run_ssh"]
 
@@ -63,6 +69,8 @@ class SshOptions:
     title: str | None = None
     #: How many sessions may be starting their app at the same time.
     parallel_starts: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    #: Fork sessions from a starter that has the app loaded (see nntui.serve.zygote).
+    prefork: bool = True
 
 
 def load_host_key(state_dir: Path) -> asyncssh.SSHKey:
@@ -143,19 +151,24 @@ class _Connection(asyncssh.SSHServer):
 
 
 class _Session(asyncssh.SSHServerSession):
-    """One SSH session channel: a name prompt (shared login), then the attendee's child."""
+    """One SSH session channel: the attendee's child process on its own terminal."""
 
     def __init__(self, hub: WorkshopSSHServer) -> None:
         self._hub = hub
         self._chan: asyncssh.SSHServerChannel | None = None
         self._command: str | None = None
         self._child: PtyChild | None = None
-        self._prompt: bytearray | None = None
+        self._ctl: socket.socket | None = None
         self._ending = False
         self._closed = False
         self.name: str | None = None
         self.last_input = asyncio.get_running_loop().time()
         self.started = False
+
+    @property
+    def pid(self) -> int | None:
+        """The session process's id, once started."""
+        return self._child.pid if self._child is not None else None
 
     # --- channel set-up -------------------------------------------------------------
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
@@ -189,8 +202,9 @@ class _Session(asyncssh.SSHServerSession):
             )
             return
         if username == hub.options.shared_user:
+            # The app's own name screen asks; the name is claimed over the control socket.
             hub.add(self)
-            self._start_prompt()
+            self._launch(None)
             return
         problem = name_problem(username)
         if problem:
@@ -217,107 +231,117 @@ class _Session(asyncssh.SSHServerSession):
 
     def _exit(self, status: int) -> None:
         self._hub.remove(self)
+        self._close_ctl()
         if self._closed or self._chan is None:
             return
         with contextlib.suppress(OSError, asyncssh.Error):
             self._chan.exit(status)
 
-    # --- shared login: ask for a name ---------------------------------------------------
-    def _start_prompt(self) -> None:
-        self._prompt = bytearray()
-        title = self._hub.options.title or "the nntui workshop"
-        self._write(f"Welcome to {title}!\r\n".encode())
-        self._write_prompt()
+    # --- shared login: the child asks for a name, the server grants it ---------------------
+    def _open_ctl(self) -> socket.socket:
+        """The control socket pair of a shared-login session; returns the child's end."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        mine.setblocking(False)
+        self._ctl = mine
+        asyncio.get_running_loop().add_reader(mine, self._ctl_readable)
+        return theirs
 
-    def _write_prompt(self) -> None:
-        self._write(f"Your name ({NAME_RULE}): ".encode())
-
-    def _prompt_input(self, data: bytes) -> None:
-        assert self._prompt is not None
-        if data.startswith(b"\x1b"):  # arrow keys and the like mean nothing here
+    def _close_ctl(self) -> None:
+        if self._ctl is None:
             return
-        for byte in data:
-            if byte in (3, 4):  # Ctrl+C, Ctrl+D: leave politely
-                self._write(b"\r\nGoodbye!\r\n")
-                self._prompt = None
-                self._exit(0)
-                return
-            if byte in (8, 127):
-                if self._prompt:
-                    del self._prompt[-1]
-                    self._write(b"\b \b")
-            elif byte in (10, 13):
-                self._submit_name()
-                return
-            elif 32 <= byte < 127 and len(self._prompt) < 64:
-                self._prompt.append(byte)
-                self._write(bytes([byte]))
+        with contextlib.suppress(Exception):
+            asyncio.get_running_loop().remove_reader(self._ctl)
+        self._ctl.close()
+        self._ctl = None
 
-    def _submit_name(self) -> None:
-        assert self._prompt is not None
-        name = self._prompt.decode("ascii", "replace").strip().lower()
-        self._prompt = bytearray()
-        self._write(b"\r\n")
+    def _ctl_readable(self) -> None:
+        assert self._ctl is not None
+        try:
+            data = self._ctl.recv(4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._close_ctl()
+            return
+        try:
+            wanted = str(json.loads(data).get("claim", ""))
+        except (ValueError, AttributeError):
+            wanted = ""
+        problem = self._claim(wanted.strip())
+        reply = {"ok": True} if problem is None else {"ok": False, "problem": problem}
+        with contextlib.suppress(OSError):
+            self._ctl.send(json.dumps(reply).encode())
+
+    def _claim(self, name: str) -> str | None:
+        """Give this session ``name`` unless it is taken, reserved or not a safe name."""
+        hub = self._hub
+        if self.name is not None:
+            return f"this session already has the name {self.name!r}"
         problem = name_problem(name)
-        if problem is None and name in (self._hub.options.shared_user, self._hub.options.instructor):
+        if problem is None and name in (hub.options.shared_user, hub.options.instructor, "guests"):
             problem = f"{name!r} is reserved"
-        if problem is None and self._hub.name_in_use(name):
+        if problem is None and hub.name_in_use(name):
             problem = f"someone is already connected as {name!r}; pick another name"
-        if problem:
-            self._write(f"{problem}.\r\n".encode())
-            self._write_prompt()
-            return
-        self._prompt = None
-        self._launch(name)
+        if problem is None:
+            try:
+                user_state_dir(hub.options.plan.state_dir, name).mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                problem = f"cannot keep progress for {name!r}: {error.strerror or error}"
+        if problem is None:
+            self.name = name
+            hub.names_changed()
+        return problem
 
     # --- the child ------------------------------------------------------------------------
-    def _launch(self, name: str) -> None:
+    def _launch(self, name: str | None) -> None:
         self.name = name
-        self._hub.names_changed()
+        if name is not None:
+            self._hub.names_changed()
         asyncio.get_running_loop().create_task(self._run_child(name))
 
-    async def _run_child(self, name: str) -> None:
+    async def _run_child(self, name: str | None) -> None:
         assert self._chan is not None
         hub = self._hub
-        plan = hub.options.plan
-        if name == hub.options.instructor:
-            argv = dashboard_argv(plan)
-        else:
-            argv = app_argv(plan, name)
-            user_state_dir(plan.state_dir, name).mkdir(parents=True, exist_ok=True)
+        if name is not None and name != hub.options.instructor:
+            user_state_dir(hub.options.plan.state_dir, name).mkdir(parents=True, exist_ok=True)
         env = self._chan.get_environment()
         cols, rows = self._chan.get_terminal_size()[:2]
-        self._child = PtyChild(
-            argv,
-            child_env(self._chan.get_terminal_type(), env.get("COLORTERM")) | exercises_env(plan),
-            cols or 80,
-            rows or 24,
-            self._write,
-            hub.options.limits,
-        )
+        session_env = child_env(
+            self._chan.get_terminal_type(), env.get("COLORTERM"), no_color=env.get("NO_COLOR")
+        ) | exercises_env(hub.options.plan)
+        ctl_child = self._open_ctl() if name is None else None
+        self._child = PtyChild(hub.starter(name, session_env, ctl_child), cols or 80, rows or 24, self._write)
         gate = hub.start_gate
         if gate.locked():
             self._write(b"nntui: starting your session, just a moment...\r\n")
-        async with gate:
-            if self._closed:
-                self._child = None
-                hub.remove(self)
-                return
-            try:
-                await self._child.start()
-            except OSError as error:
-                self._child = None
-                self._write(f"nntui: the lesson app could not start ({error}).\r\n".encode())
-                self._exit(1)
-                return
-            self.started = True
-            # Hold the gate while the app starts (its most CPU-hungry moment), so that on a
-            # small machine a room logging in at once gets screens one after another rather
-            # than everyone waiting for everyone.
-            await self._child.settled()
+        try:
+            async with gate:
+                if self._closed:
+                    self._child = None
+                    hub.remove(self)
+                    self._close_ctl()
+                    return
+                try:
+                    await self._child.start()
+                except OSError as error:
+                    self._child = None
+                    self._write(f"nntui: the lesson app could not start ({error}).\r\n".encode())
+                    self._exit(1)
+                    return
+                self.started = True
+                # Hold the gate until the app has drawn its first screen (its most CPU-hungry
+                # moment), so that on a small machine a room logging in at once gets screens
+                # one after another rather than everyone waiting for everyone.
+                await self._child.settled()
+        finally:
+            if ctl_child is not None:
+                ctl_child.close()  # the child has its own copy now
         if self._closed:  # the client left while the child was starting
             await self._child.stop()
             hub.remove(self)
+            self._close_ctl()
             return
         code = await self._child.wait()
         if self._ending or self._closed:
@@ -336,7 +360,6 @@ class _Session(asyncssh.SSHServerSession):
         if self._ending:
             return
         self._ending = True
-        self._prompt = None
         if self._child is not None:
             await self._child.stop()
             self._write(TERMINAL_RESET)
@@ -346,9 +369,7 @@ class _Session(asyncssh.SSHServerSession):
     # --- events from the client -----------------------------------------------------------
     def data_received(self, data: bytes, datatype) -> None:
         self.last_input = asyncio.get_running_loop().time()
-        if self._prompt is not None:
-            self._prompt_input(data)
-        elif self._child is not None:
+        if self._child is not None:
             self._child.write(data)
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
@@ -374,8 +395,8 @@ class _Session(asyncssh.SSHServerSession):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
-        self._prompt = None
         self._hub.remove(self)
+        self._close_ctl()
         if self._child is not None and not self._ending:
             self._ending = True
             self._hub.track(self._child.stop())
@@ -394,6 +415,7 @@ class WorkshopSSHServer:
         self._idle_task: asyncio.Task | None = None
         self.host_key: asyncssh.SSHKey | None = None
         self.start_gate = asyncio.Semaphore(options.parallel_starts)
+        self.zygote: Zygote | None = None
 
     # --- bookkeeping ----------------------------------------------------------------------
     def has_room(self) -> bool:
@@ -419,6 +441,37 @@ class WorkshopSSHServer:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def starter(self, name: str | None, env: dict[str, str], ctl: socket.socket | None) -> Starter:
+        """How to start the session of ``name`` (None: ask for one over ``ctl``): forked or spawned."""
+        options, plan = self.options, self.options.plan
+        kind = "dashboard" if name is not None and name == options.instructor else "app"
+        spec = {
+            "kind": kind,
+            "name": name,
+            "plan": plan.to_dict(),
+            "title": options.title,
+        }
+
+        async def start(slave: int):
+            fds = [slave] if ctl is None else [slave, ctl.fileno()]
+            if self.zygote is not None and self.zygote.alive:
+                try:
+                    return await self.zygote.fork(
+                        spec | {"env": env, "limits": options.limits.to_dict()}, fds
+                    )
+                except ZygoteUnavailable:
+                    pass  # said once in the log by the zygote handle; spawn this one
+            if kind == "dashboard":
+                argv = dashboard_argv(plan)
+            elif name is not None and plan.app_command is not None:
+                argv = app_argv(plan, name)  # a stand-in app, run as it is
+            else:
+                extra = [] if ctl is None else [str(ctl.fileno())]
+                argv = [sys.executable, "-m", "nntui.serve.session", json.dumps(spec), *extra]
+            return await spawner(argv, env, options.limits, pass_fds=fds[1:])(slave)
+
+        return start
 
     def public_host(self, chan: asyncssh.SSHServerChannel) -> str:
         """The address clients reach us at, for messages."""
@@ -448,9 +501,14 @@ class WorkshopSSHServer:
 
     # --- life cycle -----------------------------------------------------------------------
     async def start(self) -> None:
-        """Load or make the host key and start listening."""
+        """Load or make the host key, start the session starter and start listening."""
         plan = self.options.plan
         self.host_key = load_host_key(plan.state_dir)
+        if self.options.prefork and plan.app_command is None:
+            base = child_env(None, None) | exercises_env(plan)
+            warm = {"lessons": None if plan.lessons is None else str(plan.lessons), "lesson": plan.lesson}
+            self.zygote = Zygote(base, warm, self._say)
+            await self.zygote.start()
         kwargs = {}
         if self.options.auth == "keys":
             try:
@@ -525,6 +583,8 @@ class WorkshopSSHServer:
         )
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self.zygote is not None:
+            await self.zygote.close()
         if self._acceptor is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._acceptor.wait_closed(), 5)
@@ -552,6 +612,8 @@ class WorkshopSSHServer:
         ]
         if o.instructor:
             lines.append(f"Instructor dashboard: ssh {port_part}{o.instructor}@{host}")
+        if self.zygote is not None and self.zygote.alive:
+            lines.append(f"Sessions start from a pre-loaded session starter (pid {self.zygote.pid}).")
         lines.append("Stop with Ctrl+C (attendees get a goodbye line).")
         return lines
 

@@ -50,7 +50,8 @@ class FakeLessonApp(App):
         yield Static(
             f"TERM={env.get('TERM', '-')} COLORTERM={env.get('COLORTERM', '-')} "
             f"COLUMNS={env.get('COLUMNS', '-')} LINES={env.get('LINES', '-')} "
-            f"ANIMATIONS={env.get('TEXTUAL_ANIMATIONS', '-')}",
+            f"ANIMATIONS={env.get('TEXTUAL_ANIMATIONS', '-')} AGENT={env.get('SSH_AUTH_SOCK', '-')} "
+            f"DISPLAY={env.get('DISPLAY', '-')}",
             id="env",
         )
 

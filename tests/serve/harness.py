@@ -59,6 +59,41 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process (from /proc)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        parents[int(entry)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+    return parents
+
+
+def is_starter(pid: int) -> bool:
+    """True if ``pid`` is the server's pre-forked session starter (nntui.serve.zygote)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return b"nntui.serve.zygote" in handle.read()
+    except OSError:
+        return False
+
+
+def session_pids(server_pid: int) -> set[int]:
+    """The attendees' session processes of a server: its children, or its starter's children."""
+    parents = _parents()
+    starters = {pid for pid, parent in parents.items() if parent == server_pid and is_starter(pid)}
+    return {
+        pid
+        for pid, parent in parents.items()
+        if (parent == server_pid and pid not in starters) or parent in starters
+    }
+
+
 def process_state(pid: int) -> str | None:
     """The /proc state letter of ``pid`` (Z for zombie), None if it no longer exists."""
     try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
+import subprocess
 
 import pytest
 
-from .harness import children_of, free_port, process_state, run_nntui, wait_for
+from .harness import SSH_BASE, children_of, free_port, process_state, run_nntui, session_pids, wait_for
 
 pytestmark = pytest.mark.ssh
 
@@ -53,10 +55,10 @@ def test_colorterm_only_when_sent(server, clients):
 
 def test_killed_client_leaves_no_child(server, clients):
     """Killing the ssh client ends the session: its child is killed and reaped."""
-    before = set(children_of(server.pid))
+    before = session_pids(server.pid)
     carol = clients(server.port, "carol")
     carol.wait_screen(r"Lesson 1")
-    new = set(children_of(server.pid)) - before
+    new = session_pids(server.pid) - before
     assert len(new) == 1, f"expected one new child, got {new}"
     (child,) = new
     carol.proc.kill(signal.SIGKILL)
@@ -223,20 +225,53 @@ def test_sigterm_says_goodbye(start_server, clients):
 
 
 def test_shared_user_asks_for_a_name(start_server, clients):
-    """With --shared-user everyone logs in as one name and is asked for their own."""
+    """--shared-user: the app's own name screen asks; unsafe, reserved and taken names are refused."""
+    server = start_server("--shared-user", "room", "--instructor", "teacher")
+    first = clients(server.port, "room", cols=120)
+    first.wait_screen(r"What is your name\?")
+    first.press("Bad Name\r")
+    first.wait_screen(r"Use only a-z, 0-9, - and _")
+    _retype(first, "room")
+    first.wait_screen(r"'room' is reserved")
+    _retype(first, "teacher")
+    first.wait_screen(r"'teacher' is reserved")
+    _retype(first, "mallory")
+    first.wait_screen(r"Step 1 of 3 for mallory")
+
+    second = clients(server.port, "room", cols=120)
+    second.wait_screen(r"What is your name\?")
+    second.press("mallory\r")
+    second.wait_screen(r"Someone is already connected as 'mallory'")
+    _retype(second, "oscar")
+    second.wait_screen(r"Step 1 of 3 for oscar")
+
+    first.press(NEXT)
+    first.wait_screen(r"Step 2 of 3 for mallory")
+    first.press(QUIT)
+    assert first.wait_exit() == 0
+    second.press(QUIT)
+    assert second.wait_exit() == 0
+    progress = json.loads((server.state_dir / "users" / "mallory" / "progress.json").read_text())
+    assert (progress["name"], progress["step"]) == ("mallory", 1)
+    assert not (server.state_dir / "users" / "room").exists()
+    assert not (server.state_dir / "users" / "bad name").exists()
+
+
+def _retype(client, name: str) -> None:
+    """Clear the name field (Ctrl+U), wait until it is empty, then type ``name`` and Enter."""
+    client.press("\x15")
+    client.wait_screen(r"▊  lowercase letters, digits")  # the placeholder: the field is empty
+    client.press(name + "\r")
+
+
+def test_shared_user_can_leave_at_the_name_screen(start_server, clients):
+    """Ctrl+Q on the name screen ends the session politely (exit status 0), nothing saved."""
     server = start_server("--shared-user", "room")
     client = clients(server.port, "room", cols=120)
-    client.wait_screen(r"Your name")
-    client.press("Bad Name\r")
-    client.wait_screen(r"cannot be used as a name")
-    client.press("mallory\r")
-    client.wait_screen(r"Step 1 of 3 for mallory")
-    client.press(NEXT)
-    client.wait_screen(r"Step 2 of 3 for mallory")
-    client.press(QUIT)
+    client.wait_screen(r"What is your name\?")
+    client.press("\x11")
     assert client.wait_exit() == 0
-    assert (server.state_dir / "users" / "mallory" / "progress.json").exists()
-    assert not (server.state_dir / "users" / "room").exists()
+    assert list((server.state_dir / "users").iterdir()) == []
 
 
 def test_instructor_sees_dashboard(start_server, clients):
@@ -275,3 +310,78 @@ def test_authorized_keys(start_server, clients, tmp_path):
     admitted.wait_screen(r"Lesson 1")
     admitted.press(QUIT)
     assert admitted.wait_exit() == 0
+
+
+def test_sftp_and_scp_refused(server):
+    """sftp (and scp, which uses it) and `ssh -s host sftp`: the subsystem is refused, the client says so."""
+    sftp = subprocess.run(
+        ["sftp", "-P", str(server.port), *SSH_BASE, "-o", "BatchMode=yes", "zed@127.0.0.1"],
+        input="ls\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert sftp.returncode != 0
+    assert "subsystem request failed" in sftp.stderr
+    subsystem = subprocess.run(
+        ["ssh", *SSH_BASE, "-p", str(server.port), "-s", "zed@127.0.0.1", "sftp"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert subsystem.returncode == 255
+    assert "subsystem request failed" in subsystem.stderr
+    assert not (server.state_dir / "users" / "zed").exists()
+
+
+def test_agent_forwarding_not_given(server, clients, tmp_path):
+    """`ssh -A`: OpenSSH asks without wanting an answer, so nothing is printed; the session works
+    and the app gets no agent."""
+    sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    try:
+        wait_for(sock.exists, 20, "ssh-agent to listen")
+        env = dict(os.environ, SSH_AUTH_SOCK=str(sock))
+        client = clients(server.port, "yan", "-A", env=env, cols=200, loglevel="DEBUG")
+        client.wait_screen(r"ANIMATIONS=none AGENT=- ")
+        assert "Requesting authentication agent forwarding" in client.all_output()
+        client.press(QUIT)
+        assert client.wait_exit() == 0
+    finally:
+        agent.kill()
+        agent.wait()
+
+
+def test_x11_forwarding_refused(server, clients):
+    """`ssh -X`: the client reports the refusal; the session carries on without a display."""
+    env = dict(os.environ, DISPLAY=":77")
+    client = clients(server.port, "zoe", "-X", env=env, cols=200, loglevel="INFO")
+    client.wait_screen(r"AGENT=- DISPLAY=-")
+    client.wait_output(r"X11 forwarding request failed")
+    client.press(QUIT)
+    assert client.wait_exit() == 0
+
+
+def test_session_limits_applied(start_server, clients):
+    """--memory-limit and --cpu-limit are the session process's RLIMIT_AS and RLIMIT_CPU."""
+    server = start_server("--memory-limit", "900", "--cpu-limit", "1234")
+    client = clients(server.port, "pat")
+    client.wait_screen(r"Lesson 1")
+    (pid,) = session_pids(server.pid)
+    limits = _limits(pid)
+    assert limits["Max address space"] == (str(900 * 1024 * 1024), str(900 * 1024 * 1024))
+    assert limits["Max cpu time"] == ("1234", "1239")
+    client.press(QUIT)
+    assert client.wait_exit() == 0
+
+
+def _limits(pid: int) -> dict[str, tuple[str, str]]:
+    """/proc/PID/limits as name -> (soft, hard)."""
+    rows = {}
+    with open(f"/proc/{pid}/limits") as handle:
+        next(handle)
+        for line in handle:
+            name, soft, hard = line[:26].strip(), *line[26:].split()[:2]
+            rows[name] = (soft, hard)
+    return rows

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 from pathlib import Path
 
 import pytest
 
-from .harness import children_of, process_state, run_nntui, wait_for
+from .harness import children_of, is_starter, process_state, run_nntui, session_pids, wait_for
 
 pytestmark = pytest.mark.ssh
 
@@ -74,20 +75,176 @@ def test_real_app_lesson_resize_steps_quit_resume(real_server, clients):
 
 def test_real_app_killed_client_leaves_no_child(real_server, clients):
     """Killing the client mid-lesson: the attendee's nntui is killed and reaped."""
-    before = set(children_of(real_server.pid))
+    before = session_pids(real_server.pid)
     bob = clients(real_server.port, "bob")
     bob.wait_screen(r"step 1/\d+")
-    (child,) = set(children_of(real_server.pid)) - before
+    (child,) = session_pids(real_server.pid) - before
     bob.proc.kill(signal.SIGKILL)
     wait_for(lambda: process_state(child) is None, 20, f"nntui child {child} to be reaped")
+    assert session_pids(real_server.pid) == before
 
 
 def test_real_app_server_sigterm_says_goodbye(real_server, clients):
     """SIGTERM to the server mid-lesson: goodbye line, exit status 0, no nntui left behind."""
     carol = clients(real_server.port, "carol", cols=100)
     carol.wait_screen(r"step 1/\d+")
-    (child,) = children_of(real_server.pid)
+    carol.press(RIGHT)
+    carol.wait_screen(r"step 2/\d+")
+    (child,) = session_pids(real_server.pid)
+    (starter,) = [pid for pid in children_of(real_server.pid) if is_starter(pid)]
     assert real_server.stop() == 0
     assert carol.wait_exit() == 0
     assert "shutting down" in carol.all_output()
     assert process_state(child) is None
+    assert process_state(starter) is None
+    progress = json.loads((real_server.state_dir / "users" / "carol" / "progress.json").read_text())
+    assert progress["step"] == 1
+
+
+def _sgr_colours(output: str) -> set[str]:
+    """The kinds of colour codes in ``output``: '16', '256' (38/48;5;N) or 'true' (38/48;2;R;G;B)."""
+    kinds = set()
+    for params in re.findall(r"\x1b\[([0-9;]*)m", output):
+        parts = params.split(";")
+        i = 0
+        while i < len(parts):
+            part = parts[i]
+            if part in ("38", "48") and i + 1 < len(parts):
+                kinds.add("256" if parts[i + 1] == "5" else "true")
+                i += 3 if parts[i + 1] == "5" else 5
+                continue
+            if part.isdigit() and (30 <= int(part) <= 37 or 40 <= int(part) <= 47 or 90 <= int(part) <= 107):
+                kinds.add("16")
+            i += 1
+    return kinds
+
+
+#: Indexes of the 256-colour palette that are greys (black, white, the cube's diagonal, the ramp).
+GREYS = {0, 7, 8, 15, 16, 59, 102, 145, 188, 231, *range(232, 256)}
+
+
+def test_forked_sessions_get_each_clients_colours(real_server, clients):
+    """Sessions forked from one starter each use their own client's TERM, COLORTERM and NO_COLOR."""
+    cases = {
+        "c256": ({"TERM": "xterm-256color"}, ()),
+        "c16": ({"TERM": "xterm"}, ()),
+        "ctrue": ({"TERM": "xterm-256color"}, ("-o", "SetEnv=COLORTERM=truecolor")),
+        "cmono": ({"TERM": "xterm-256color"}, ("-o", "SetEnv=NO_COLOR=1")),
+    }
+    seen = {}
+    for name, (env, options) in cases.items():
+        environment = {key: value for key, value in os.environ.items() if key != "COLORTERM"} | env
+        seen[name] = clients(real_server.port, name, *options, env=environment)
+    for client in seen.values():
+        client.wait_screen(r"step 1/\d+")
+        client.press("q")
+    for client in seen.values():
+        assert client.wait_exit() == 0
+    assert _sgr_colours(seen["c256"].all_output()) == {"256"}
+    assert _sgr_colours(seen["c16"].all_output()) == {"16"}
+    assert _sgr_colours(seen["ctrue"].all_output()) == {"true"}
+    mono = seen["cmono"].all_output()
+    assert _sgr_colours(mono) == {"256"}
+    assert {int(n) for n in re.findall(r"\x1b\[[0-9;]*?[34]8;5;(\d+)", mono)} <= GREYS
+
+
+def test_forked_session_process(start_server, clients):
+    """A forked session: its own process under the starter, one BLAS thread, the limits."""
+    server = start_server(
+        "--lessons", str(LESSONS), "--memory-limit", "1000", "--cpu-limit", "777", app_command=""
+    )
+    (starter,) = [pid for pid in children_of(server.pid) if is_starter(pid)]
+    client = clients(server.port, "quinn", env=dict(os.environ, TERM="xterm-256color"))
+    client.wait_screen(r"step 1/\d+")
+    (pid,) = session_pids(server.pid)
+    assert pid in children_of(starter)
+    assert Path(f"/proc/{pid}/comm").read_text().strip() == "nntui-session"
+    # NumPy was imported by the starter: it must have seen one BLAS thread, and stayed one thread
+    # (a fork keeps only the forking thread). /proc/PID/environ is the environment a process was
+    # started with, so the session's own (per client) is seen in the colours test instead.
+    environ = dict(
+        item.split("=", 1) for item in Path(f"/proc/{starter}/environ").read_text().split("\0") if "=" in item
+    )
+    assert environ["OPENBLAS_NUM_THREADS"] == environ["OMP_NUM_THREADS"] == "1"
+    assert environ["TEXTUAL_ANIMATIONS"] == "none"
+    assert not {"COLUMNS", "LINES", "COLORTERM", "NO_COLOR"} & set(environ)
+    assert re.search(r"^Threads:\s+1$", Path(f"/proc/{starter}/status").read_text(), re.MULTILINE)
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    assert re.search(rf"Max address space\s+{1000 << 20}\s+{1000 << 20}\s", limits)
+    assert re.search(r"Max cpu time\s+777\s+782\s", limits)
+    client.press("q")
+    assert client.wait_exit() == 0
+    wait_for(lambda: process_state(pid) is None, 20, "the session to be reaped")
+
+
+def test_shared_login_uses_the_apps_name_screen(start_server, clients):
+    """--shared-user with the real app: the name keeps progress per person; Esc goes on as a guest."""
+    server = start_server("--lessons", str(LESSONS), "--shared-user", "room", app_command="")
+    users = server.state_dir / "users"
+    first = clients(server.port, "room", cols=100, rows=30)
+    first.wait_screen(r"What is your name\?")
+    first.press("rita\r")
+    first.wait_screen(r"step 1/\d+")
+    first.press(RIGHT)
+    first.wait_screen(r"step 2/\d+")
+    first.press("q")
+    assert first.wait_exit() == 0
+    progress = json.loads((users / "rita" / "progress.json").read_text())
+    assert (progress["name"], progress["step"]) == ("rita", 1)
+
+    again = clients(server.port, "room", cols=100, rows=30)
+    again.wait_screen(r"What is your name\?")
+    again.press("rita\r")
+    again.wait_screen(r"step 2/\d+")  # resumed
+    again.press("q")
+    assert again.wait_exit() == 0
+
+    guest = clients(server.port, "room", cols=100, rows=30)
+    guest.wait_screen(r"What is your name\?")
+    guest.press("\x1b")
+    guest.wait_screen(r"step 1/\d+")
+    guest.wait_screen(r"No name given: your progress is not kept")
+    guest.press("q")
+    assert guest.wait_exit() == 0
+    assert sorted(path.name for path in users.iterdir()) == ["rita"]
+    assert list((server.state_dir / "guests").iterdir()) == []
+
+
+def test_sessions_carry_on_when_the_starter_dies(start_server, clients):
+    """Killing the starter: running sessions go on and end normally; new ones are spawned; said once."""
+    server = start_server("--lessons", str(LESSONS), app_command="")
+    (starter,) = [pid for pid in children_of(server.pid) if is_starter(pid)]
+    early = clients(server.port, "sam")
+    early.wait_screen(r"step 1/\d+")
+    (forked,) = session_pids(server.pid)
+    os.kill(starter, signal.SIGKILL)
+    server.proc.expect("session starter has stopped")
+    wait_for(
+        lambda: forked in children_of(server.pid), 20, "the orphaned session to be adopted by the server"
+    )
+
+    late = clients(server.port, "tia")
+    late.wait_screen(r"step 1/\d+")
+    spawned = session_pids(server.pid) - {forked}
+    assert len(spawned) == 1 and spawned <= set(children_of(server.pid))
+
+    early.press(RIGHT)
+    early.wait_screen(r"step 2/\d+")
+    early.press("q")
+    assert early.wait_exit() == 0  # its exit status reached the server without the starter
+    wait_for(lambda: process_state(forked) is None, 20, "the orphaned session to be reaped")
+    late.press("q")
+    assert late.wait_exit() == 0
+    assert server.stop() == 0
+    assert "session starter" not in server.proc.before  # said once, when it happened
+
+
+def test_idle_forked_session_ends_with_a_goodbye(start_server, clients):
+    """--idle-timeout ends a forked session with a last line; the process is reaped."""
+    server = start_server("--lessons", str(LESSONS), "--idle-timeout", "2", app_command="")
+    client = clients(server.port, "uma", cols=200)
+    client.wait_screen(r"step 1/\d+")
+    (pid,) = session_pids(server.pid)
+    assert client.wait_exit(timeout=30) == 0
+    assert "no keys pressed for 2 seconds" in client.all_output()
+    wait_for(lambda: process_state(pid) is None, 20, "the session to be reaped")

@@ -1,0 +1,384 @@
+"""One attendee's session process: what runs on the attendee's terminal.
+
+The SSH server starts it in one of two ways, both ending in :func:`run`:
+
+- forked by the pre-forked session starter (``nntui.serve.zygote``), which has already
+  imported Textual, NumPy and the lesson app; :func:`become_session` then makes the fork
+  a session of its own on the attendee's terminal;
+- as a fresh process, ``python -m nntui.serve.session SPEC`` (the fallback, and always for
+  a stand-in ``--app-command``), already on the terminal.
+
+A *spec* is a JSON-ready dict: ``kind`` ("app" or "dashboard"), ``name`` (None: ask, on
+a shared login), ``plan`` (``SessionPlan.to_dict()``), ``title``, ``reserved`` (names
+nobody may take), and in the forked case ``env`` and ``limits``.
+
+On a shared login the attendee types their name on the lesson app's own name screen;
+the server checks and claims it over the *control socket* (a SEQPACKET socket pair) so
+that no two people work under one name, then the app runs with that name's progress.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+from .launch import SessionPlan, app_args, dashboard_args
+
+__all__ = ["GUEST", "Tuning", "become_session", "claim_name", "prune_dead_watchers", "run", "main"]
+
+#: What the name prompt returns when the attendee pressed Escape to go on without a name.
+GUEST = "\x00guest"
+#: Shown to a guest when the lessons open.
+GUEST_NOTICE = "No name given: your progress is not kept after you leave."
+
+_KEPT_STREAMS: list = []  # the zygote's own std streams, never closed (see _rebuild_stdio)
+
+
+# --- process set-up after a fork ------------------------------------------------------------
+
+
+def become_session(slave_fd: int, env: Mapping[str, str], limits: Mapping[str, int | None]) -> None:
+    """Make this freshly forked process a session of its own on the terminal ``slave_fd``.
+
+    It becomes a session leader with the terminal as its controlling terminal (so the
+    kernel sends it SIGWINCH and SIGHUP), reads and writes it as fds 0, 1 and 2, gets the
+    attendee's environment and its limits, and the signal handling of a fresh Python.
+    """
+    import fcntl
+    import resource
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(slave_fd, termios.TIOCSCTTY, 0)
+    for fd in (0, 1, 2):
+        os.dup2(slave_fd, fd)
+    if slave_fd > 2:
+        os.close(slave_fd)
+    signal.set_wakeup_fd(-1)
+    for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGWINCH, signal.SIGQUIT):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    memory, cpu = limits.get("memory_bytes"), limits.get("cpu_seconds")
+    if memory is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if cpu is not None:
+        # The soft limit sends SIGXCPU; the hard one, a little later, SIGKILL.
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    os.environ.clear()
+    os.environ.update(env)
+    _rebuild_stdio()
+    # Under memory pressure the kernel should pick a session before the server.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/oom_score_adj").write_text("300")
+    _set_process_name(b"nntui-session")
+    # Forks share the starter's random state: NumPy's global generator must differ per session
+    # (Python's own `random` reseeds itself after a fork).
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+
+
+def _rebuild_stdio() -> None:
+    """sys.stdin/stdout/stderr and their ``__x__`` originals on fds 0, 1, 2 (Textual's driver uses those)."""
+    # The old stream objects own fds 0-2, which now are the terminal: keep them alive so
+    # that collecting them never closes our terminal.
+    _KEPT_STREAMS.extend([sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__, sys.__stderr__])
+
+    def stream(fd: int, mode: str, errors: str) -> io.TextIOWrapper:
+        raw = io.FileIO(fd, mode, closefd=False)
+        if mode == "r":
+            return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors=errors)
+        return io.TextIOWrapper(
+            io.BufferedWriter(raw), encoding="utf-8", errors=errors, line_buffering=True, write_through=True
+        )
+
+    sys.stdin = sys.__stdin__ = stream(0, "r", "strict")
+    sys.stdout = sys.__stdout__ = stream(1, "w", "strict")
+    sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace")
+
+
+def _set_process_name(name: bytes) -> None:
+    """Name the process (as ps and /proc/PID/comm show it); best effort."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(15, ctypes.c_char_p(name[:15]), 0, 0, 0)  # PR_SET_NAME
+
+
+# --- keeping interactive work first -----------------------------------------------------
+
+
+def prune_dead_watchers(app) -> int:
+    """Drop what removed widgets left subscribed on long-lived nodes; returns how many.
+
+    Textual keeps a watcher ``(widget, callback)`` on the *watched* node and prunes it only
+    when the watched value changes; a signal's subscribers are pruned only when it is
+    published (Textual issue #6666). The footer re-creates its keys on every step and binds
+    each to ``Footer.compact``, inputs and plots subscribe to signals of the screen and app
+    that hardly ever fire: without this every step left about 1 MB behind for good.
+    A node counts as dead once Textual has closed it (``_closing``).
+    """
+    from textual.signal import Signal
+
+    def dead(node) -> bool:
+        return bool(getattr(node, "_closing", False) or getattr(node, "_closed", False))
+
+    removed = 0
+    nodes = [app]
+    for stack in getattr(app, "_screen_stacks", {}).values():
+        for screen in stack:
+            nodes.extend(screen.walk_children(with_self=True))
+    for node in nodes:
+        attributes = node.__dict__
+        watchers = attributes.get("__watchers")
+        for pairs in (watchers or {}).values():
+            alive = [(owner, callback) for owner, callback in pairs if not dead(owner)]
+            if len(alive) != len(pairs):
+                removed += len(pairs) - len(alive)
+                pairs[:] = alive
+        for value in list(attributes.values()):
+            if isinstance(value, Signal):
+                for subscriber in [n for n in list(value._subscriptions.keys()) if dead(n)]:
+                    value.unsubscribe(subscriber)
+                    removed += 1
+    return removed
+
+
+class Tuning(threading.Thread):
+    """A small watcher thread: background work yields to other attendees' key presses.
+
+    Textual runs thread workers (the training runs) in the event loop's default executor.
+    This thread lowers those worker threads' own priority once (nice 10: the session's
+    screen and keys go before its own training), and while they are busy it moves the
+    whole session to the back of the machine's queue: with Linux autogroups (one per
+    session, as every session leader gets) by writing 19 to ``/proc/self/autogroup``, put
+    back to 0 once the workers have been idle for ``quiet`` seconds. Every ``prune_every``
+    seconds it also has the app drop dead watchers (see :func:`prune_dead_watchers`).
+    """
+
+    WORKER_PREFIX = "ThreadPoolExecutor"
+
+    def __init__(
+        self, app, period: float = 0.1, quiet: float = 0.5, prune_every: float = 5.0, busy_ns: int = 5_000_000
+    ) -> None:
+        super().__init__(name="nntui-tuning", daemon=True)
+        self.app = app
+        self.period = period
+        self.quiet = quiet
+        self.prune_every = prune_every
+        self.busy_ns = busy_ns
+        self.background = False
+        self._stop_event = threading.Event()
+        self._niced: set[int] = set()
+        self._last: dict[int, int] = {}
+        self._autogroup = Path("/proc/self/autogroup")
+
+    def stop(self) -> None:
+        """Ask the thread to end (it is a daemon: it never holds the process up)."""
+        self._stop_event.set()
+
+    def run(self) -> None:
+        idle_for = 0.0
+        since_prune = 0.0
+        while not self._stop_event.wait(self.period):
+            demand = self._worker_demand()
+            if demand >= self.busy_ns:
+                idle_for = 0.0
+                if not self.background:
+                    self.background = self._set_autogroup_nice(19)
+            else:
+                idle_for += self.period
+                if self.background and idle_for >= self.quiet:
+                    self.background = not self._set_autogroup_nice(0)
+            since_prune += self.period
+            if since_prune >= self.prune_every:
+                since_prune = 0.0
+                with contextlib.suppress(Exception):  # the app may be ending
+                    self.app.call_from_thread(prune_dead_watchers, self.app)
+
+    def _worker_demand(self) -> int:
+        """Nanoseconds the worker threads ran or waited to run since the last look."""
+        total = 0
+        seen: dict[int, int] = {}
+        for thread in threading.enumerate():
+            tid = thread.native_id
+            if tid is None or not thread.name.startswith(self.WORKER_PREFIX):
+                continue
+            if tid not in self._niced:
+                self._niced.add(tid)
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, tid, 10)  # Linux: one thread's nice
+            try:
+                with open(f"/proc/self/task/{tid}/schedstat", "rb") as handle:
+                    running, waiting = (int(x) for x in handle.read().split()[:2])
+            except (OSError, ValueError):
+                continue
+            seen[tid] = running + waiting
+            total += max(0, seen[tid] - self._last.get(tid, seen[tid]))
+        self._last = seen
+        return total
+
+    def _set_autogroup_nice(self, nice: int) -> bool:
+        try:
+            self._autogroup.write_text(f"{nice}\n")
+        except OSError:  # no autogroups here, or the kernel's rate limit (EAGAIN): next time
+            return False
+        return True
+
+
+# --- the name prompt on a shared login ------------------------------------------------------
+
+
+def claim_name(ctl: socket.socket | None, name: str) -> str | None:
+    """Ask the server for ``name``; None if granted, else the one-line reason it is not."""
+    if ctl is None:
+        return None
+    try:
+        ctl.send(json.dumps({"claim": name}).encode())
+        reply = json.loads(ctl.recv(4096) or b"{}")
+    except (OSError, ValueError):
+        return "the server did not answer; please try again"
+    return None if reply.get("ok") else str(reply.get("problem") or "that name cannot be used")
+
+
+def ask_name(title: str, ctl: socket.socket | None, mouse: bool) -> str | None:
+    """Show the lesson app's name screen until a name is granted.
+
+    Returns the name, ``GUEST`` if the attendee pressed Escape (go on without keeping
+    progress), or None if they quit.
+    """
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Static
+
+    import nntui.app
+    from nntui.app.screens.name import NameScreen
+
+    class NamePrompt(App[str]):
+        """A welcome line behind the app's own name screen."""
+
+        CSS_PATH = str(Path(nntui.app.__file__).with_name("nntui.tcss"))
+        TITLE = title
+        BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+        def compose(self) -> ComposeResult:
+            yield Static(
+                f"Welcome to {title}! Everyone shares this login, so your name keeps your progress "
+                "(type the same name next time to carry on; Ctrl+Q leaves).",
+                id="welcome",
+            )
+            yield Static("", id="problem")
+
+        def on_mount(self) -> None:
+            self.ask()
+
+        def ask(self) -> None:
+            self.push_screen(NameScreen(), self.named)
+
+        def named(self, name: str | None) -> None:
+            if name is None:
+                self.exit(GUEST)
+                return
+            problem = claim_name(ctl, name)
+            if problem is None:
+                self.exit(name)
+                return
+            self.query_one("#problem", Static).update(f"{problem[:1].upper()}{problem[1:]}.")
+            self.ask()
+
+    return NamePrompt().run(mouse=mouse)
+
+
+# --- running the app ------------------------------------------------------------------------
+
+
+def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
+    """Run one session as ``spec`` says; returns the exit status."""
+    plan = SessionPlan.from_dict(spec["plan"])
+    if spec.get("kind") == "dashboard":
+        from .dashboard import main as dashboard_main
+
+        return dashboard_main(dashboard_args(plan))
+    name = spec.get("name")
+    guest_dir: Path | None = None
+    if name is None:
+        name = ask_name(spec.get("title") or "the nntui workshop", ctl, plan.mouse)
+        if name is None:
+            return 0
+        if name == GUEST:
+            (plan.state_dir / "guests").mkdir(parents=True, exist_ok=True)
+            guest_dir = Path(tempfile.mkdtemp(prefix="guest-", dir=plan.state_dir / "guests"))
+    if ctl is not None:
+        ctl.close()
+    if plan.app_command is not None:
+        # A stand-in app (tests, benchmarks): it takes the app's options; never returns.
+        argv = [*plan.app_command, *app_args(plan, name)]
+        os.execvp(argv[0], argv)
+    try:
+        if guest_dir is not None:
+            return run_app(_guest_args(plan, guest_dir), notice=GUEST_NOTICE)
+        return run_app(app_args(plan, name))
+    finally:
+        if guest_dir is not None:
+            shutil.rmtree(guest_dir, ignore_errors=True)
+
+
+def _guest_args(plan: SessionPlan, folder: Path) -> list[str]:
+    """The app's options for a guest: a throwaway state folder, no name."""
+    args = ["--state-dir", str(folder)] + ([] if plan.mouse else ["--no-mouse"])
+    if plan.lessons is not None:
+        args += ["--lessons", str(plan.lessons)]
+    if plan.lesson is not None:
+        args += ["--lesson", plan.lesson]
+    if plan.seed is not None:
+        args += ["--seed", str(plan.seed)]
+    return args
+
+
+def run_app(args: list[str], notice: str | None = None) -> int:
+    """`nntui ARGS` in this process, exactly as the command line runs it, plus the session tuning.
+
+    The app's factory is wrapped for the duration so the session can hold the app it makes:
+    the tuning thread watches it, and ``notice`` (if any) is shown when it opens.
+    """
+    import nntui.app
+    from nntui.cli import main as nntui_main
+
+    factory = nntui.app.make_app
+
+    def make_app(config, course=None):
+        app = factory(config, course)
+        if notice:
+            app.notices.append(notice)
+        Tuning(app).start()
+        return app
+
+    sys.argv = ["nntui", *args]
+    nntui.app.make_app = make_app
+    try:
+        return nntui_main(args)
+    finally:
+        nntui.app.make_app = factory
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m nntui.serve.session SPEC [CTL_FD]``: a session as a fresh process."""
+    argv = sys.argv[1:] if argv is None else argv
+    spec = json.loads(argv[0])
+    ctl = socket.socket(fileno=int(argv[1])) if len(argv) > 1 else None
+    return run(spec, ctl)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
