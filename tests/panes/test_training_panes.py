@@ -173,3 +173,22 @@ async def test_activations_pane_trains_once_per_activation(pane_app):
                 train(X, Y, 0.1, 1000, 0, activation=name).final_loss
             )
         assert "relu" in str(pane.query_one("#act-summary").render())
+
+
+async def test_a_short_activations_pane_shows_one_plot_at_a_time(pane_app):
+    app = pane_app("activations")
+    async with app.run_test(size=SIZE) as pilot:  # 80x24: the pane is about 22 rows tall
+        await settle(pilot)
+        pane = app.screen.query_one(ActivationsPane)
+        functions, losses = pane.query_one("#act-functions"), pane.query_one("#act-losses")
+        assert losses.display and not functions.display
+        assert "v: functions" in losses.title
+        await pilot.press("v")
+        assert functions.display and not losses.display
+        assert functions.size.height >= 10  # tall enough to tell the three curves apart
+    app = pane_app("activations")
+    async with app.run_test(size=(120, 50)) as pilot:  # room for both: v does nothing, is not offered
+        await settle(pilot)
+        pane = app.screen.query_one(ActivationsPane)
+        assert pane.query_one("#act-functions").display and pane.query_one("#act-losses").display
+        assert pane.check_action("switch_plot", ()) is None

@@ -44,6 +44,9 @@ MAX_EPOCHS = 20_000
 _STYLE = {"sigmoid": ("cyan", "braille"), "tanh": ("magenta", "dot"), "relu": ("yellow", "+")}
 #: The markers in words, for the summary under the plots.
 _MARKER_WORDS = {"sigmoid": "line", "tanh": "•", "relu": "+"}
+#: A pane shorter than this (rows) shows one plot at a time (v switches): two stacked plots of a
+#: few rows each cannot tell three curves apart.
+SHORT = 30
 
 
 class ActivationsPane(RuledFields, Pane):
@@ -55,6 +58,7 @@ class ActivationsPane(RuledFields, Pane):
     BINDINGS = [
         Binding("r", "restart", "Retrain", tooltip="retrain with all three activations"),
         Binding("l", "toggle_log", "Log", tooltip="switch the loss axis between linear and log scale"),
+        Binding("v", "switch_plot", "Plot", tooltip="show the other plot (a short pane shows one at a time)"),
     ]
 
     class Trained(Message):
@@ -74,6 +78,8 @@ class ActivationsPane(RuledFields, Pane):
         self._results: dict[str, TrainResult] = {}
         self._run_id = 0
         self._log = False
+        #: Which plot a short pane shows: "losses" or "functions".
+        self._showing = "losses"
 
     @property
     def results(self) -> dict[str, TrainResult]:
@@ -103,16 +109,46 @@ class ActivationsPane(RuledFields, Pane):
             curves.append(Curve(name, xs, activation(xs), color=color, marker=marker))
         plot = self.query_one("#act-functions", CurvePlot)
         plot.y_limits = (-1.1, 3.1)
-        plot.show(curves, title="the three activations")
+        plot.show(curves)
         self._start()
 
     def on_resize(self, event: events.Resize) -> None:
-        """Stack the two plots on a narrow pane, without legends (the summary names the markers)."""
+        """Stack the two plots on a narrow pane, without legends (the summary names the markers);
+        on a short pane show one of them at a time."""
         set_narrow(self, event.size.width)
         for plot in self.query(CurvePlot):
             if plot.compact != self.has_class("-narrow"):
                 plot.compact = self.has_class("-narrow")
                 plot.replot()
+        self.set_class(event.size.height < SHORT, "-short")
+        self._show_plots()
+
+    def _show_plots(self) -> None:
+        """Both plots, or on a short pane the chosen one; each title says what v does then."""
+        short_pane = self.has_class("-short")
+        functions = self.query_one("#act-functions", CurvePlot)
+        losses = self.query_one("#act-losses", CurvePlot)
+        functions.display = not short_pane or self._showing == "functions"
+        losses.display = not short_pane or self._showing == "losses"
+        scale = "log" if self._log else "linear"
+        if short_pane:  # a title longer than the plot is not drawn at all: keep these short
+            functions.title, losses.title = "activations   v: losses", f"losses ({scale})   v: functions"
+        else:
+            functions.title, losses.title = "the three activations", f"loss per epoch ({scale})"
+        functions.replot()
+        losses.replot()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """v only matters (and only shows in the footer) on a short pane."""
+        if action == "switch_plot":
+            return self.has_class("-short") or None
+        return True
+
+    def action_switch_plot(self) -> None:
+        """On a short pane, show the other plot: the functions or the loss curves."""
+        self._showing = "functions" if self._showing == "losses" else "losses"
+        self._show_plots()
 
     def action_restart(self) -> None:
         """Train the three networks again."""
@@ -172,15 +208,16 @@ class ActivationsPane(RuledFields, Pane):
             curves.append(
                 Curve(name, range(1, len(result.losses) + 1), result.losses, color=color, marker=marker)
             )
-            text = f"{name} ({_MARKER_WORDS[name]}) {short(result.final_loss, 3)}"
+            text = f"{name} ({_MARKER_WORDS[name]})".ljust(15) + short(result.final_loss, 3)
             if result.diverged_at is not None:
                 text += f" (diverged at epoch {result.diverged_at})"
             parts.append(text)
-        scale = "log" if self._log else "linear"
-        self.query_one("#act-losses", CurvePlot).show(
-            curves, log_y=self._log, title=f"loss per epoch ({scale})"
+        self.query_one("#act-losses", CurvePlot).show(curves, log_y=self._log)
+        self._show_plots()
+        # One activation a line, the losses lined up under each other.
+        self.query_one("#act-summary", Static).update(
+            "\n".join(f"{'final loss' if i == 0 else '':12}{part}" for i, part in enumerate(parts))
         )
-        self.query_one("#act-summary", Static).update("final loss: " + "   ".join(parts))
         if len(self._results) == len(ACTIVATIONS):
             v = self._rules.values
             self.query_one(StatusLine).say(

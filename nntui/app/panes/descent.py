@@ -197,16 +197,17 @@ class DescentPane(RuledFields, Pane):
         lines = [
             f"● you: {name} = {short(value)}, loss {short(self._loss)}",
             f"slope d_L_d_{name} = {short(self._slope)}",
-            f"○ next: {name} - {lr} * ({short(self._slope)}) = {short(self._next_value)} ({direction})",
+            f"○ next: {name} - {lr} * ({short(self._slope)})",
+            f"        = {short(self._next_value)} ({direction})",
         ]
         self.query_one("#descent-info", Static).update("\n".join(lines))
         if self._last is not None:
             old, new, old_loss, new_loss = self._last
-            verdict = "the loss fell" if new_loss < old_loss else "it ROSE: overshot the valley"
+            verdict = "the loss fell" if new_loss < old_loss else "it ROSE: the step overshot"
             message = (
-                f"step {self._steps}: {name} {short(old)} -> {short(new)}, "
-                f"loss {short(old_loss)} -> {short(new_loss)}: {verdict}"
+                f"step {self._steps}: {name} {short(old)} -> {short(new)}\n"
+                f"loss {short(old_loss)} -> {short(new_loss)}\n{verdict}"
             )
         else:
-            message = "s: take one step downhill   c: next parameter   r: reset"
+            message = "s: take one step downhill"
         self.query_one(StatusLine).say(message)

@@ -251,7 +251,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         if not status:
             person = get_person(self._person)
             status = (
-                f"{person.name}: x ({short(trace.x[0])}, {short(trace.x[1])}), y_true {short(y_true)}, "
+                f"{person.name}: x ({short(trace.x[0])}, {short(trace.x[1])}), y_true {short(y_true)}\n"
                 f"loss {short(trace.loss)}"
             )
         self.query_one(StatusLine).say(status)
@@ -324,10 +324,10 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         box = self.query_one("#ledger-update", Static)
         if step is None:
             rate = format_number(self.learning_rate)
-            box.update(f"start: {self._preset}, no update yet (u: one update, lr {rate})")
+            box.update(f"start: {self._preset}, no update yet\nu: one update at lr {rate}")
             return
         direction = "falls" if step.loss_after < step.loss_before else "does NOT fall"
         box.update(
-            f"update {self._updates}: {self._person}'s loss "
+            f"update {self._updates}: {get_person(self._person).name}'s loss\n"
             f"{short(step.loss_before, 6)} -> {short(step.loss_after, 6)} ({direction})"
         )

@@ -225,10 +225,9 @@ class MatrixPane(RuledFields, Pane):
         total = int(self._rules.values["matrix-iterations"])
         if self._output is not None:
             self.query_one(StatusLine).say(
-                f"done: loss {short(losses[0])} -> {short(losses[-1])} after {len(losses)} iterations "
-                f"(lr {format_number(self._rules.values['matrix-lr'])}, {self._activation})"
+                f"done: loss {short(losses[0])} -> {short(losses[-1])}\n"
+                f"{len(losses)} iterations, lr {format_number(self._rules.values['matrix-lr'])}, "
+                f"{self._activation}"
             )
         elif len(losses):
-            self.query_one(StatusLine).say(
-                f"training: iteration {len(losses)}/{total}, loss {short(losses[-1])}"
-            )
+            self.query_one(StatusLine).say(f"iteration {len(losses)}/{total}  loss {short(losses[-1])}")

@@ -65,12 +65,12 @@ class PredictPane(RuledFields, Pane):
         trained = self.session.trained_params if self.session is not None else None
         if trained is not None:
             self._shift = self.session.shift_of_trained()
-            return trained, "the network from the training pane"
+            return trained, "the training pane's network"
         self._shift = LESSON_SHIFT
         seed = int(self.settings["seed"])
         X, y = dataset(LESSON_SHIFT)
         result = train(X, y, learning_rate=0.1, epochs=1000, seed=seed)
-        return result.params, f"a network trained here (lr 0.1, 1000 epochs, seed {seed})"
+        return result.params, f"a network trained here\n(lr 0.1, 1000 epochs, seed {seed})"
 
     def _in_lessons_units(self) -> tuple[float, float]:
         weight = self._rules.values["predict-weight"]
@@ -163,14 +163,13 @@ class PredictPane(RuledFields, Pane):
         else:
             lines.append(f"{format_number(weight)} {w_unit}, {format_number(height)} {h_unit}")
         shift = self._shift
-        lines.append(
-            f"shifted by {short(shift.weight)} lb / {short(shift.height)} in: x = ({short(x1)}, {short(x2)})"
-        )
+        lines.append(f"shifted by {short(shift.weight)} lb / {short(shift.height)} in:")
+        lines.append(f"x = ({short(x1)}, {short(x2)})")
         lines.append(f"asked: {self._source}")
         self.query_one("#predict-steps", Static).update("\n".join(lines))
         p = self._probability
         guess = "female" if p >= 0.5 else "male"
         self.query_one("#predict-answer", Static).update(
-            f"probability female: {short(p)}  (so the network says {guess})"
+            f"probability female: {short(p)}\n(so the network says {guess})"
         )
-        self.query_one(StatusLine).say("u: switch units   r: use the latest trained network")
+        self.query_one(StatusLine).say("u: units   r: newest trained network")
