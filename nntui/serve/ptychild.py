@@ -111,7 +111,7 @@ class PtyChild:
         self._paused = False
         self._output_done = asyncio.Event()
         self.bytes_out = 0
-        self._last_output = 0.0
+        self._output_seen = asyncio.Event()
 
     @property
     def pid(self) -> int | None:
@@ -162,21 +162,31 @@ class PtyChild:
             self._output_done.set()
             return
         self.bytes_out += len(data)
-        self._last_output = asyncio.get_running_loop().time()
+        self._output_seen.set()
         self._on_output(data)
 
-    async def settled(self, quiet: float = 0.1, limit: float = 8.0) -> None:
+    async def settled(self, quiet: float = 0.05, limit: float = 8.0) -> None:
         """Return once the child has drawn something and then gone quiet for ``quiet`` seconds.
 
-        Used to pace start-ups: a Python app's first seconds are its most CPU-hungry. Gives
+        Used to pace start-ups: an app's first screen is its most CPU-hungry moment. Gives
         up after ``limit`` seconds, or at once if the child has ended.
         """
         loop = asyncio.get_running_loop()
         end = loop.time() + limit
-        while loop.time() < end and self.returncode is None and not self._output_done.is_set():
-            if self.bytes_out and loop.time() - self._last_output >= quiet:
+        drawn = self.bytes_out > 0
+        while not self._output_done.is_set() and self.returncode is None:
+            left = end - loop.time()
+            if left <= 0:
                 return
-            await asyncio.sleep(0.05)
+            self._output_seen.clear()
+            try:
+                # Before the first output, wait for it; after, each wait is a quiet period.
+                await asyncio.wait_for(self._output_seen.wait(), min(left, quiet) if drawn else left)
+            except asyncio.TimeoutError:
+                if drawn:
+                    return
+                continue
+            drawn = True
 
     def pause_output(self) -> None:
         """Stop reading the child's output (the client is not keeping up)."""

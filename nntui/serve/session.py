@@ -167,7 +167,8 @@ class Tuning(threading.Thread):
     seconds it also has the app drop dead watchers (see :func:`prune_dead_watchers`).
     """
 
-    WORKER_PREFIX = "ThreadPoolExecutor"
+    #: Names of the threads that run thread workers: asyncio's default executor ("asyncio_0", ...).
+    WORKER_PREFIXES = ("asyncio_", "ThreadPoolExecutor")
 
     def __init__(
         self, app, period: float = 0.1, quiet: float = 0.5, prune_every: float = 5.0, busy_ns: int = 5_000_000
@@ -213,7 +214,7 @@ class Tuning(threading.Thread):
         seen: dict[int, int] = {}
         for thread in threading.enumerate():
             tid = thread.native_id
-            if tid is None or not thread.name.startswith(self.WORKER_PREFIX):
+            if tid is None or not thread.name.startswith(self.WORKER_PREFIXES):
                 continue
             if tid not in self._niced:
                 self._niced.add(tid)

@@ -11,8 +11,12 @@ It measures, against the issue's targets:
    latency on ten other sessions, p95 (<= 200 ms): the key is Right/Left (the next or previous
    step, which rebuilds the step's text and pane), timed until the new step's header is on the
    screen; the time to the first byte of the app's answer is reported too;
-3. resident memory per session (<= 70 MB), also PSS which counts shared pages fairly;
+3. resident memory of every session (<= 70 MB RSS each), also PSS, which counts the pages a
+   session shares with the others (and with the pre-forked session starter) fairly; the
+   starter's own memory is reported apart;
 4. bytes an idle session sends over 10 s (0).
+
+``--no-prefork`` runs the server that way (every session a new process), for comparison.
 
 Everything is bounded by timeouts; state lives in a temporary folder that is removed.
 """
@@ -37,7 +41,7 @@ import pyte
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.serve.harness import SSH_BASE, children_of, free_port  # noqa: E402
+from tests.serve.harness import SSH_BASE, children_of, free_port, is_starter, session_pids  # noqa: E402
 
 STEP = re.compile(rb"step (\d+)/(\d+)")
 
@@ -113,6 +117,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--trainers", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=6, help="key presses per measured session")
+    parser.add_argument("--no-prefork", action="store_true", help="run the server with --no-prefork")
     args = parser.parse_args()
 
     state = Path(tempfile.mkdtemp(prefix="nntui-bench-ssh-"))
@@ -130,12 +135,18 @@ def main() -> int:
     server = pexpect.spawn(
         sys.executable,
         ["-m", "nntui", "serve", "ssh", "--port", str(port), "--state-dir", str(state)]
-        + ["--lessons", str(ROOT / "lessons"), "--max-sessions", str(args.clients + 5)],
+        + ["--lessons", str(ROOT / "lessons"), "--max-sessions", str(args.clients + 5)]
+        + (["--no-prefork"] if args.no_prefork else []),
         encoding="utf-8",
         timeout=30,
     )
     server.expect("listening on")
-    results: dict[str, object] = {"clients": args.clients, "trainers": args.trainers}
+    results: dict[str, object] = {
+        "clients": args.clients,
+        "trainers": args.trainers,
+        "prefork": not args.no_prefork,
+        "load_before": [round(x, 2) for x in os.getloadavg()],
+    }
     seats: list[Seat] = []
     try:
         # 1. everyone at once
@@ -174,8 +185,8 @@ def main() -> int:
                     first_bytes.append(time.monotonic() - sent)
                 if pump_until(seats, lambda seat=seat, want=want: seat.shows(want), 10):
                     latencies.append(time.monotonic() - sent)
-        pids = children_of(server.pid)
-        rss, pss = memory(pids)
+        rss, pss = memory(sorted(session_pids(server.pid)))
+        starter_rss, starter_pss = memory([pid for pid in children_of(server.pid) if is_starter(pid)])
         latencies.sort()
         if latencies:
             p95 = latencies[min(len(latencies) - 1, int(round(0.95 * (len(latencies) - 1))))]
@@ -196,6 +207,9 @@ def main() -> int:
             "rss_mean": round(statistics.mean(rss), 1) if rss else None,
             "rss_max": round(max(rss), 1) if rss else None,
             "pss_mean": round(statistics.mean(pss), 1) if pss else None,
+            "pss_max": round(max(pss), 1) if pss else None,
+            "starter_rss": round(starter_rss[0], 1) if starter_rss else None,
+            "starter_pss": round(starter_pss[0], 1) if starter_pss else None,
         }
 
         # 3. idle: let training finish, then count what untouched sessions receive in 10 s
@@ -218,7 +232,35 @@ def main() -> int:
 
         shutil.rmtree(state, ignore_errors=True)
     print(json.dumps(results, indent=2))
+    print(verdicts(results))
     return 0
+
+
+def verdicts(results: dict) -> str:
+    """The issue's targets, each with ok or MISSED."""
+    first = results.get("first_screen_s") or {}
+    latency = results.get("latency_ms") or {}
+    memory_mb = results.get("memory_mb") or {}
+    idle = results.get("idle_bytes_10s") or {}
+    rows = [
+        (
+            "every client reaches the lesson within 10 s",
+            first.get("within_10s") == results["clients"],
+            f"{first.get('within_10s')}/{results['clients']}, max {first.get('max')} s",
+        ),
+        (
+            "key-press-to-screen p95 <= 200 ms with trainers",
+            latency.get("p95") is not None and latency["p95"] <= 200,
+            f"p95 {latency.get('p95')} ms",
+        ),
+        (
+            "every session <= 70 MB RSS",
+            memory_mb.get("rss_max") is not None and memory_mb["rss_max"] <= 70,
+            f"max {memory_mb.get('rss_max')} MB (PSS mean {memory_mb.get('pss_mean')} MB)",
+        ),
+        ("idle sessions send 0 bytes in 10 s", idle.get("max") == 0, f"max {idle.get('max')} bytes"),
+    ]
+    return "\n".join(f"{'ok    ' if good else 'MISSED'} {what}: {figure}" for what, good, figure in rows)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -248,3 +249,47 @@ def test_idle_forked_session_ends_with_a_goodbye(start_server, clients):
     assert client.wait_exit(timeout=30) == 0
     assert "no keys pressed for 2 seconds" in client.all_output()
     wait_for(lambda: process_state(pid) is None, 20, "the session to be reaped")
+
+
+def _autogroup_nice(pid: int) -> int | None:
+    """The nice value of the autogroup ``pid`` is in, None if the process has gone."""
+    try:
+        return int(Path(f"/proc/{pid}/autogroup").read_text().split()[-1])
+    except (OSError, ValueError):
+        return None
+
+
+def _thread_nices(pid: int) -> list[int]:
+    """The nice value of each thread of ``pid``."""
+    nices = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
+            nices.append(int(stat[stat.rindex(")") + 2 :].split()[16]))
+    return nices
+
+
+def test_training_session_steps_back_while_it_computes(start_server, clients, tmp_path):
+    """While a session's worker threads train, its autogroup drops to nice 19 and its worker
+    threads to nice 10; once training is over the session is back at nice 0. (Without Linux
+    autogroups only the worker threads' nice applies, and only that is checked.)"""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-train.md").write_text(
+        "---\ntitle: Long training\n---\n\n## Train\n\nA long run.\n\n"
+        "```pane training lr=0.1 epochs=20000 seed=0\n```\n",
+        encoding="utf-8",
+    )
+    server = start_server("--lessons", str(lessons), app_command="")
+    client = clients(server.port, "vic", cols=100, rows=30)
+    client.wait_screen(r"step 1/1")
+    (pid,) = session_pids(server.pid)
+    autogroups = Path("/proc/self/autogroup").exists()
+    if autogroups:
+        wait_for(lambda: _autogroup_nice(pid) == 19, 30, "the training session's autogroup at nice 19")
+    wait_for(lambda: 10 in _thread_nices(pid), 30, "the worker thread at nice 10")
+    assert 0 in _thread_nices(pid)  # the screen's own thread keeps its priority
+    if autogroups:
+        wait_for(lambda: _autogroup_nice(pid) == 0, 120, "the session back at nice 0 after training")
+    client.press("q")
+    assert client.wait_exit() == 0
