@@ -46,3 +46,15 @@ async def test_a_start_that_moves_the_position_is_saved_once_the_first_screen_is
         assert app.title.startswith("2.")
     saved = json.loads((state_dir / FILE_NAME).read_text())
     assert (saved["lesson"], saved["step"]) == ("02-second", 0)
+
+
+async def test_the_panes_keys_work_straight_away(build):
+    from nntui.core.activations import tanh
+
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the pane is built just after the first frame, and focused
+        pane = app.screen.query_one(Pane)
+        await pilot.press("a")  # the neuron pane's own key: sigmoid -> tanh
+        await pilot.pause()
+        assert pane.live_values()["output"] == float(tanh(7.0))
