@@ -126,9 +126,11 @@ class NNTuiApp(App[None]):
             self.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the text/pane switch only on narrow screens."""
+        """Offer the text/pane switch only on narrow screens: "Pane" from the text, "Text" back."""
         if action == "switch_view":
-            return self.has_class("-narrow")
+            return self.has_class("-narrow") and not self.has_class("-show-pane")
+        if action == "switch_view_back":
+            return self.has_class("-narrow") and self.has_class("-show-pane")
         return True
 
     # -- actions ----------------------------------------------------------------------------
@@ -137,6 +139,11 @@ class NNTuiApp(App[None]):
         self.toggle_class("-show-pane")
         if isinstance(self.screen, LessonScreen):
             self.screen.action_focus_pane()
+        self.refresh_bindings()
+
+    def action_switch_view_back(self) -> None:
+        """On a narrow screen showing the pane, show the text again."""
+        self.action_switch_view()
 
     def action_help(self) -> None:
         """Show every key that works on the current screen (including the focused pane's)."""

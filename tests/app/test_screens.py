@@ -135,6 +135,41 @@ async def test_narrow_screen_shows_text_or_pane_and_v_switches(build):
         assert app.focused is text
 
 
+def footer_keys(app) -> dict[str, str]:
+    """Key -> label of every entry the footer shows that fits entirely on the screen."""
+    from textual.widgets._footer import FooterKey
+
+    width = app.size.width
+    return {
+        key.key_display: key.description
+        for key in app.screen.query(FooterKey)
+        if key.region.width and key.region.right <= width
+    }
+
+
+async def test_narrow_footer_keeps_quit_and_help_and_names_what_v_shows(build):
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert keys.get("v") == "Pane" and "t" not in keys  # no room for Contents ...
+        assert keys.get("q") == "Quit" and keys.get("?") == "Help"
+        await pilot.press("v")
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert keys.get("v") == "Text"
+        assert keys.get("a") == "Activation"  # the pane's own keys
+        assert keys.get("q") == "Quit" and keys.get("?") == "Help"
+        await pilot.press("t")  # ... but t still opens it
+        assert isinstance(app.screen, TocScreen)
+        await pilot.press("escape")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert keys.get("t") == "Contents" and "v" not in keys
+        assert keys.get("q") == "Quit" and keys.get("?") == "Help"
+
+
 async def test_too_small_terminal_shows_a_notice_until_resized(build):
     app = build()
     async with app.run_test(size=(50, 15)) as pilot:

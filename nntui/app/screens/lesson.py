@@ -71,8 +71,12 @@ class LessonScreen(Screen):
         # Out of the footer so that a pane's keys, Quit and Help fit at 80 columns; → implies ←.
         Binding("left", "prev", "Back", key_display="←", show=False, tooltip="previous step"),
         Binding("p", "prev", "Back", show=False, tooltip="previous step"),
-        Binding("t", "app.toc", "Contents", tooltip="table of contents: every lesson and step, with marks"),
-        Binding("v", "app.switch_view", "Text/pane", tooltip="narrow screens: show the pane or the text"),
+        # On narrow screens the footer has no room for Contents: t still works (the hidden twin).
+        Binding("t", "contents", "Contents", tooltip="table of contents: every lesson and step, with marks"),
+        Binding("t", "app.toc", "Contents", show=False, tooltip="table of contents"),
+        # v says what it will show: "Pane" while the text is up, "Text" while the pane is.
+        Binding("v", "app.switch_view", "Pane", tooltip="narrow screens: show the pane instead of the text"),
+        Binding("v", "app.switch_view_back", "Text", tooltip="narrow screens: show the text again"),
         Binding(
             "escape",
             "focus_pane",
@@ -235,10 +239,16 @@ class LessonScreen(Screen):
             await self.show_step()
             self.app.after_save()
 
+    def action_contents(self) -> None:
+        """The table of contents (the footer's entry; see BINDINGS)."""
+        self.app.action_toc()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out Back on the very first step."""
+        """Grey out Back on the very first step; no Contents entry in a narrow footer."""
         if action == "prev" and self.tutor.at_start:
             return None
+        if action == "contents" and self.app.has_class("-narrow"):
+            return False
         return True
 
     def on_checkpoint_widget_passed(self, event: CheckpointWidget.Passed) -> None:
