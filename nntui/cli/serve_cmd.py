@@ -146,7 +146,8 @@ def register(subparsers) -> None:
         "--parallel-starts",
         type=_count(1, 1000),
         metavar="N",
-        help="sessions starting at the same moment (default: number of CPUs, at least 2)",
+        help="sessions starting at the same moment (default: 4 per CPU when sessions are forked, "
+        "else the number of CPUs, at least 2)",
     )
     ssh.set_defaults(handler=run_ssh_command)
 

@@ -52,6 +52,9 @@ class ChildProcess(Protocol):
 #: Starts a child on the pty whose slave side is the given fd.
 Starter = Callable[[int], Awaitable[ChildProcess]]
 
+#: Process ids of the children asyncio started and will reap itself (see zygote's stray reaper).
+SPAWNED: set[int] = set()
+
 
 def set_winsize(fd: int, cols: int, rows: int) -> None:
     """Set the size of the terminal behind ``fd`` (TIOCSWINSZ)."""
@@ -82,7 +85,7 @@ def spawner(
     """A starter that runs ``argv`` as a new process on the pty."""
 
     async def start(slave: int) -> ChildProcess:
-        return await asyncio.create_subprocess_exec(
+        proc = await asyncio.create_subprocess_exec(
             *argv,
             stdin=slave,
             stdout=slave,
@@ -93,6 +96,8 @@ def spawner(
             pass_fds=tuple(pass_fds),
             preexec_fn=lambda: _child_setup(limits),
         )
+        SPAWNED.add(proc.pid)
+        return proc
 
     return start
 
@@ -255,6 +260,7 @@ class PtyChild:
         """Wait until the child has exited and all its output has been delivered."""
         assert self._proc is not None
         code = await self._proc.wait()
+        SPAWNED.discard(self._proc.pid)
         # Output still buffered in the pty arrives before EIO; do not wait forever if paused.
         if not self._paused:
             with contextlib.suppress(asyncio.TimeoutError):
@@ -275,6 +281,7 @@ class PtyChild:
             except asyncio.TimeoutError:
                 continue
         code = await self._proc.wait()
+        SPAWNED.discard(self._proc.pid)
         # Anything the child started in its own group goes with it.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self._proc.pid, signal.SIGKILL)

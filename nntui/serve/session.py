@@ -29,6 +29,7 @@ import socket
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -162,8 +163,9 @@ class Tuning(threading.Thread):
     This thread lowers those worker threads' own priority once (nice 10: the session's
     screen and keys go before its own training), and while they are busy it moves the
     whole session to the back of the machine's queue: with Linux autogroups (one per
-    session, as every session leader gets) by writing 19 to ``/proc/self/autogroup``, put
-    back to 0 once the workers have been idle for ``quiet`` seconds. Every ``prune_every``
+    session, as every session leader gets) by writing 19 to ``/proc/self/autogroup`` once
+    the workers have run (or waited to run) for ``busy_ns`` over the last ``window`` looks,
+    put back to 0 once they have been idle for ``quiet`` seconds. Every ``prune_every``
     seconds it also has the app drop dead watchers (see :func:`prune_dead_watchers`).
     """
 
@@ -171,15 +173,22 @@ class Tuning(threading.Thread):
     WORKER_PREFIXES = ("asyncio_", "ThreadPoolExecutor")
 
     def __init__(
-        self, app, period: float = 0.1, quiet: float = 0.5, prune_every: float = 5.0, busy_ns: int = 5_000_000
+        self,
+        app,
+        period: float = 0.1,
+        window: int = 2,
+        busy_ns: int = 80_000_000,
+        quiet: float = 0.5,
+        prune_every: float = 5.0,
     ) -> None:
         super().__init__(name="nntui-tuning", daemon=True)
         self.app = app
         self.period = period
+        self.busy_ns = busy_ns
         self.quiet = quiet
         self.prune_every = prune_every
-        self.busy_ns = busy_ns
         self.background = False
+        self._recent: deque[int] = deque(maxlen=window)
         self._stop_event = threading.Event()
         self._niced: set[int] = set()
         self._last: dict[int, int] = {}
@@ -194,10 +203,14 @@ class Tuning(threading.Thread):
         since_prune = 0.0
         while not self._stop_event.wait(self.period):
             demand = self._worker_demand()
-            if demand >= self.busy_ns:
-                idle_for = 0.0
+            self._recent.append(demand)
+            # Sustained work only (a training run), not a pane's passing computation: the
+            # workers ran or waited to run for 80 ms of the last 200.
+            if sum(self._recent) >= self.busy_ns:
                 if not self.background:
                     self.background = self._set_autogroup_nice(19)
+            if demand:
+                idle_for = 0.0
             else:
                 idle_for += self.period
                 if self.background and idle_for >= self.quiet:

@@ -67,8 +67,8 @@ class SshOptions:
     instructor: str | None = None
     limits: Limits = field(default_factory=Limits)
     title: str | None = None
-    #: How many sessions may be starting their app at the same time.
-    parallel_starts: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    #: How many sessions may be starting their app at the same time (None: see ``start_slots``).
+    parallel_starts: int | None = None
     #: Fork sessions from a starter that has the app loaded (see nntui.serve.zygote).
     prefork: bool = True
 
@@ -331,6 +331,7 @@ class _Session(asyncssh.SSHServerSession):
                     self._exit(1)
                     return
                 self.started = True
+                hub.names_changed()  # now with this session's process id
                 # Hold the gate until the app has drawn its first screen (its most CPU-hungry
                 # moment), so that on a small machine a room logging in at once gets screens
                 # one after another rather than everyone waiting for everyone.
@@ -414,8 +415,22 @@ class WorkshopSSHServer:
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._idle_task: asyncio.Task | None = None
         self.host_key: asyncssh.SSHKey | None = None
-        self.start_gate = asyncio.Semaphore(options.parallel_starts)
+        self.start_gate = asyncio.Semaphore(self.start_slots())
         self.zygote: Zygote | None = None
+
+    def start_slots(self) -> int:
+        """How many sessions start at once: the option, or what suits how sessions start.
+
+        A new process spends about half a CPU second importing before its first screen, so
+        a room logging in at once is best let in about one per CPU at a time. A forked
+        session has all that done and needs well under a tenth of a second: more at once
+        keep the CPUs busy while others wait for their network or their terminal.
+        """
+        if self.options.parallel_starts:
+            return self.options.parallel_starts
+        cpus = os.cpu_count() or 2
+        preforked = self.options.prefork and self.options.plan.app_command is None
+        return 4 * cpus if preforked else max(2, cpus)
 
     # --- bookkeeping ----------------------------------------------------------------------
     def has_room(self) -> bool:
@@ -481,13 +496,17 @@ class WorkshopSSHServer:
     def names_changed(self) -> None:
         """Record who is connected in ``sessions.json`` so `serve status` can show it."""
         online: dict[str, int] = {}
+        pids: dict[str, list[int]] = {}
         for session in self._sessions:
             if session.name:
                 online[session.name] = online.get(session.name, 0) + 1
+                if session.pid is not None:
+                    pids.setdefault(session.name, []).append(session.pid)
         record = {
             "pid": os.getpid(),
             "port": self.port,
             "online": online,
+            "pids": pids,
             "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         path = self.options.plan.state_dir / SESSIONS_FILE

@@ -35,6 +35,8 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .ptychild import SPAWNED
+
 __all__ = ["ForkedChild", "Zygote", "ZygoteUnavailable", "become_subreaper", "main"]
 
 _MAX_MESSAGE = 1 << 16
@@ -108,10 +110,16 @@ class ForkedChild:
         try:
             info = os.waitid(os.P_PIDFD, self._pidfd, os.WEXITED | os.WNOHANG)
         except ChildProcessError:
-            # Not (yet) our child: reparenting happens as the starter's exit completes.
-            # If the process has already gone, nobody will tell us its status.
+            # Not (yet) our child: reparenting happens as the starter's exit completes. If the
+            # process has already gone, nobody will tell us its status.
             if not _alive(self.pid):
                 self._finish(1)
+                return
+            # Ended but not handed to us yet: the pidfd stays readable, so look again shortly
+            # instead of spinning on it.
+            loop = asyncio.get_running_loop()
+            loop.remove_reader(self._pidfd)
+            loop.call_later(0.2, self._watch_again)
             return
         except OSError:
             self._finish(1)
@@ -120,6 +128,10 @@ class ForkedChild:
             return
         code = info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
         self._finish(code)
+
+    def _watch_again(self) -> None:
+        if self._pidfd is not None and self.returncode is None:
+            asyncio.get_running_loop().add_reader(self._pidfd, self._reap)
 
     async def wait(self) -> int:
         """The exit status, once the child has ended (negative: the signal that ended it)."""
@@ -150,6 +162,8 @@ class Zygote:
         self._children: dict[int, ForkedChild] = {}
         self._early_exits: dict[int, int] = {}
         self._watch_task: asyncio.Task | None = None
+        self._reaper: asyncio.Task | None = None
+        self._orphans: dict[int, ForkedChild] = {}
         self._next_id = 0
         self.alive = False
         self._reported = False
@@ -275,9 +289,35 @@ class Zygote:
             if not waiter.done():
                 waiter.set_exception(ZygoteUnavailable(why))
         self._pending.clear()
-        for child in list(self._children.values()):
+        for pid, child in self._children.items():
+            self._orphans[pid] = child
             child.orphaned()
         self._children.clear()
+        if was_alive and self._reaper is None:
+            self._reaper = asyncio.get_running_loop().create_task(self._reap_strays())
+
+    async def _reap_strays(self, every: float = 5.0) -> None:
+        """After the starter's death, reap whatever of its descendants ends up ours and ends.
+
+        The server is a child subreaper, so the starter's orphans (the sessions, followed by
+        their pidfds) and anything they leave behind become its children. Children asyncio
+        started (``ptychild.SPAWNED``) are left to asyncio.
+        """
+        while True:
+            await asyncio.sleep(every)
+            for pid in [pid for pid, child in self._orphans.items() if child.returncode is not None]:
+                del self._orphans[pid]
+            while True:
+                try:
+                    info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+                except ChildProcessError:
+                    break
+                if info is None or info.si_pid in SPAWNED or info.si_pid in self._orphans:
+                    break  # someone else reaps that one; look again later
+                if self._proc is not None and info.si_pid == self._proc.pid:
+                    break
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(info.si_pid, os.WNOHANG)
 
     async def fork(self, spec: Mapping, fds: list[int]) -> ForkedChild:
         """Have the starter fork a session on the terminal ``fds[0]``; raises ZygoteUnavailable."""
@@ -303,6 +343,8 @@ class Zygote:
 
     async def close(self) -> None:
         """Stop the starter (after the sessions have been ended) and reap it."""
+        if self._reaper is not None:
+            self._reaper.cancel()
         was_alive, self.alive = self.alive, False
         self._reported = True  # an orderly stop is not news
         if self._sock is not None:

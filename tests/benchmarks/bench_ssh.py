@@ -98,6 +98,45 @@ def pump_until(seats, condition, timeout: float) -> bool:
     return True
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) ``pid`` has used so far; 0 if it has gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
+    with open("/proc/stat") as handle:
+        values = [int(x) for x in handle.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuUse:
+    """Who used the CPU between ``start()`` and ``stop()``: our processes by kind, and the rest."""
+
+    def __init__(self, groups: dict[str, list[int]]) -> None:
+        self.groups = groups
+
+    def start(self) -> None:
+        self.before = {name: sum(map(cpu_seconds, pids)) for name, pids in self.groups.items()}
+        self.bench = sum(os.times()[:2])
+        self.machine = machine_busy()
+        self.wall = time.monotonic()
+
+    def stop(self) -> dict[str, float]:
+        used = {name: sum(map(cpu_seconds, pids)) - self.before[name] for name, pids in self.groups.items()}
+        used["bench script"] = sum(os.times()[:2]) - self.bench
+        total = machine_busy() - self.machine
+        used["everything else on the machine"] = total - sum(used.values())
+        used["wall seconds"] = time.monotonic() - self.wall
+        return {name: round(value, 1) for name, value in used.items()}
+
+
 def memory(pids: list[int]) -> tuple[list[float], list[float]]:
     """RSS and PSS in MB of each process."""
     rss, pss = [], []
@@ -160,6 +199,7 @@ def main() -> int:
         results["first_screen_s"] = {
             "reached": len(times),
             "median": round(statistics.median(times), 2) if times else None,
+            "p90": round(times[int(0.9 * (len(times) - 1))], 2) if times else None,
             "max": round(times[-1], 2) if times else None,
             "within_10s": sum(t <= 10 for t in times),
         }
@@ -172,6 +212,19 @@ def main() -> int:
         latencies: list[float] = []  # until the new step's header is on the screen
         first_bytes: list[float] = []  # until the first byte of the app's answer arrives
         last_rerun = 0.0
+        # The server lists each name's session processes in sessions.json.
+        pids = json.loads((state / "sessions.json").read_text()).get("pids", {})
+        trainer_pids = [pid for name in trainers for pid in pids.get(name, [])]
+        other_pids = [pid for name in others for pid in pids.get(name, [])]
+        use = CpuUse(
+            {
+                "server": [server.pid],
+                "training sessions": trainer_pids,
+                "other sessions": other_pids,
+                "ssh clients": [seat.proc.pid for seat in seats],
+            }
+        )
+        use.start()
         for round_index in range(args.rounds):
             key, want = ("\x1b[C", b"step 2/") if round_index % 2 == 0 else ("\x1b[D", b"step 1/")
             for seat in measured:
@@ -185,6 +238,7 @@ def main() -> int:
                     first_bytes.append(time.monotonic() - sent)
                 if pump_until(seats, lambda seat=seat, want=want: seat.shows(want), 10):
                     latencies.append(time.monotonic() - sent)
+        results["cpu_during_latency_s"] = use.stop()
         rss, pss = memory(sorted(session_pids(server.pid)))
         starter_rss, starter_pss = memory([pid for pid in children_of(server.pid) if is_starter(pid)])
         latencies.sort()

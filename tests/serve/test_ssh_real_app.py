@@ -293,3 +293,34 @@ def test_training_session_steps_back_while_it_computes(start_server, clients, tm
         wait_for(lambda: _autogroup_nice(pid) == 0, 120, "the session back at nice 0 after training")
     client.press("q")
     assert client.wait_exit() == 0
+
+
+def test_workshop_file_and_dashboard_through_the_starter(start_server, clients, tmp_path):
+    """--workshop (lessons, first lesson, seed) and the --instructor dashboard work in forked sessions."""
+    workshop = tmp_path / "workshop.toml"
+    workshop.write_text(f'title = "Room 7"\nlessons = "{LESSONS}"\nlesson = 2\nseed = 7\n', encoding="utf-8")
+    server = start_server("--workshop", str(workshop), "--instructor", "teacher", app_command="")
+    second = sorted(LESSONS.glob("02-*.md"))[0]
+    title = re.search(r"^title:\s*(.+)$", second.read_text(encoding="utf-8"), re.MULTILINE).group(1).strip()
+    student = clients(server.port, "wes", cols=100, rows=30)
+    student.wait_screen(rf"2\. {re.escape(title)} — step 1/\d+")
+    teacher = clients(server.port, "teacher", cols=120, rows=30)
+    teacher.wait_screen(r"LESSON")
+    teacher.wait_screen(r"wes .*02-")
+    teacher.press("q")
+    assert teacher.wait_exit() == 0
+    student.press("q")
+    assert student.wait_exit() == 0
+
+
+def test_killed_server_leaves_no_sessions(start_server, clients):
+    """SIGKILL to the server (no goodbye possible): the starter hangs up its sessions and leaves."""
+    server = start_server("--lessons", str(LESSONS), app_command="")
+    client = clients(server.port, "xia")
+    client.wait_screen(r"step 1/\d+")
+    (starter,) = [pid for pid in children_of(server.pid) if is_starter(pid)]
+    (session,) = session_pids(server.pid)
+    server.proc.kill(signal.SIGKILL)
+    for pid, what in ((session, "the session"), (starter, "the starter")):
+        wait_for(lambda pid=pid: process_state(pid) in (None, "Z"), 30, f"{what} to end")
+    assert client.wait_exit() == 255  # the connection is simply gone
