@@ -192,6 +192,9 @@ def main() -> int:
         # Only the sessions whose latency is measured are mirrored in pyte: feeding fifty
         # screens would take CPU from the server on a 2-core machine and skew every figure.
         watched = set(others[:10])
+        machine_at_start, bench_at_start = machine_busy(), sum(os.times()[:2])
+        starters = [pid for pid in children_of(server.pid) if is_starter(pid)]
+        server_at_start = cpu_seconds(server.pid) + sum(map(cpu_seconds, starters))
         for name in trainers + others:
             seats.append(Seat(port, name, watch=name in watched))
         everyone = pump_until(seats, lambda: all(s.first_screen is not None for s in seats), 120)
@@ -205,6 +208,21 @@ def main() -> int:
         }
         if not everyone:
             print("not every client reached the first lesson within 120 s", file=sys.stderr)
+        # Who used the CPU to get everyone there (everything each process has used so far).
+        pids = json.loads((state / "sessions.json").read_text()).get("pids", {})
+        starting = {
+            "server and session starter": cpu_seconds(server.pid)
+            + sum(map(cpu_seconds, starters))
+            - server_at_start,
+            "training sessions": sum(cpu_seconds(pid) for name in trainers for pid in pids.get(name, [])),
+            "other sessions": sum(cpu_seconds(pid) for name in others for pid in pids.get(name, [])),
+            "ssh clients": sum(cpu_seconds(seat.proc.pid) for seat in seats),
+            "bench script": sum(os.times()[:2]) - bench_at_start,
+        }
+        starting["everything else on the machine"] = (
+            machine_busy() - machine_at_start - sum(starting.values())
+        )
+        results["cpu_to_first_screens_s"] = {name: round(value, 1) for name, value in starting.items()}
 
         # 2. latency on ten other sessions while the trainers keep re-running training
         measured = [s for s in seats if s.name in others][:10]
