@@ -1,0 +1,71 @@
+"""The session process's helpers, without a server: dead watchers are pruned, live ones kept."""
+
+from __future__ import annotations
+
+import gc
+
+from textual.app import App, ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from nntui.serve.session import prune_dead_watchers
+
+
+class Watcher(Static):
+    """Watches the app's theme and subscribes to its theme signal, as plots and inputs do."""
+
+    def __init__(self, seen: list[str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.seen = seen
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda theme: self.seen.append(f"watch {theme}"), init=False)
+        self.app.theme_changed_signal.subscribe(self, lambda theme: self.seen.append(f"signal {theme.name}"))
+
+
+class Host(App):
+    """A box the test fills with watchers, and a footer (whose keys bind to its ``compact``)."""
+
+    def compose(self) -> ComposeResult:
+        yield Vertical(id="box")
+        yield Footer()
+
+
+def _closed_holders(app) -> list:
+    """Closed widgets still registered as watchers or signal subscribers on the app or the footer."""
+    footer = app.query_one(Footer)
+    held = [owner for pairs in app.__dict__.get("__watchers", {}).values() for owner, _ in pairs]
+    held += [owner for pairs in footer.__dict__.get("__watchers", {}).values() for owner, _ in pairs]
+    held += list(app.theme_changed_signal._subscriptions.keys())
+    return [node for node in held if node._closing]
+
+
+def _footer_keys() -> int:
+    gc.collect()
+    return sum(1 for thing in gc.get_objects() if type(thing).__name__ == "FooterKey")
+
+
+async def test_removed_widgets_are_released_and_live_ones_still_hear():
+    seen_removed: list[str] = []
+    seen_live: list[str] = []
+    app = Host()
+    async with app.run_test() as pilot:
+        box = app.query_one("#box", Vertical)
+        gone = Watcher(seen_removed)
+        await box.mount(gone, Watcher(seen_live, id="live"))
+        await pilot.pause()
+        await gone.remove()
+        await pilot.pause()
+        keys = _footer_keys()
+        for _ in range(20):  # the footer re-creates its keys whenever the bindings change
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        prune_dead_watchers(app)
+        assert _closed_holders(app) == []
+        # Only the keys on show, and a few in Textual's own small layout caches, are left.
+        assert _footer_keys() <= 3 * keys
+
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert "watch textual-light" in seen_live and "signal textual-light" in seen_live
+        assert seen_removed == []
