@@ -233,12 +233,10 @@ class Tuning(threading.Thread):
                 self._niced.add(tid)
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, tid, 10)  # Linux: one thread's nice
-            try:
-                with open(f"/proc/self/task/{tid}/schedstat", "rb") as handle:
-                    running, waiting = (int(x) for x in handle.read().split()[:2])
-            except (OSError, ValueError):
+            used = _thread_demand(tid)
+            if used is None:
                 continue
-            seen[tid] = running + waiting
+            seen[tid] = used
             total += max(0, seen[tid] - self._last.get(tid, seen[tid]))
         self._last = seen
         return total
@@ -249,6 +247,23 @@ class Tuning(threading.Thread):
         except OSError:  # no autogroups here, or the kernel's rate limit (EAGAIN): next time
             return False
         return True
+
+
+def _thread_demand(tid: int) -> int | None:
+    """Nanoseconds thread ``tid`` of this process has run or waited to run (CPU time only where
+    the kernel keeps no schedstat); None if it has gone."""
+    try:
+        with open(f"/proc/self/task/{tid}/schedstat", "rb") as handle:
+            running, waiting = (int(x) for x in handle.read().split()[:2])
+        return running + waiting
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(f"/proc/self/task/{tid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 # --- the name prompt on a shared login ------------------------------------------------------
