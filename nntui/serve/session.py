@@ -9,8 +9,8 @@ The SSH server starts it in one of two ways, both ending in :func:`run`:
   a stand-in ``--app-command``), already on the terminal.
 
 A *spec* is a JSON-ready dict: ``kind`` ("app" or "dashboard"), ``name`` (None: ask, on
-a shared login), ``plan`` (``SessionPlan.to_dict()``), ``title``, ``reserved`` (names
-nobody may take), and in the forked case ``env`` and ``limits``.
+a shared login), ``plan`` (``SessionPlan.to_dict()``), ``title``, and in the forked case
+``env`` and ``limits``.
 
 On a shared login the attendee types their name on the lesson app's own name screen;
 the server checks and claims it over the *control socket* (a SEQPACKET socket pair) so
@@ -350,16 +350,15 @@ def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
             guest_dir = Path(tempfile.mkdtemp(prefix="guest-", dir=plan.state_dir / "guests"))
     if ctl is not None:
         ctl.close()
+    args = app_args(plan, name) if guest_dir is None else _guest_args(plan, guest_dir)
     if plan.app_command is not None:
         # A stand-in app (tests, benchmarks): it takes the app's options; never returns.
-        argv = [*plan.app_command, *app_args(plan, name)]
+        argv = [*plan.app_command, *args]
         os.execvp(argv[0], argv)
     try:
-        if guest_dir is not None:
-            return run_app(_guest_args(plan, guest_dir), notice=GUEST_NOTICE)
-        return run_app(app_args(plan, name))
+        return run_app(args, notice=GUEST_NOTICE if guest_dir is not None else None)
     finally:
-        if guest_dir is not None:
+        if guest_dir is not None:  # a session killed outright leaves it to the next server start
             shutil.rmtree(guest_dir, ignore_errors=True)
 
 

@@ -17,6 +17,7 @@ import contextlib
 import hmac
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -523,6 +524,8 @@ class WorkshopSSHServer:
         """Load or make the host key, start the session starter and start listening."""
         plan = self.options.plan
         self.host_key = load_host_key(plan.state_dir)
+        # Guests' throwaway progress folders left by sessions that were killed outright.
+        shutil.rmtree(plan.state_dir / "guests", ignore_errors=True)
         if self.options.prefork and plan.app_command is None:
             base = child_env(None, None) | exercises_env(plan)
             warm = {"lessons": None if plan.lessons is None else str(plan.lessons), "lesson": plan.lesson}
