@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .launch import SessionPlan, app_args, dashboard_args
 
-__all__ = ["GUEST", "Tuning", "become_session", "claim_name", "prune_dead_watchers", "run", "main"]
+__all__ = ["GUEST", "Tuning", "become_session", "claim_name", "run", "main"]
 
 #: What the name prompt returns when the attendee pressed Escape to go on without a name.
 GUEST = "\x00guest"
@@ -120,42 +120,6 @@ def _set_process_name(name: bytes) -> None:
 # --- keeping interactive work first -----------------------------------------------------
 
 
-def prune_dead_watchers(app) -> int:
-    """Drop what removed widgets left subscribed on long-lived nodes; returns how many.
-
-    Textual keeps a watcher ``(widget, callback)`` on the *watched* node and prunes it only
-    when the watched value changes; a signal's subscribers are pruned only when it is
-    published (Textual issue #6666). The footer re-creates its keys on every step and binds
-    each to ``Footer.compact``, inputs and plots subscribe to signals of the screen and app
-    that hardly ever fire: without this every step left about 1 MB behind for good.
-    A node counts as dead once Textual has closed it (``_closing``).
-    """
-    from textual.signal import Signal
-
-    def dead(node) -> bool:
-        return bool(getattr(node, "_closing", False) or getattr(node, "_closed", False))
-
-    removed = 0
-    nodes = [app]
-    for stack in getattr(app, "_screen_stacks", {}).values():
-        for screen in stack:
-            nodes.extend(screen.walk_children(with_self=True))
-    for node in nodes:
-        attributes = node.__dict__
-        watchers = attributes.get("__watchers")
-        for pairs in (watchers or {}).values():
-            alive = [(owner, callback) for owner, callback in pairs if not dead(owner)]
-            if len(alive) != len(pairs):
-                removed += len(pairs) - len(alive)
-                pairs[:] = alive
-        for value in list(attributes.values()):
-            if isinstance(value, Signal):
-                for subscriber in [n for n in list(value._subscriptions.keys()) if dead(n)]:
-                    value.unsubscribe(subscriber)
-                    removed += 1
-    return removed
-
-
 class Tuning(threading.Thread):
     """A small watcher thread: background work yields to other attendees' key presses.
 
@@ -165,8 +129,7 @@ class Tuning(threading.Thread):
     whole session to the back of the machine's queue: with Linux autogroups (one per
     session, as every session leader gets) by writing 19 to ``/proc/self/autogroup`` once
     the workers have run (or waited to run) for ``busy_ns`` over the last ``window`` looks,
-    put back to 0 once they have been idle for ``quiet`` seconds. Every ``prune_every``
-    seconds it also has the app drop dead watchers (see :func:`prune_dead_watchers`).
+    put back to 0 once they have been idle for ``quiet`` seconds.
     """
 
     #: Names of the threads that run thread workers: asyncio's default executor ("asyncio_0", ...).
@@ -179,14 +142,12 @@ class Tuning(threading.Thread):
         window: int = 2,
         busy_ns: int = 80_000_000,
         quiet: float = 0.5,
-        prune_every: float = 5.0,
     ) -> None:
         super().__init__(name="nntui-tuning", daemon=True)
         self.app = app
         self.period = period
         self.busy_ns = busy_ns
         self.quiet = quiet
-        self.prune_every = prune_every
         self.background = False
         self._recent: deque[int] = deque(maxlen=window)
         self._stop_event = threading.Event()
@@ -200,7 +161,6 @@ class Tuning(threading.Thread):
 
     def run(self) -> None:
         idle_for = 0.0
-        since_prune = 0.0
         while not self._stop_event.wait(self.period):
             demand = self._worker_demand()
             self._recent.append(demand)
@@ -215,11 +175,6 @@ class Tuning(threading.Thread):
                 idle_for += self.period
                 if self.background and idle_for >= self.quiet:
                     self.background = not self._set_autogroup_nice(0)
-            since_prune += self.period
-            if since_prune >= self.prune_every:
-                since_prune = 0.0
-                with contextlib.suppress(Exception):  # the app may be ending
-                    self.app.call_from_thread(prune_dead_watchers, self.app)
 
     def _worker_demand(self) -> int:
         """Nanoseconds the worker threads ran or waited to run since the last look."""

@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
+from ..upkeep import prune_dead_watchers
+
 if TYPE_CHECKING:
     from ..panes import Pane
     from ..widgets.checkpoint import CheckpointWidget
@@ -127,6 +129,8 @@ class LessonScreen(Screen):
         if not text_ready:  # a new screen has no previous step's widgets to take away
             await self.query_one("#checks", Vertical).remove_children()
             await self.query_one("#pane-column", Vertical).remove_children()
+            # Textual leaves removed widgets subscribed on long-lived nodes (about 1 MB a step).
+            prune_dead_watchers(self.app)
         self.set_class(not step.panes, "-no-pane")
         self.set_class(len(step.panes) > 1, "-two-panes")
         self._show_your_turn()

@@ -1,4 +1,4 @@
-"""The session process's helpers, without a server: dead watchers are pruned, live ones kept."""
+"""Upkeep: what removed widgets leave behind is let go of, and live watchers still hear."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from nntui.serve.session import prune_dead_watchers
+from nntui.app.upkeep import prune_dead_watchers
 
 
 class Watcher(Static):
@@ -69,3 +69,37 @@ async def test_removed_widgets_are_released_and_live_ones_still_hear():
         await pilot.pause()
         assert "watch textual-light" in seen_live and "signal textual-light" in seen_live
         assert seen_removed == []
+
+
+def _closed_holders_anywhere(app) -> list:
+    """Closed widgets still held as watchers or signal subscribers by any node of the app."""
+    from textual.signal import Signal
+
+    screens = [screen for stack in app._screen_stacks.values() for screen in stack]
+    nodes = [app] + [node for screen in screens for node in screen.walk_children(with_self=True)]
+    held = []
+    for node in nodes:
+        for pairs in node.__dict__.get("__watchers", {}).values():
+            held += [owner for owner, _ in pairs if owner._closing]
+        for value in node.__dict__.values():
+            if isinstance(value, Signal):
+                held += [subscriber for subscriber in value._subscriptions if subscriber._closing]
+    return held
+
+
+async def test_a_step_change_lets_go_of_the_widgets_removed_before_it(build):
+    # Each step change replaces the text, pane and footer keys. Textual keeps the old ones
+    # registered on long-lived nodes; whatever was dead by one step change must be let go of
+    # at the next, so a long session does not keep growing (it did by about 1 MB a step).
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in ("right", "left") * 4:
+            await pilot.press(key)
+            await pilot.pause()
+        dead_before = _closed_holders_anywhere(app)
+        assert dead_before, "the walk should have left some removed widgets registered"
+        await pilot.press("right")
+        await pilot.pause()
+        still_held = {id(node) for node in _closed_holders_anywhere(app)}
+        assert not [node for node in dead_before if id(node) in still_held]
