@@ -9,17 +9,20 @@ from typing import Any, ClassVar
 from textual.message import Message
 from textual.widget import Widget
 
+from ..widgets.focus_style import FocusWithinClass
+
 __all__ = ["Pane"]
 
 
-class Pane(Widget, can_focus=True):
+class Pane(FocusWithinClass, Widget, can_focus=True):
     """Base class of the live panes beside a lesson step.
 
     Subclasses set ``PANE_TYPE`` (a name from ``nntui.course.panes.PANE_TYPES``), build
     their controls from ``self.settings`` and return their current numbers from
     ``live_values()`` (checkpoints compare answers with them). Their ``BINDINGS`` show in
     the footer while the pane has focus and on the help screen. The lesson screen focuses
-    the pane when the step appears; Tab moves on into its controls.
+    the pane when the step appears; Tab moves on into its controls. While the focus is on
+    the pane or inside it, it has the ``-focus-within`` class (its border lights up).
     """
 
     PANE_TYPE: ClassVar[str] = ""

@@ -9,10 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from ..upkeep import prune_dead_watchers
+from ..widgets.focus_style import FocusStylesSelf
+from ..widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from ..panes import Pane
@@ -24,8 +26,11 @@ if TYPE_CHECKING:
 __all__ = ["LessonScreen", "TextColumn"]
 
 
-class TextColumn(VerticalScroll, inherit_bindings=False):
-    """The step's scrolling text. Left and Right are left to the lesson (previous / next step)."""
+class TextColumn(FocusStylesSelf, VerticalScroll, inherit_bindings=False):
+    """The step's scrolling text. Left and Right are left to the lesson (previous / next step).
+
+    Its focus restyles the column alone (``FocusStylesSelf``), not every paragraph in it.
+    """
 
     BINDINGS = [
         Binding("up", "scroll_up", "Scroll up", show=False),
@@ -99,7 +104,7 @@ class LessonScreen(Screen):
             yield Vertical(id="pane-column")
         # At 80 columns every key, Quit and Help included, must fit: compact spacing, and Ctrl+P
         # (listed under ?) left out of the footer.
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         # The first text goes on screen before the panes are built: a pane imports NumPy and
@@ -116,7 +121,18 @@ class LessonScreen(Screen):
 
         ``panes_after_refresh``: paint the text first and build the checkpoints and panes just after
         (the first screen). ``text_ready``: the Markdown widget already holds this step's text.
+
+        A step change is drawn once, when the new step is complete: each intermediate state
+        (new text, old pane gone, new pane half built) would cost a layout and a frame, which
+        over SSH are CPU and bytes the whole room pays for.
         """
+        if panes_after_refresh:
+            await self._show_step(panes_after_refresh, text_ready)
+            return
+        with self.app.batch_update(), self.query_one(SteadyFooter).hold():
+            await self._show_step(panes_after_refresh, text_ready)
+
+    async def _show_step(self, panes_after_refresh: bool, text_ready: bool) -> None:
         tutor = self.tutor
         lesson, step, position = tutor.lesson, tutor.step, tutor.position
         self.app.title = f"{lesson.number}. {lesson.title}"
@@ -222,12 +238,15 @@ class LessonScreen(Screen):
 
         app = self.app
         text_only = app.has_class("-narrow") and not app.has_class("-show-pane")
+        # Focused at once (``Widget.focus`` waits for the next idle moment): a step change
+        # holds the footer until its pane has the focus, so the footer is built once, right.
         panes = self.query(Pane)
         if panes and not text_only:
-            panes.first().focus()
+            if panes.first().focusable:
+                self.set_focus(panes.first())
         else:
             for column in self.query("#text-column"):
-                column.focus()
+                self.set_focus(column)
 
     async def action_next(self) -> None:
         """Next step (this one counts as done); at the end of the course, say so."""

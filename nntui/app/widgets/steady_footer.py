@@ -1,0 +1,80 @@
+"""A footer that rebuilds its keys only when the keys it shows have changed."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from textual.widgets import Footer
+
+__all__ = ["SteadyFooter"]
+
+
+class SteadyFooter(Footer):
+    """Textual's ``Footer``, minus the rebuilds that change nothing.
+
+    Textual's footer throws its keys away and builds them again every time the screen says
+    its bindings may have changed: on every focus change, every ``refresh_bindings`` and every
+    mount. A lesson step change says so about five times, and each rebuild costs a layout and a
+    frame; most of them show exactly the keys already there (a pane of the same kind, the same
+    keys). In an SSH workshop those frames are CPU and bytes that every attendee pays for.
+    This footer compares what it would show with what it shows and rebuilds only on a
+    difference.
+    """
+
+    #: What the footer showed when it was last built (``None``: not built yet).
+    _shown: tuple | None = None
+    #: While held (see ``hold``), changes wait; one check follows the release.
+    _held: int = 0
+
+    def shown_keys(self) -> tuple:
+        """Everything about the screen's bindings that changes what the footer draws."""
+        app = self.app
+        keys = tuple(
+            (
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                binding.group.description if binding.group is not None else None,
+                enabled,
+                tooltip,
+            )
+            for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show or binding.key == app.COMMAND_PALETTE_BINDING
+        )
+        return (self.compact, self.show_command_palette, app.ENABLE_COMMAND_PALETTE, keys)
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Keep the keys as they are until the block ends, then rebuild once if they changed.
+
+        For a screen that changes much at once (a lesson step: the old pane removed, the focus
+        passed around, a new pane focused): the keys of the states in between are never shown.
+        """
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self.is_attached:
+                self.call_after_refresh(self._rebuild_if_changed)
+
+    def bindings_changed(self, screen) -> None:
+        """The screen's bindings may have changed: rebuild after the next refresh if they did."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._rebuild_if_changed)
+
+    def _rebuild_if_changed(self) -> None:
+        if self._held or not self.is_attached:
+            return
+        shown = self.shown_keys()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        # On the footer's own message queue: its keys bind to ``Footer.compact`` of whatever
+        # widget is active when they are composed, which must be this footer.
+        self.call_later(self.recompose)
