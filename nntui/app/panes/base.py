@@ -74,6 +74,18 @@ class Pane(FocusWithinClass, Widget, can_focus=True):
         """The numbers a checkpoint may ask about, by name."""
         return {}
 
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Become the pane a new step with ``settings`` would show, keeping the widgets.
+
+        The next step of a lesson often shows the same kind of pane. Building it anew costs
+        forty-odd widgets, their styles, layout and a focus change: most of the CPU of a step
+        change, which in an SSH workshop every attendee shares. A pane that can instead put
+        itself in the state a new pane built with ``settings`` would have (numbers, fields,
+        messages, modes, plots, running work) does so here and returns True; the tests compare
+        it with a new pane. The default returns False: the lesson screen builds a new pane.
+        """
+        return False
+
     @property
     def session(self):
         """The app's shared ``Session`` (trained parameters etc.)."""

@@ -120,6 +120,12 @@ class UsesMyCode:
         self.my_code.on = not notice
         return self.my_code.on, notice
 
+    def my_code_off(self) -> None:
+        """Switch "use my code" off and drop its pending calls (a reconfigured pane starts off)."""
+        if self._my_code is not None:
+            self._my_code.on = False
+        self.workers.cancel_group(self, self.MY_CODE_GROUP)  # type: ignore[attr-defined]
+
     def on_unmount(self) -> None:
         """Stop the learner's workers and process with the pane."""
         self.workers.cancel_group(self, self.MY_CODE_GROUP)  # type: ignore[attr-defined]

@@ -158,6 +158,17 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         self._activation = names[(names.index(self._activation) + 1) % len(names)]
         self._update()
 
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new neuron pane would: their numbers and activation, "my code" off."""
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        self._initial = dict(settings)
+        self.my_code_off()
+        self.query_one("#neuron-mine", Static).update("")
+        self.action_reset()
+        return True
+
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""
         self._values.update(self._from_settings(self._initial))

@@ -142,9 +142,12 @@ class LessonScreen(Screen):
         if not self.is_attached:
             return  # quitting while the text was being replaced
 
+        kept: list[Pane] | None = None
         if not text_ready:  # a new screen has no previous step's widgets to take away
             await self.query_one("#checks", Vertical).remove_children()
-            await self.query_one("#pane-column", Vertical).remove_children()
+            kept = self._reconfigured_panes(step)
+            if kept is None:
+                await self.query_one("#pane-column", Vertical).remove_children()
             # Textual leaves removed widgets subscribed on long-lived nodes (about 1 MB a step).
             prune_dead_watchers(self.app)
         self.set_class(not step.panes, "-no-pane")
@@ -155,7 +158,32 @@ class LessonScreen(Screen):
         if panes_after_refresh and (step.panes or step.checks):
             self.call_after_refresh(self._mount_parts, step)
         else:
-            await self._mount_parts(step)
+            await self._mount_parts(step, kept)
+
+    def _reconfigured_panes(self, step) -> list[Pane] | None:
+        """The panes on screen, put in the state ``step`` wants, when they are its kinds of pane.
+
+        None when the step needs other panes or one of them cannot reconfigure itself: the
+        lesson screen then builds them anew.
+        """
+        if not step.panes:
+            return None
+        from ..panes import Pane, PaneUnavailable, pane_class, pane_settings
+
+        shown = list(self.query_one("#pane-column", Vertical).children)
+        if len(shown) != len(step.panes):
+            return None
+        for widget, spec in zip(shown, step.panes):
+            try:
+                if not (isinstance(widget, Pane) and type(widget) is pane_class(spec.type)):
+                    return None
+            except PaneUnavailable:
+                return None
+        seed = self.app.session.seed
+        for pane, spec in zip(shown, step.panes):
+            if not pane.reconfigure(pane_settings(spec, seed)):
+                return None
+        return shown
 
     def your_turn(self) -> list:
         """The exercises to suggest on this step: the lesson's own, on its last step (if exercises are on)."""
@@ -187,11 +215,14 @@ class LessonScreen(Screen):
             what = " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
             line.update(Text(f"Your turn: press x to write {what} yourself."))
 
-    async def _mount_parts(self, step) -> None:
-        """Build the step's checkpoints and panes, and focus the first pane (else the text)."""
+    async def _mount_parts(self, step, kept: list[Pane] | None = None) -> None:
+        """Build the step's checkpoints and panes, and focus the first pane (else the text).
+
+        ``kept``: the panes already on screen, reconfigured for this step (none are built then).
+        """
         if step is not self.tutor.step or not self.is_attached:
             return  # the learner moved on (or quit) before this ran
-        panes: list[Pane] = []
+        panes: list[Pane] = list(kept or [])
 
         def live_values() -> dict[str, float]:
             values: dict[str, float] = {}
@@ -208,7 +239,7 @@ class LessonScreen(Screen):
                 for check in step.checks
             )
         widgets = []
-        if step.panes:
+        if step.panes and kept is None:
             from ..panes import PaneUnavailable, pane_class, pane_settings
 
             for spec in step.panes:
