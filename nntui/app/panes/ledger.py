@@ -207,6 +207,30 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._updates = 0
         self._refresh()
 
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new ledger pane would: their person, preset, lr and seed, no
+        update applied, the list scrolled to the top, "my code" off."""
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        # Set the choices before the Selects: their Changed messages then find nothing to do.
+        self._person = self.settings["person"]
+        self._preset = self.settings["preset"]
+        self.query_one("#ledger-person", Select).value = self._person
+        self.query_one("#ledger-preset", Select).value = self._preset
+        self._rules.values["ledger-lr"] = float(self.settings["lr"])
+        self._rules.values["ledger-seed"] = int(self.settings["seed"])
+        for field_id in ("ledger-lr", "ledger-seed"):
+            # notify=False: no field_changed; it also clears a refusal shown under the field.
+            self.query_one(f"#{field_id}", NumberField).set_value(self._rules.values[field_id], notify=False)
+        self.my_code_off()
+        self.query_one("#ledger-mine", Static).update("")
+        self.query_one("#ledger-scroll", VerticalScroll).scroll_home(animate=False)
+        # Back to the preset's parameters, forgetting the updates; redraws the table, the update
+        # box and the status line (which also drops a refusal said there).
+        self.action_reset()
+        return True
+
     @on(Select.Changed, "#ledger-person")
     def _person_changed(self, event: Select.Changed) -> None:
         event.stop()
