@@ -136,6 +136,27 @@ class DescentPane(RuledFields, Pane):
         """Look along the next parameter instead."""
         self.query_one("#descent-param", Select).value = next_choice(PARAM_NAMES, self._param)
 
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new descent pane would: their parameter, start, lr and seed, no step taken."""
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        self._param = self.settings["param"]
+        self._preset = self.settings["preset"]
+        self._rules.values.update(
+            {"descent-lr": float(self.settings["lr"]), "descent-seed": int(self.settings["seed"])}
+        )
+        # The selects' Changed messages then carry the values in force, and change nothing.
+        for select_id, value in (("descent-param", self._param), ("descent-preset", self._preset)):
+            select = self.query_one(f"#{select_id}", Select)
+            select.expanded = False
+            select.value = value
+        # set_value also clears a "not a number" message under the field
+        for field in self.query(NumberField):
+            field.set_value(self._rules.values[field.id or ""], notify=False)
+        self.action_reset()  # the preset's parameters, no steps, the plot and the status line
+        return True
+
     def action_reset(self) -> None:
         """Go back to the preset's parameters."""
         self._params = self._preset_params()
@@ -147,8 +168,8 @@ class DescentPane(RuledFields, Pane):
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if not isinstance(event.value, str):
-            return
+        if not isinstance(event.value, str) or event.value != event.select.value:
+            return  # not a choice, or a stale one (the select was set again since, e.g. by a new step)
         if event.select.id == "descent-param" and event.value != self._param:
             self._param = event.value
             self._last = None

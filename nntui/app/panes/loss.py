@@ -146,15 +146,38 @@ class LossPane(RuledFields, Pane):
         """Shift the inputs the next way: the lesson's 135/66, the mean, or not at all."""
         self.query_one("#loss-shift", Select).value = next_choice(SHIFTS, self._shift)
 
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new loss pane would: their predictor, shift and seed, scored afresh.
+
+        The trained predictor reads the session's trained network now, as a new pane would.
+        """
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        self._predictor = self.settings["predictor"]
+        self._shift = self.settings["shift"]
+        self._rules.values["loss-seed"] = int(self.settings["seed"])
+        # The selects' Changed messages then carry the values in force, and change nothing.
+        for select_id, value in (("loss-predictor", self._predictor), ("loss-shift", self._shift)):
+            select = self.query_one(f"#{select_id}", Select)
+            select.expanded = False
+            select.value = value
+        # set_value also clears a "not a number" message under the field
+        self.query_one("#loss-seed", NumberField).set_value(self._rules.values["loss-seed"], notify=False)
+        self._update()  # scores, table, MSE and the status line (a refusal there is replaced)
+        return True
+
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if not isinstance(event.value, str):
-            return
-        if event.select.id == "loss-predictor":
+        if not isinstance(event.value, str) or event.value != event.select.value:
+            return  # not a choice, or a stale one (the select was set again since, e.g. by a new step)
+        if event.select.id == "loss-predictor" and event.value != self._predictor:
             self._predictor = event.value
-        elif event.select.id == "loss-shift":
+        elif event.select.id == "loss-shift" and event.value != self._shift:
             self._shift = event.value
+        else:
+            return  # already in force (set by ``reconfigure``)
         self._update()
 
     def field_changed(self, field_id: str) -> None:
