@@ -119,6 +119,15 @@ class NetworkPane(RuledFields, Pane):
         """A weight, bias or input changed: run the network forward again."""
         self._update()
 
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new network pane would: their numbers, no messages under fields."""
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        self.border_title = "Network 2-2-1"
+        self.action_reset()  # sets every field (clearing its message) and draws the network again
+        return True
+
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""
         self._values.update(self._from_settings(self.settings))

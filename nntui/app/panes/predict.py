@@ -138,6 +138,29 @@ class PredictPane(RuledFields, Pane):
         self._params = None
         self._update()
 
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new predict pane would: their units and numbers, and the network a
+        new pane would ask (the session's newest trained one, or one trained here with their seed)."""
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        self._units = self.settings["units"]
+        w_unit, h_unit = _UNITS[self._units]
+        for field_id, key, label in (
+            ("predict-weight", "weight", f"weight {w_unit}"),
+            ("predict-height", "height", f"height {h_unit}"),
+        ):
+            value = float(self.settings[key])
+            self._rules.values[field_id] = value  # the rules themselves do not depend on settings
+            field = self.query_one(f"#{field_id}", NumberField)
+            field.set_value(value, notify=False)  # also clears a message under it
+            field.label = label
+            field.query_one(".nf-label", Static).update(label)
+        self.border_title = "Ask the network"
+        self._params, self._source = None, ""  # found again, as on a new pane's mount
+        self._update()
+        return True
+
     def field_changed(self, field_id: str) -> None:
         """A new weight or height: ask the network again."""
         self._update()
