@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ from nntui.app.panes.training import TrainingPane
 from nntui.core.data import LESSON_SHIFT, dataset
 from nntui.core.train import train
 
-from .conftest import settle
+from .conftest import SIZE, settle
 
 X, Y = dataset(LESSON_SHIFT)
 
@@ -98,3 +99,22 @@ async def test_the_drawn_loss_curve_is_the_cores_losses(pane_app, monkeypatch):
         assert [ys[i] == expected[int(x) - 1] for i, x in enumerate(xs)] == [True] * len(xs)
         assert (xs[-1], ys[-1]) == (5000, expected[-1])  # the final point is the final loss
         assert min(ys) == expected.min() and ys[0] == expected[0]
+
+
+@pytest.mark.parametrize("pane", ["matrix", "activations", "training"])
+async def test_log_scale_then_a_new_run_draws_the_empty_plot(pane_app, pane):
+    # `l` then `r`: the new run's first frame has no losses yet; plotext cannot put a log
+    # scale on an empty plot, and this used to take the app down.
+    app = pane_app(pane, "epochs=50" if pane != "matrix" else "iterations=50")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        plots = list(app.screen.query(CurvePlot))
+        assert any(plot.log_y for plot in plots)
+        await pilot.press("r")
+        await pilot.pause()
+        for plot in plots:
+            plot.render()  # every plot draws, empty or not
+        await settle(pilot)
+        assert app.is_running and any(plot.log_y and plot.curves for plot in plots)

@@ -181,17 +181,17 @@ class CurvePlot(PlotextPlot):
         plt.title(self.title)
         plt.xlabel("" if self.compact else self.xlabel)
         plt.ylabel(self.ylabel)
-        plt.yscale("log" if self.log_y else "linear")
+        cache: dict = {}
+        drawable = [(curve, *self._drawable(curve, cache)) for curve in self.curves]
+        drawable = [(curve, xs, ys) for curve, xs, ys in drawable if xs]
+        # plotext cannot put a log scale on an empty plot (a run that has not reported yet)
+        plt.yscale("log" if self.log_y and drawable else "linear")
         if self.x_limits is not None:
             plt.xlim(*self.x_limits)
         if self.y_limits is not None:
             plt.ylim(*self.y_limits)
         last_x = 0.0
-        cache: dict = {}
-        for curve in self.curves:
-            xs, ys = self._drawable(curve, cache)
-            if not xs:
-                continue
+        for curve, xs, ys in drawable:
             last_x = max(last_x, max(xs))
             draw = plt.scatter if curve.points else plt.plot
             label = None if self.compact else (curve.label or None)
