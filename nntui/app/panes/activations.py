@@ -22,7 +22,7 @@ from nntui.core.activations import ACTIVATIONS
 from nntui.core.data import LESSON_SHIFT, dataset
 from nntui.core.train import TrainResult, train
 
-from ..widgets.number_field import format_number
+from ..widgets.number_field import NumberField, format_number
 from .base import Pane
 from .common import (
     FieldRules,
@@ -72,14 +72,31 @@ class ActivationsPane(RuledFields, Pane):
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
-        self._rules = FieldRules()
-        self._first_message = add_run_settings(self._rules, "act", self.settings, MAX_EPOCHS)
         self._X, self._y = dataset(LESSON_SHIFT)
         self._results: dict[str, TrainResult] = {}
         self._run_id = 0
+        self._load_settings()
+
+    def _load_settings(self) -> None:
+        """The fields' values and the modes ``self.settings`` start with."""
+        self._rules = FieldRules()
+        self._first_message = add_run_settings(self._rules, "act", self.settings, MAX_EPOCHS)
         self._log = False
         #: Which plot a short pane shows: "losses" or "functions".
         self._showing = "losses"
+
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new activations pane would: their fields, linear scale, the loss
+        plot in front, three new runs."""
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        self._load_settings()
+        for field in self.query(NumberField):
+            field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
+        self.query_one(StatusLine).say(self._first_message)
+        self._start()  # a new run id: the old batch's late results are dropped; its worker is cancelled
+        return True
 
     @property
     def results(self) -> dict[str, TrainResult]:

@@ -76,6 +76,14 @@ class MatrixPane(RuledFields, Pane):
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
+        self._run_id = 0
+        self._gate = FrameGate()
+        self._losses: np.ndarray = np.empty(0)
+        self._output: list[float] | None = None
+        self._load_settings()
+
+    def _load_settings(self) -> None:
+        """The fields' values, the activation and the modes ``self.settings`` start with."""
         self._rules = FieldRules()
         self._rules.add(
             "matrix-hidden", Rule("hidden units", low=1, integer=True, high=64), int(self.settings["hidden"])
@@ -86,11 +94,23 @@ class MatrixPane(RuledFields, Pane):
         self._rules.add("matrix-lr", LR_RULE, float(self.settings["lr"]))
         self._rules.add("matrix-seed", SEED_RULE, int(self.settings["seed"]))
         self._activation = self.settings["activation"]
-        self._run_id = 0
-        self._gate = FrameGate()
-        self._losses: np.ndarray = np.empty(0)
-        self._output: list[float] | None = None
         self._log = False
+
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new matrix pane would: their fields, activation, linear scale, a new run."""
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        self._load_settings()
+        for field in self.query(NumberField):
+            field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
+        select = self.query_one("#matrix-activation", Select)
+        select.expanded = False
+        # _activation is already the new one, so the Changed this posts starts no run of its own.
+        select.value = self._activation
+        self.query_one(StatusLine).say(self._first_message)
+        self._start()  # cancels the old run (its late reports carry an old run id) and trains anew
+        return True
 
     def live_values(self) -> dict[str, float]:
         """final_loss and pred_0..pred_3 of the finished run (empty while it runs)."""
