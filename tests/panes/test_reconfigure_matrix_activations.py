@@ -3,7 +3,7 @@ kind of pane; the learner sees exactly what a new pane would show (see ``reconfi
 
 from __future__ import annotations
 
-import time
+import threading
 
 import pytest
 
@@ -21,47 +21,64 @@ def typed(text: str, tabs: int = 1) -> tuple[str, ...]:
     return ("tab",) * tabs + ("ctrl+a", "ctrl+k", *text, "escape")
 
 
+#: Held training waits for the step change, but never longer than this (seconds).
+HOLD_LIMIT = 30.0
+#: Only a run at least this long (iterations, or epochs) is held: the lessons' short runs and
+#: the fresh app's run go through.
+LONG_RUN = 1000
+
+
+@pytest.fixture
+def held_training(monkeypatch):
+    """Training where a long run, after its first step, waits until the step has changed.
+
+    The run is then certainly still going when the learner presses Right, whatever the
+    machine's speed; the numbers are unchanged, so both apps still agree. Returns the event
+    that releases it (``StepChangeWatch`` sets it once the pane was reconfigured).
+    """
+    from nntui.app.panes import activations, matrix
+
+    release = threading.Event()
+    steps, train = matrix.matrix_steps, activations.train
+
+    def held_steps(X, y, hidden, iterations, *args, **kwargs):
+        for index, step in enumerate(steps(X, y, hidden, iterations, *args, **kwargs)):
+            if index and iterations >= LONG_RUN:
+                release.wait(HOLD_LIMIT)
+            yield step
+
+    def held_train(X, y, lr, epochs, *args, should_stop, **kwargs):
+        calls = iter(range(1 << 62))
+
+        def stop() -> bool:
+            if next(calls) and epochs >= LONG_RUN:
+                release.wait(HOLD_LIMIT)
+            return should_stop()
+
+        return train(X, y, lr, epochs, *args, should_stop=stop, **kwargs)
+
+    monkeypatch.setattr(matrix, "matrix_steps", held_steps)
+    monkeypatch.setattr(activations, "train", held_train)
+    return release
+
+
 class StepChangeWatch:
     """Notes whether the pane's run was still going when the step changed (else a test of late
-    reports tests nothing)."""
+    reports tests nothing), and releases the held training once the pane is reconfigured: the
+    old run then goes on only to find itself cancelled, its late reports to be dropped."""
 
-    def __init__(self, monkeypatch, pane_type, running) -> None:
+    def __init__(self, monkeypatch, pane_type, running, release: threading.Event) -> None:
         self.running_at_change: bool | None = None
         reconfigure = pane_type.reconfigure
 
         def watching_reconfigure(pane, settings):
             self.running_at_change = running(pane)
-            return reconfigure(pane, settings)
+            try:
+                return reconfigure(pane, settings)
+            finally:
+                release.set()
 
         monkeypatch.setattr(pane_type, "reconfigure", watching_reconfigure)
-
-
-#: A pause per training step: a long run then takes seconds (not a second of CPU, which the
-#: pilot's key presses would wait out), so the step changes while it is going.
-STEP_PAUSE = 0.0005
-
-
-@pytest.fixture
-def slow_training(monkeypatch):
-    """Training that sleeps a little every step (same numbers, so both apps still agree)."""
-    from nntui.app.panes import activations, matrix
-
-    steps, train = matrix.matrix_steps, activations.train
-
-    def slow_steps(*args, **kwargs):
-        for step in steps(*args, **kwargs):
-            time.sleep(STEP_PAUSE)
-            yield step
-
-    def slow_train(*args, should_stop, **kwargs):
-        def stop() -> bool:
-            time.sleep(STEP_PAUSE)
-            return should_stop()
-
-        return train(*args, should_stop=stop, **kwargs)
-
-    monkeypatch.setattr(matrix, "matrix_steps", slow_steps)
-    monkeypatch.setattr(activations, "train", slow_train)
 
 
 # -- matrix --------------------------------------------------------------------------------------
@@ -89,10 +106,10 @@ async def test_the_matrix_pane_is_reconfigured(tmp_path, first, second, keys):
     await check_reconfigured(tmp_path, "matrix", first, second, keys)
 
 
-async def test_a_matrix_run_going_at_the_step_change_is_dropped(tmp_path, monkeypatch, slow_training):
+async def test_a_matrix_run_going_at_the_step_change_is_dropped(tmp_path, monkeypatch, held_training):
     # 1e4 iterations typed ("1" and "1e" start no long run), Right at once: the long run is
     # cancelled and its late reports ignored.
-    watch = StepChangeWatch(monkeypatch, MatrixPane, lambda pane: pane._output is None)
+    watch = StepChangeWatch(monkeypatch, MatrixPane, lambda pane: pane._output is None, held_training)
     keys = (*typed("1e4", 2), "right")
     await check_reconfigured(tmp_path, "matrix", SMALL_MATRIX, "hidden=3 iterations=50 seed=2", keys)
     assert watch.running_at_change, "the run was over before the step changed: this tests nothing"
@@ -121,10 +138,10 @@ async def test_the_activations_pane_is_reconfigured(tmp_path, first, second, key
     await check_reconfigured(tmp_path, "activations", first, second, keys)
 
 
-async def test_an_activations_run_going_at_the_step_change_is_dropped(tmp_path, monkeypatch, slow_training):
+async def test_an_activations_run_going_at_the_step_change_is_dropped(tmp_path, monkeypatch, held_training):
     # 1e4 epochs typed, Right at once: the batch is cancelled, and a result it posted just before
     # is dropped (a cancelled training posts nothing more, so there may be none).
-    watch = StepChangeWatch(monkeypatch, ActivationsPane, lambda pane: len(pane.results) < 3)
+    watch = StepChangeWatch(monkeypatch, ActivationsPane, lambda pane: len(pane.results) < 3, held_training)
     keys = (*typed("1e4", 2), "right")
     await check_reconfigured(tmp_path, "activations", SMALL_ACT, "lr=1 epochs=25 seed=2", keys)
     assert watch.running_at_change, "the runs were over before the step changed: this tests nothing"
