@@ -58,3 +58,33 @@ async def test_the_panes_keys_work_straight_away(build):
         await pilot.press("a")  # the neuron pane's own key: sigmoid -> tanh
         await pilot.pause()
         assert pane.live_values()["output"] == float(tanh(7.0))
+
+
+async def test_the_screen_is_laid_out_again_only_for_a_new_size(build, monkeypatch):
+    # Textual reports the terminal's size to the screen several times at start-up; each report
+    # laid out the whole screen and sent a whole frame again, over SSH too.
+    from textual import events
+    from textual.geometry import Size
+
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        layouts: list[Size | None] = []
+        lay_out = type(screen)._refresh_layout
+
+        def counting(self, size=None, scroll=False):
+            layouts.append(size)
+            return lay_out(self, size, scroll)
+
+        monkeypatch.setattr(type(screen), "_refresh_layout", counting)
+        screen.post_message(events.Resize(Size(100, 30), Size(100, 30)))
+        await pilot.pause()
+        assert Size(100, 30) not in layouts  # (other passes may come from the pane's own updates)
+        # A real resize: the app learns the size first, then tells the screen.
+        app.post_message(events.Resize(Size(90, 30), Size(90, 30)))
+        await pilot.pause()
+        app._check_resize()  # what the app's resize timer would do next (no waiting on timers)
+        await pilot.pause()
+        assert Size(90, 30) in layouts  # (and the passes that new size brings)
+        assert screen.query_one("#body").size.width == 90

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -93,6 +95,10 @@ class LessonScreen(Screen):
         ),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._first_footer_hold = ExitStack()
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="body"):
@@ -106,9 +112,19 @@ class LessonScreen(Screen):
         # (listed under ?) left out of the footer.
         yield SteadyFooter(compact=True, show_command_palette=False)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # At start-up Textual sends the screen the same size three times (the app's own size, the
+        # terminal driver's report of it, the first layout's); each would lay the whole screen out
+        # and send a whole frame again. Lay out only for a size this screen was not laid out at
+        # (``outer_size``; ``size`` follows the terminal at once, before any layout).
+        if event.size == self.outer_size:
+            event.prevent_default()
+
     async def on_mount(self) -> None:
         # The first text goes on screen before the panes are built: a pane imports NumPy and
-        # friends, which would otherwise keep the learner looking at a blank terminal.
+        # friends, which would otherwise keep the learner looking at a blank terminal. The
+        # footer waits for the pane, whose keys it shows, instead of being built twice.
+        self._first_footer_hold.enter_context(self.query_one(SteadyFooter).hold())
         await self.show_step(panes_after_refresh=True, text_ready=True)
 
     @property
@@ -220,6 +236,12 @@ class LessonScreen(Screen):
 
         ``kept``: the panes already on screen, reconfigured for this step (none are built then).
         """
+        try:
+            await self._build_parts(step, kept)
+        finally:
+            self._first_footer_hold.close()  # the first screen's footer: now it shows the pane's keys
+
+    async def _build_parts(self, step, kept: list[Pane] | None) -> None:
         if step is not self.tutor.step or not self.is_attached:
             return  # the learner moved on (or quit) before this ran
         panes: list[Pane] = list(kept or [])
