@@ -130,6 +130,10 @@ class Tuning(threading.Thread):
     session, as every session leader gets) by writing 19 to ``/proc/self/autogroup`` once
     the workers have run (or waited to run) for ``busy_ns`` over the last ``window`` looks,
     put back to 0 once they have been idle for ``quiet`` seconds.
+
+    It looks every ``period`` seconds while worker threads are busy and for ``linger`` seconds
+    after, and every ``idle_period`` otherwise: fifty idle sessions looking ten times a second
+    would cost the machine a few percent of a core, just when a room logs in.
     """
 
     #: Names of the threads that run thread workers: asyncio's default executor ("asyncio_0", ...).
@@ -142,14 +146,19 @@ class Tuning(threading.Thread):
         window: int = 2,
         busy_ns: int = 80_000_000,
         quiet: float = 0.5,
+        idle_period: float = 0.5,
+        linger: float = 3.0,
     ) -> None:
         super().__init__(name="nntui-tuning", daemon=True)
         self.app = app
         self.period = period
+        self.idle_period = idle_period
+        self.linger = linger
         self.busy_ns = busy_ns
         self.quiet = quiet
         self.background = False
         self._recent: deque[int] = deque(maxlen=window)
+        self._idle_for = linger  # seconds since the workers last ran
         self._stop_event = threading.Event()
         self._niced: set[int] = set()
         self._last: dict[int, int] = {}
@@ -160,21 +169,33 @@ class Tuning(threading.Thread):
         self._stop_event.set()
 
     def run(self) -> None:
-        idle_for = 0.0
-        while not self._stop_event.wait(self.period):
-            demand = self._worker_demand()
+        wait = self.idle_period  # nothing has run yet: start at the slow pace
+        while not self._stop_event.wait(wait):
+            wait = self.look(self._worker_demand(), wait)
+
+    def look(self, demand: int, waited: float) -> float:
+        """Act on one look: the workers' ``demand`` (ns) over the last ``waited`` seconds.
+
+        Returns how long to wait before the next look.
+        """
+        if waited == self.period:
             self._recent.append(demand)
-            # Sustained work only (a training run), not a pane's passing computation: the
-            # workers ran or waited to run for 80 ms of the last 200.
-            if sum(self._recent) >= self.busy_ns:
-                if not self.background:
-                    self.background = self._set_autogroup_nice(19)
-            if demand:
-                idle_for = 0.0
-            else:
-                idle_for += self.period
-                if self.background and idle_for >= self.quiet:
-                    self.background = not self._set_autogroup_nice(0)
+        else:
+            # A slow look spans more time than the busy test is about: only speed up.
+            self._recent.clear()
+        # Sustained work only (a training run), not a pane's passing computation: the
+        # workers ran or waited to run for 80 ms of the last 200.
+        if len(self._recent) == self._recent.maxlen and sum(self._recent) >= self.busy_ns:
+            if not self.background:
+                self.background = self._set_autogroup_nice(19)
+        if demand:
+            self._idle_for = 0.0
+        else:
+            self._idle_for += waited
+            if self.background and self._idle_for >= self.quiet:
+                self.background = not self._set_autogroup_nice(0)
+        fast = self.background or self._idle_for < self.linger
+        return self.period if fast else self.idle_period
 
     def _worker_demand(self) -> int:
         """Nanoseconds the worker threads ran or waited to run since the last look."""
