@@ -190,6 +190,14 @@ class Client:
         self.stream.feed(data)
         return True
 
+    def drain(self) -> None:
+        """Read what the client has printed so far, without waiting.
+
+        A client nobody reads stops after a few screens (its terminal's buffer is full), and
+        then stops sending keys too; read while waiting on anything else.
+        """
+        self._pump(0)
+
     def text(self) -> str:
         """The screen as lines of text."""
         return "\n".join(self.screen.display)
