@@ -9,6 +9,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from .config import AppConfig
+from .css_cache import share_parsed_css
 from .screens.lesson import LessonScreen
 from .session import Session
 from .tutor import Tutor
@@ -51,6 +52,7 @@ class NNTuiApp(App[None]):
         lessons_dir: str = "",
     ) -> None:
         super().__init__()
+        share_parsed_css(self)  # a forked SSH session finds the CSS parsed by its starter
         self.config = config
         self.tutor = tutor
         self.session = Session(seed=config.seed)

@@ -88,3 +88,38 @@ async def test_the_screen_is_laid_out_again_only_for_a_new_size(build, monkeypat
         await pilot.pause()
         assert Size(90, 30) in layouts  # (and the passes that new size brings)
         assert screen.query_one("#body").size.width == 90
+
+
+async def test_a_second_app_in_the_process_finds_its_css_parsed(build, monkeypatch):
+    # What a session forked from the SSH server's starter relies on: the starter ran the app once.
+    from textual.css import stylesheet
+
+    first = build()
+    async with first.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    parsed: list[str] = []
+    parse = stylesheet.parse
+
+    def counting(scope, css, read_from, *args, **kwargs):
+        parsed.append(str(read_from))
+        return parse(scope, css, read_from, *args, **kwargs)
+
+    monkeypatch.setattr(stylesheet, "parse", counting)
+    second = build()
+    async with second.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(second.focused, Pane)
+    assert parsed == []
+
+
+async def test_shared_css_follows_each_apps_theme(build):
+    from textual.color import Color
+
+    backgrounds = {}
+    for theme in ("textual-dark", "textual-light", "textual-dark"):
+        app = build(theme=theme)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            backgrounds.setdefault(theme, set()).add(app.screen.styles.background)
+            assert app.screen.styles.background == Color.parse(app.get_css_variables()["background"])
+    assert len(backgrounds["textual-dark"]) == 1  # the same both times, after the light theme
