@@ -74,6 +74,23 @@ class Pane(FocusWithinClass, Widget, can_focus=True):
         """The numbers a checkpoint may ask about, by name."""
         return {}
 
+    #: Live values shown as ``?`` (their formulas stay visible) until a checkpoint is answered.
+    masked: frozenset[str] = frozenset()
+
+    def mask(self, names: frozenset[str] | set[str] | tuple[str, ...] = ()) -> None:
+        """Show the live values ``names`` as ``?`` (an empty set shows everything again).
+
+        The lesson screen masks what an open checkpoint asks for, so the pane does not give the
+        answer away before the learner predicts it. Subclasses redraw in ``masked_changed``.
+        """
+        names = frozenset(names)
+        if names != self.masked:
+            self.masked = names
+            self.masked_changed()
+
+    def masked_changed(self) -> None:
+        """Redraw whatever shows a masked (or newly unmasked) live value; the default does nothing."""
+
     def reconfigure(self, settings: dict[str, Any]) -> bool:
         """Become the pane a new step with ``settings`` would show, keeping the widgets.
 
