@@ -51,6 +51,15 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _max_startups(text: str):
+    from nntui.serve.guard import MaxStartups
+
+    try:
+        return MaxStartups.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _name(text: str) -> str:
     from nntui.serve.names import name_problem
 
@@ -126,6 +135,37 @@ def register(subparsers) -> None:
         "--shared-user", type=_name, metavar="NAME", help="login shared by all; asks each a name"
     )
     ssh.add_argument("--instructor", type=_name, metavar="NAME", help="this login sees the live dashboard")
+    ssh.add_argument(
+        "--instructor-password-file",
+        type=Path,
+        metavar="FILE",
+        help="the instructor's own password (first line; not the room's)",
+    )
+    ssh.add_argument(
+        "--instructor-keys", type=Path, metavar="FILE", help="the instructor's own authorized_keys file"
+    )
+    ssh.add_argument(
+        "--login-grace-time",
+        type=_seconds,
+        default=30,
+        metavar="SECONDS",
+        help="close connections with no session after this long (default 30, 0: never)",
+    )
+    ssh.add_argument(
+        "--max-startups",
+        type=_max_startups,
+        default="10:30:100",
+        metavar="START:RATE:FULL",
+        help="connections without a session yet: past START drop RATE%% of new ones, "
+        "rising to all at FULL (default 10:30:100, as sshd)",
+    )
+    ssh.add_argument(
+        "--max-auth-tries",
+        type=_count(1, 100),
+        default=6,
+        metavar="N",
+        help="wrong passwords per connection before it is closed (default 6)",
+    )
     ssh.add_argument(
         "--memory-limit",
         type=_count(64, 1 << 20),
@@ -226,34 +266,14 @@ def run_ssh_command(args) -> int:
     """`nntui serve ssh`: check the options, then run the server until stopped."""
     if args.port == 0 and not _is_loopback(args.host):
         raise CliError("--port 0 (any free port) is only for loopback testing")
-    if args.open:
-        auth = "open"
-    elif args.password_file is not None:
-        auth = "password"
-    elif args.authorized_keys is not None:
-        auth = "keys"
-    else:
-        auth = "none"
-    if auth == "none" and not _is_loopback(args.host):
+    if not (args.open or args.password_file or args.authorized_keys) and not _is_loopback(args.host):
         raise CliError(
             f"listening on {args.host} lets other machines in: say who may log in with --open "
             "(any name, no password), --password-file FILE or --authorized-keys FILE"
         )
-    password = None
-    if auth == "password":
-        try:
-            lines = args.password_file.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            raise CliError(f"password file {str(args.password_file)!r} does not exist") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise CliError(f"cannot read password file {str(args.password_file)!r}: {error}") from None
-        password = lines[0].strip() if lines else ""
-        if not password:
-            raise CliError(f"password file {str(args.password_file)!r} is empty: put the password on line 1")
-    if auth == "keys" and not args.authorized_keys.is_file():
-        raise CliError(f"authorized keys file {str(args.authorized_keys)!r} does not exist")
     if args.shared_user and args.shared_user == args.instructor:
         raise CliError("--shared-user and --instructor must be different names")
+    logins = _ssh_logins(args)
 
     plan, workshop = _plan(args)
 
@@ -264,20 +284,51 @@ def run_ssh_command(args) -> int:
         plan=plan,
         host=args.host,
         port=args.port,
-        auth=auth,
-        password=password,
-        authorized_keys=args.authorized_keys,
+        logins=logins,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout,
         shared_user=args.shared_user,
-        instructor=args.instructor,
         limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
         title=workshop.title,
         prefork=not args.no_prefork,
+        login_grace_time=args.login_grace_time,
+        max_startups=args.max_startups,
+        max_auth_tries=args.max_auth_tries,
     )
     if args.parallel_starts:
         options.parallel_starts = args.parallel_starts
     return run_ssh(options)
+
+
+def _ssh_logins(args):
+    """The room's and the instructor's login methods (nntui.serve.auth) from the options."""
+    from nntui.serve import auth
+
+    try:
+        if args.open:
+            room = auth.Open()
+        elif args.password_file is not None:
+            room = auth.SharedPassword.from_file(args.password_file)
+        elif args.authorized_keys is not None:
+            room = auth.AuthorizedKeys.from_file(args.authorized_keys)
+        else:
+            room = auth.LoopbackOnly()
+        if args.instructor_password_file is not None and args.instructor_keys is not None:
+            raise CliError(
+                "give the instructor one credential: --instructor-password-file or --instructor-keys"
+            )
+        instructor = None
+        if args.instructor_password_file is not None:
+            instructor = auth.SharedPassword.from_file(
+                args.instructor_password_file, "instructor's own password", "instructor password file"
+            )
+        elif args.instructor_keys is not None:
+            instructor = auth.AuthorizedKeys.from_file(args.instructor_keys)
+        if instructor is not None and args.instructor is None:
+            raise CliError("--instructor-password-file and --instructor-keys need --instructor NAME")
+        return auth.Logins(room, args.instructor, instructor)
+    except auth.LoginError as error:
+        raise CliError(str(error)) from None
 
 
 def run_web_command(args) -> int:

@@ -33,6 +33,25 @@ SSH_BASE = [
     "ConnectTimeout=20",
 ]
 
+#: Client options for a password login: no keys tried, one prompt.
+PASSWORD_LOGIN = (
+    "-o",
+    "PreferredAuthentications=password",
+    "-o",
+    "PubkeyAuthentication=no",
+    "-o",
+    "NumberOfPasswordPrompts=1",
+)
+#: The instructor's own password in tests (see ``instructor_options``).
+INSTRUCTOR_PASSWORD = "teacher-only secret"
+
+
+def instructor_options(folder: Path, name: str = "teacher") -> tuple[str, ...]:
+    """Server options for an instructor ``name`` with their own password (``INSTRUCTOR_PASSWORD``)."""
+    path = folder / "instructor-password.txt"
+    path.write_text(INSTRUCTOR_PASSWORD + "\n")
+    return ("--instructor", name, "--instructor-password-file", str(path))
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
@@ -241,6 +260,11 @@ class Client:
                 raise AssertionError(
                     f"client ended before printing {pattern!r}; output:\n{self.all_output()}"
                 )
+
+    def log_in(self, password: str) -> None:
+        """Wait for the password prompt and type ``password``."""
+        self.proc.expect("assword:")
+        self.press(password + "\r")
 
     def press(self, keys: str | bytes) -> None:
         """Type ``keys`` into the client."""

@@ -10,7 +10,18 @@ import subprocess
 
 import pytest
 
-from .harness import SSH_BASE, children_of, free_port, process_state, run_nntui, session_pids, wait_for
+from .harness import (
+    INSTRUCTOR_PASSWORD,
+    PASSWORD_LOGIN,
+    SSH_BASE,
+    children_of,
+    free_port,
+    instructor_options,
+    process_state,
+    run_nntui,
+    session_pids,
+    wait_for,
+)
 
 pytestmark = pytest.mark.ssh
 
@@ -224,9 +235,9 @@ def test_sigterm_says_goodbye(start_server, clients):
     assert progress["step"] == 1
 
 
-def test_shared_user_asks_for_a_name(start_server, clients):
+def test_shared_user_asks_for_a_name(start_server, clients, tmp_path):
     """--shared-user: the app's own name screen asks; unsafe, reserved and taken names are refused."""
-    server = start_server("--shared-user", "room", "--instructor", "teacher")
+    server = start_server("--shared-user", "room", *instructor_options(tmp_path))
     first = clients(server.port, "room", cols=120)
     first.wait_screen(r"What is your name\?")
     first.press("Bad Name\r")
@@ -274,14 +285,15 @@ def test_shared_user_can_leave_at_the_name_screen(start_server, clients):
     assert list((server.state_dir / "users").iterdir()) == []
 
 
-def test_instructor_sees_dashboard(start_server, clients):
-    """The --instructor login gets the live attendee table instead of lessons."""
-    server = start_server("--instructor", "teacher")
+def test_instructor_sees_dashboard(start_server, clients, tmp_path):
+    """The --instructor login, with its own password, gets the live attendee table instead of lessons."""
+    server = start_server(*instructor_options(tmp_path))
     student = clients(server.port, "niaj")
     student.wait_screen(r"Lesson 1")
     student.press(NEXT)
     student.wait_screen(r"Step 2 of 3")
-    teacher = clients(server.port, "teacher", cols=120, rows=30)
+    teacher = clients(server.port, "teacher", *PASSWORD_LOGIN, cols=120, rows=30)
+    teacher.log_in(INSTRUCTOR_PASSWORD)
     teacher.wait_screen(r"LESSON")
     teacher.wait_screen(r"niaj .*01-fake-neurons")
     teacher.press(QUIT)

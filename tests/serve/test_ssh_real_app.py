@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from .harness import children_of, is_starter, process_state, run_nntui, session_pids, wait_for
+from .harness import (
+    INSTRUCTOR_PASSWORD,
+    PASSWORD_LOGIN,
+    children_of,
+    instructor_options,
+    is_starter,
+    process_state,
+    run_nntui,
+    session_pids,
+    wait_for,
+)
 
 pytestmark = pytest.mark.ssh
 
@@ -303,11 +313,17 @@ def test_training_session_steps_back_while_it_computes(start_server, clients, tm
         return condition
 
     if autogroups:
-        wait_for(training(lambda: _autogroup_nice(pid) == 19), 30, "the training session's autogroup at nice 19")
+        wait_for(
+            training(lambda: _autogroup_nice(pid) == 19), 30, "the training session's autogroup at nice 19"
+        )
     wait_for(training(lambda: 10 in _thread_nices(pid)), 30, "the worker thread at nice 10")
     assert 0 in _thread_nices(pid)  # the screen's own thread keeps its priority
     if autogroups:
-        wait_for(lambda: client.drain() or _autogroup_nice(pid) == 0, 120, "the session back at nice 0 after training")
+        wait_for(
+            lambda: client.drain() or _autogroup_nice(pid) == 0,
+            120,
+            "the session back at nice 0 after training",
+        )
     client.press("q")
     assert client.wait_exit() == 0
 
@@ -316,12 +332,13 @@ def test_workshop_file_and_dashboard_through_the_starter(start_server, clients, 
     """--workshop (lessons, first lesson, seed) and the --instructor dashboard work in forked sessions."""
     workshop = tmp_path / "workshop.toml"
     workshop.write_text(f'title = "Room 7"\nlessons = "{LESSONS}"\nlesson = 2\nseed = 7\n', encoding="utf-8")
-    server = start_server("--workshop", str(workshop), "--instructor", "teacher", app_command="")
+    server = start_server("--workshop", str(workshop), *instructor_options(tmp_path), app_command="")
     second = sorted(LESSONS.glob("02-*.md"))[0]
     title = re.search(r"^title:\s*(.+)$", second.read_text(encoding="utf-8"), re.MULTILINE).group(1).strip()
     student = clients(server.port, "wes", cols=100, rows=30)
     student.wait_screen(rf"2\. {re.escape(title)} — step 1/\d+")
-    teacher = clients(server.port, "teacher", cols=120, rows=30)
+    teacher = clients(server.port, "teacher", *PASSWORD_LOGIN, cols=120, rows=30)
+    teacher.log_in(INSTRUCTOR_PASSWORD)
     teacher.wait_screen(r"LESSON")
     teacher.wait_screen(r"wes .*02-")
     teacher.press("q")
