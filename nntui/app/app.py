@@ -64,6 +64,10 @@ class NNTuiApp(App[None]):
         self.gc_paused = False
         #: Set by ``make_app`` when the start changed the position (--lesson, --reset-progress, --name).
         self.save_after_first_frame = False
+        #: False in a workshop server's session (set by nntui.serve.session): Textual's file
+        #: delivery (the Screenshot command) saves to the server account's ~/Downloads, outside
+        #: the attendee's state folder, so it is not offered there.
+        self.deliver_files = True
 
     def get_default_screen(self):
         """The lessons (or the list of problems with them) as the base screen: no blank screen first."""
@@ -105,6 +109,25 @@ class NNTuiApp(App[None]):
         if name and self.tutor is not None:
             self.tutor.set_name(name)
             self.after_save()
+
+    def get_system_commands(self, screen):
+        """Textual's palette commands, without Screenshot where files are not delivered."""
+        for command in super().get_system_commands(screen):
+            if self.deliver_files or command.title != "Screenshot":
+                yield command
+
+    def deliver_text(self, *args, **kwargs) -> str | None:
+        """Textual's text delivery, or a notice where files are not delivered."""
+        return super().deliver_text(*args, **kwargs) if self._may_deliver() else None
+
+    def deliver_binary(self, *args, **kwargs) -> str | None:
+        """Textual's file delivery, or a notice where files are not delivered."""
+        return super().deliver_binary(*args, **kwargs) if self._may_deliver() else None
+
+    def _may_deliver(self) -> bool:
+        if not self.deliver_files:
+            self.notify("Saving files is turned off on this server.", severity="warning", timeout=5)
+        return self.deliver_files
 
     # -- size -------------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:

@@ -363,6 +363,7 @@ def run_app(args: list[str], notice: str | None = None) -> int:
 
     def make_app(config, course=None):
         app = factory(config, course)
+        app.deliver_files = False  # nothing is saved outside the attendee's state folder
         if notice:
             app.notices.append(notice)
         Tuning(app).start()
