@@ -140,7 +140,13 @@ class Server:
     """`nntui serve ssh` (or web) run as a real process on a free loopback port."""
 
     def __init__(
-        self, state_dir: Path, *args: str, kind: str = "ssh", app_command: str | None = None
+        self,
+        state_dir: Path,
+        *args: str,
+        kind: str = "ssh",
+        app_command: str | None = None,
+        wrapper: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ) -> None:
         self.state_dir = state_dir
         self.port = free_port()
@@ -148,11 +154,13 @@ class Server:
         argv = ["-m", "nntui", "serve", kind, "--port", str(self.port), "--state-dir", str(state_dir)]
         if command:
             argv += ["--app-command", command]
-        self.proc = pexpect.spawn(
-            PYTHON, argv + list(args), encoding="utf-8", timeout=30, dimensions=(24, 200)
-        )
+        # ``wrapper`` (e.g. prlimit ...) must exec the server, so that our pid is the server's.
+        program, *words = [*wrapper, PYTHON, *argv, *args]
+        self.proc = pexpect.spawn(program, words, encoding="utf-8", timeout=30, dimensions=(24, 200), env=env)
         ready = "listening on" if kind == "ssh" else "nntui web server on"
         self.proc.expect(ready)
+        #: Everything the server printed before its banner (warnings would be here).
+        self.preamble = self.proc.before
         self.proc.expect("\n")
         self.banner = self.proc.before
         if kind == "ssh":
