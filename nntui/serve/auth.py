@@ -133,8 +133,9 @@ class AuthorizedKeys(LoginMethod):
     @classmethod
     def from_file(cls, path: Path) -> AuthorizedKeys:
         """Read ``path``; LoginError (one line) if it is missing or not an authorized_keys file."""
-        import asyncssh
+        from .ssh_host import import_asyncssh
 
+        asyncssh = import_asyncssh()
         if not path.is_file():
             raise LoginError(f"authorized keys file {str(path)!r} does not exist")
         try:

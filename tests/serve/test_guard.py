@@ -1,0 +1,86 @@
+"""The servers' defences and login methods as plain values: MaxStartups, source back-off, auth."""
+
+from __future__ import annotations
+
+import pytest
+
+from nntui.serve import auth
+from nntui.serve.guard import MaxStartups, SourceBackoff
+
+
+def test_max_startups_follows_sshd():
+    """Below START never drop, at FULL always, between: RATE% rising linearly."""
+    rule = MaxStartups.parse("10:30:100")
+    assert not rule.should_drop(9, draw=lambda: 0.0)
+    assert rule.should_drop(10, draw=lambda: 0.29) and not rule.should_drop(10, draw=lambda: 0.31)
+    assert rule.should_drop(55, draw=lambda: 0.64) and not rule.should_drop(55, draw=lambda: 0.66)
+    assert rule.should_drop(100, draw=lambda: 0.99)
+    assert MaxStartups.parse("20") == MaxStartups(20, 100, 20)
+
+
+@pytest.mark.parametrize("text", ["", "a:b:c", "10:30", "0:30:100", "50:30:10", "10:101:100"])
+def test_max_startups_bad_values(text):
+    """Each malformed value is a ValueError with a message (the CLI shows it in one line)."""
+    with pytest.raises(ValueError, match=r"\S"):
+        MaxStartups.parse(text)
+
+
+def test_source_backoff_doubles_and_forgets():
+    """THRESHOLD failures block the source for PENALTY s, the next time twice as long; old
+    failures outside the window do not count; only MAX_SOURCES addresses are remembered."""
+    now = [0.0]
+    backoff = SourceBackoff(
+        threshold=3, window=60, penalty=30, max_penalty=100, max_sources=2, clock=lambda: now[0]
+    )
+    assert [backoff.failed("a") for _ in range(3)] == [0, 0, 30]
+    assert backoff.blocked_for("a") == 30 and backoff.blocked_for("b") == 0
+    now[0] = 31
+    assert backoff.blocked_for("a") == 0
+    assert [backoff.failed("a") for _ in range(3)] == [0, 0, 60]
+    now[0] = 200
+    backoff.failed("a")
+    now[0] = 300  # the failure at 200 is out of the window now
+    assert [backoff.failed("a") for _ in range(3)] == [0, 0, 100]
+    backoff.failed("b")
+    backoff.failed("c")
+    assert backoff.blocked_for("a") == 0  # forgotten: the oldest of three sources
+
+
+def test_login_methods_check_passwords(tmp_path):
+    """A shared password checks in constant time; open rooms take anything; keys take no password."""
+    secret = tmp_path / "pw"
+    secret.write_text("  hunter2  \nsecond line\n")
+    shared = auth.SharedPassword.from_file(secret)
+    assert shared.check_password("alice", "hunter2") and not shared.check_password("alice", "hunter")
+    assert shared.accepts_password and shared.needs_credential
+    assert auth.Open().check_password("x", "") and not auth.Open().needs_credential
+    from nntui.serve.ssh_host import import_asyncssh
+
+    keys = tmp_path / "authorized_keys"
+    key = import_asyncssh().generate_private_key("ssh-ed25519")
+    keys.write_bytes(key.export_public_key())
+    by_key = auth.AuthorizedKeys.from_file(keys)
+    assert not by_key.check_password("alice", "anything") and by_key.trusted_keys() is not None
+
+
+@pytest.mark.parametrize("content, words", [(None, "does not exist"), ("\n", "is empty")])
+def test_password_file_problems(tmp_path, content, words):
+    """A missing or empty password file is a LoginError naming the file."""
+    path = tmp_path / "pw"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(auth.LoginError, match=words):
+        auth.SharedPassword.from_file(path)
+
+
+def test_instructor_has_own_method():
+    """The instructor's name is checked by its own method; without one, or with the room's
+    password, the policy is refused."""
+    room, own = auth.SharedPassword("room"), auth.SharedPassword("teacher's")
+    logins = auth.Logins(room, "teacher", own)
+    assert logins.method_for("teacher") is own and logins.method_for("alice") is room
+    assert not logins.method_for("teacher").check_password("teacher", "room")
+    with pytest.raises(auth.LoginError, match="--instructor-password-file"):
+        auth.Logins(auth.Open(), "teacher", None)
+    with pytest.raises(auth.LoginError, match="must differ"):
+        auth.Logins(room, "teacher", auth.SharedPassword("room"))
