@@ -182,6 +182,8 @@ def main() -> int:
         sys.executable,
         ["-m", "nntui", "serve", "ssh", "--port", str(port), "--state-dir", str(state)]
         + ["--lessons", str(ROOT / "lessons"), "--max-sessions", str(args.clients + 5)]
+        # The whole room connects at once: no early drops (README, "A hostile room").
+        + ["--max-startups", f"{args.clients + 5}:30:{2 * args.clients + 10}"]
         + (["--no-prefork"] if args.no_prefork else []),
         encoding="utf-8",
         timeout=30,
