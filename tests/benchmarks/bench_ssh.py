@@ -79,7 +79,11 @@ class Seat:
         self.tail = (self.tail + data)[-4096:]
         if self.first_screen is None and self.shows(rb"step 1/"):
             self.first_screen = time.monotonic() - self.started
-        if self.complete_screen is None and self.first_screen is not None and self.shows(self.complete_marker):
+        if (
+            self.complete_screen is None
+            and self.first_screen is not None
+            and self.shows(self.complete_marker)
+        ):
             self.complete_screen = time.monotonic() - self.started
 
     def shows(self, needle: bytes) -> bool:
