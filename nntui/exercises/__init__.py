@@ -3,16 +3,17 @@
 Modules, from the bottom up:
 
 - :mod:`.catalogue` - the exercises in order: stub files, hints, names (text only).
-- :mod:`.cases` - check cases and trusted expected values (runs in the child only).
-- :mod:`.runner` - the child process (``python -m nntui.exercises.runner``).
-- :mod:`.sandbox` - runs one check in a limited child process: :func:`run_check`.
+- :mod:`.cases` - check cases and trusted expected values (the judge's side only).
+- :mod:`.child` - the standalone sandboxed child (with :mod:`.wire` and :mod:`.given`).
+- :mod:`.confine` - the bubblewrap sandbox the child runs in (rlimits only without bwrap).
+- :mod:`.sandbox` - one check: answers from the child, judged here: :func:`run_check`.
 - :mod:`.workspace` - the learner's folder: init, reset with backup, hints, pass hashes.
 - :mod:`.record` - pass/fail in the learner's ``progress.json``.
 - :mod:`.bridge` - "use my code": call a learner's passing function from a pane.
 - :mod:`.watch` - file watching (watchdog events or polling).
 - :mod:`.screen` - the app's Exercises screen (the only module that imports Textual).
 
-Learner code never runs in nntui's own process.
+Learner code never runs in nntui's own process, and never sees the expected answers.
 """
 
 import os
