@@ -214,6 +214,8 @@ def _check(args, state_dir, workspace) -> int:
     recorded_ok = True
     for ex in chosen:
         result = run_check(ex.name, workspace.path(ex), time_limit=time_limit, memory_mb=memory_mb)
+        if result.notice:
+            _warn(result.notice)
         mark = STATUS_MARKS.get(result.status, "?")
         lines = result.lines()
         _say(f"{mark} {ex.name}: {lines[0]}")

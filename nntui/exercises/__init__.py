@@ -18,7 +18,7 @@ Learner code never runs in nntui's own process, and never sees the expected answ
 
 import os
 
-__all__ = ["enabled", "DISABLE_ENV"]
+__all__ = ["enabled", "on_server", "DISABLE_ENV", "SERVER_ENV"]
 
 #: Set to "0" / "off" / "no" / "false" to hide exercises (``nntui serve`` does unless --allow-exercises).
 DISABLE_ENV = "NNTUI_EXERCISES"
@@ -28,3 +28,13 @@ def enabled(environ=None) -> bool:
     """Whether exercises may run here (false when ``NNTUI_EXERCISES`` is 0/off/no/false)."""
     value = (environ if environ is not None else os.environ).get(DISABLE_ENV, "")
     return value.strip().lower() not in ("0", "off", "no", "false")
+
+
+#: Set by `nntui serve` for every session: learner code runs only in the sandbox, no $EDITOR.
+SERVER_ENV = "NNTUI_ON_SERVER"
+
+
+def on_server(environ=None) -> bool:
+    """True in a session of `nntui serve` (it sets ``NNTUI_ON_SERVER=1``)."""
+    value = (environ if environ is not None else os.environ).get(SERVER_ENV, "")
+    return value.strip().lower() in ("1", "yes", "on", "true")

@@ -26,6 +26,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from . import SERVER_ENV, on_server
+
 __all__ = [
     "BWRAP_ENV",
     "ChildCommand",
@@ -38,8 +40,6 @@ __all__ = [
 
 #: Path of the bwrap to use (tests set it empty to see how nntui behaves without one).
 BWRAP_ENV = "NNTUI_BWRAP"
-#: Set by `nntui serve` for every session: learner code must then run in the sandbox.
-SERVER_ENV = "NNTUI_ON_SERVER"
 #: Where the learner's folder appears inside the sandbox.
 CHILD_FOLDER = "/exercises"
 
@@ -48,12 +48,6 @@ _INSIDE = "/nntui"  # child.py, wire.py, given.py
 _SITE = "/nntui/site"  # numpy (and numpy.libs) only
 _CHILD_FILES = ("child.py", "wire.py", "given.py")
 _SCRATCH_BYTES = 64 * 1024 * 1024
-
-
-def on_server(environ=None) -> bool:
-    """True in a session of `nntui serve` (it sets ``NNTUI_ON_SERVER=1``)."""
-    value = (environ if environ is not None else os.environ).get(SERVER_ENV, "")
-    return value.strip().lower() in ("1", "yes", "on", "true")
 
 
 def _bwrap_path() -> str | None:
