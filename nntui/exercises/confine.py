@@ -179,15 +179,20 @@ def child_command(mode: str, folder: str | os.PathLike, *options: str) -> ChildC
     Raises OSError when a server has no working sandbox (see :func:`sandbox_problem`).
     """
     folder = Path(folder).resolve()
-    python = str(_interpreter())
-    bwrap = _bwrap_path()
-    if bwrap is None or sandbox_problem() is not None:
+    problem = sandbox_problem()
+    if problem is not None:
         if on_server():
-            raise OSError(f"learner code needs the sandbox on a server: {sandbox_problem()}")
-        argv = [python, "-I", "-S", "-B", str(_HERE / "child.py"), mode, *options]
+            raise OSError(f"learner code needs the sandbox on a server: {problem}")
+        argv = [str(_interpreter()), "-I", "-S", "-B", str(_HERE / "child.py"), mode, *options]
         if mode == "serve":
             argv += ["--folder", str(folder)]
         return ChildCommand(argv, sandboxed=False)
+    return _sandboxed(str(_bwrap_path()), mode, folder, options)
+
+
+def _sandboxed(bwrap: str, mode: str, folder: Path, options) -> ChildCommand:
+    """The bwrap command line (see the module's docstring for what it isolates)."""
+    python = str(_interpreter())
     binds, hidden = _read_only_binds()
     argv = [bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
     argv += ["--die-with-parent", "--new-session", "--clearenv", "--disable-userns", "--cap-drop", "ALL"]
@@ -228,7 +233,7 @@ def child_env_for(command: ChildCommand) -> dict[str, str]:
 @functools.cache
 def _probe(bwrap: str) -> str | None:
     """Start a tiny sandboxed Python once; None when it works, else what went wrong."""
-    probe = child_command("probe", "/nonexistent")
+    probe = _sandboxed(bwrap, "probe", Path("/nonexistent"), ())
     try:
         done = subprocess.run(
             probe.argv,
@@ -249,21 +254,11 @@ def _probe(bwrap: str) -> str | None:
     return None
 
 
-_probing = False
-
-
 def sandbox_problem() -> str | None:
     """None when learner code can run in bwrap here; else a one-line reason."""
-    global _probing
     if not sys.platform.startswith("linux"):
         return "the bubblewrap sandbox needs Linux"
     bwrap = _bwrap_path()
     if bwrap is None:
         return "bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt install bubblewrap)"
-    if _probing:
-        return None  # child_command asking while the probe is being built
-    _probing = True
-    try:
-        return _probe(bwrap)
-    finally:
-        _probing = False
+    return _probe(bwrap)

@@ -25,8 +25,7 @@ __all__ = [
 
 def sigmoid(x):
     """1 / (1 + e^-x) of a number or, element by element, of an array."""
-    with np.errstate(over="ignore"):  # e^-x overflows for x < -709: the answer 0.0 is right
-        return 1.0 / (1.0 + np.exp(-x))
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def sigmoid_derivative(x):

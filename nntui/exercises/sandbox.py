@@ -184,10 +184,6 @@ def run_check(
     path = Path(path).resolve()
     if not path.exists():
         return CheckResult(exercise, "missing", f"{path} does not exist (run `nntui exercises init`)")
-    try:
-        cases, expected = _expected(exercise)
-    except MemoryError:
-        return CheckResult(exercise, "crashed", "not enough memory to compute the expected answers")
     started = time.perf_counter()
     try:
         command = child_command(
@@ -197,15 +193,11 @@ def run_check(
         return CheckResult(exercise, "crashed", f"could not start the checker: {error}")
     notice = "" if command.sandboxed else _fallback_notice()
     folder = CHILD_FOLDER if command.sandboxed else str(path.parent)
-    request = {"folder": folder, "file": path.name, "calls": [case.request() for case in cases]}
-    with tempfile.TemporaryFile() as inp, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        body = json.dumps(request).encode("utf-8")
-        inp.write(len(body).to_bytes(4, "big") + body)
-        inp.seek(0)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             process = subprocess.Popen(
                 command.argv,
-                stdin=inp,
+                stdin=subprocess.PIPE,
                 stdout=out,
                 stderr=err,
                 cwd=tempfile.gettempdir(),
@@ -219,13 +211,26 @@ def run_check(
             command.close()
         timed_out = False
         try:
-            returncode = process.wait(timeout=time_limit)
+            # While the child starts and loads NumPy: the cases, and the answers it never sees.
+            try:
+                cases, expected = _expected(exercise)
+            except (MemoryError, ValueError) as error:
+                kill_group(process)
+                return CheckResult(exercise, "crashed", f"the checks could not be prepared: {error}")
+            request = {"folder": folder, "file": path.name, "calls": [case.request() for case in cases]}
+            body = json.dumps(request).encode("utf-8")
+            try:
+                process.stdin.write(len(body).to_bytes(4, "big") + body)
+                process.stdin.close()
+            except OSError:
+                pass  # the child is gone already; what it left is judged below
+            returncode = process.wait(timeout=max(0.0, time_limit - (time.perf_counter() - started)))
         except subprocess.TimeoutExpired:
             kill_group(process)
             timed_out = True
             returncode = process.returncode
         finally:
-            if process.poll() is None:  # interrupted while waiting: never leave a child behind
+            if process.poll() is None:  # interrupted (or no answers to judge by): no child left behind
                 kill_group(process)
         seconds = time.perf_counter() - started
         size = out.seek(0, os.SEEK_END)
@@ -236,7 +241,11 @@ def run_check(
     if size > RESULT_LIMIT:
         result.summary = f"your code sent back more than {RESULT_LIMIT // (1024 * 1024)} MB"
         return result
-    _judge(result, cases, expected, _frames(data), time_limit, memory_mb)
+    try:
+        _judge(result, cases, expected, _frames(data), memory_mb)
+    except RecursionError:  # an answer nested deeper than any honest one
+        result.status = "crashed"
+        result.summary = "your code sent back a value nested too deeply to check"
     if not result.summary:  # the child stopped before answering every case
         signum = -returncode if returncode < 0 else returncode - 128 if command.sandboxed else 0
         if timed_out or signum in (signal.SIGXCPU, signal.SIGKILL):
@@ -251,7 +260,7 @@ def run_check(
     return result
 
 
-def _judge(result: CheckResult, cases, expected, frames: list[dict], time_limit, memory_mb) -> None:
+def _judge(result: CheckResult, cases, expected, frames: list[dict], memory_mb: int) -> None:
     """Fill ``result`` from the child's answers; leaves the summary empty if answers are missing."""
     from .cases import compare, describe
 
