@@ -194,8 +194,11 @@ def _sandboxed(bwrap: str, mode: str, folder: Path, options) -> ChildCommand:
     """The bwrap command line (see the module's docstring for what it isolates)."""
     python = str(_interpreter())
     binds, hidden = _read_only_binds()
+    newer = _newer_options(bwrap)
     argv = [bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
-    argv += ["--die-with-parent", "--new-session", "--clearenv", "--disable-userns", "--cap-drop", "ALL"]
+    argv += ["--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"]
+    if "--disable-userns" in newer:
+        argv.append("--disable-userns")
     for key, value in _child_env().items():
         argv += ["--setenv", key, value]
     argv += ["--setenv", "NNTUI_CHILD_SITE", _SITE]
@@ -205,7 +208,9 @@ def _sandboxed(bwrap: str, mode: str, folder: Path, options) -> ChildCommand:
     if folder.is_dir():
         argv += ["--ro-bind", str(folder), CHILD_FOLDER]
     argv += ["--proc", "/proc", "--dev", "/dev"]
-    argv += ["--size", str(_SCRATCH_BYTES), "--tmpfs", "/tmp", "--remount-ro", "/", "--chdir", "/tmp"]
+    if "--size" in newer:
+        argv += ["--size", str(_SCRATCH_BYTES)]
+    argv += ["--tmpfs", "/tmp", "--remount-ro", "/", "--chdir", "/tmp"]
     pass_fds: tuple[int, ...] = ()
     program = _seccomp_program()
     if program is not None:
@@ -228,6 +233,16 @@ def child_env_for(command: ChildCommand) -> dict[str, str]:
         if site:
             env["NNTUI_CHILD_SITE"] = site[0]
     return env
+
+
+@functools.cache
+def _newer_options(bwrap: str) -> frozenset[str]:
+    """Which of bwrap's newer hardening options (0.8: --disable-userns, --size) this one has."""
+    try:
+        done = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(o for o in ("--disable-userns", "--size") if o in done.stdout + done.stderr)
 
 
 @functools.cache

@@ -23,6 +23,7 @@ import nntui
 from nntui.cli import main
 from nntui.exercises.catalogue import get_exercise
 from nntui.exercises.confine import sandbox_problem
+from nntui.exercises.sandbox import run_check
 
 pytestmark = pytest.mark.skipif(sandbox_problem() is not None, reason=f"no sandbox: {sandbox_problem()}")
 
@@ -268,3 +269,13 @@ def test_serve_with_exercises_refuses_to_start_without_bwrap(tmp_path, monkeypat
     err = capsys.readouterr().err
     assert "--allow-exercises needs the bubblewrap sandbox" in err
     assert "not installed" in err
+
+
+def test_on_a_server_without_bwrap_a_check_refuses_to_run(workspace, monkeypatch):
+    monkeypatch.setenv("NNTUI_BWRAP", "")
+    monkeypatch.setenv("NNTUI_ON_SERVER", "1")
+    ex = get_exercise("sigmoid")
+    workspace.path(ex).write_text(ex.solution())
+    result = run_check("sigmoid", workspace.path(ex))
+    assert result.status == "crashed"
+    assert "needs the sandbox on a server" in result.summary
