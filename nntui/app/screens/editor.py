@@ -68,7 +68,7 @@ class EditorScreen(Screen[bool]):
             self._say(problem, error=True)
         else:
             editor.load_text(self._saved_text)
-            self._say("Ctrl+S saves (the file is checked on every save); Escape goes back.")
+            self._say("Ctrl+S saves (and checks), Ctrl+Z undoes, Ctrl+Y redoes, Escape goes back.")
         self._show_title()
         editor.focus()
 
