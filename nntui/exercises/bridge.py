@@ -157,7 +157,7 @@ class LearnerCode:
             )
         try:
             message = wire.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
         return message if isinstance(message, dict) else {}
 

@@ -182,7 +182,13 @@ def read_frame(stream):
 
 def check(out, wire):
     """Run every call of the request against the learner's file; one frame per call."""
-    load_numpy()  # before the request: the parent works out the cases meanwhile
+    try:
+        load_numpy()  # before the request: the parent works out the cases meanwhile
+    except Exception as error:  # noqa: BLE001 - a broken installation, not the learner's code
+        write_frame(
+            out, {"setup": f"NumPy does not load in the sandbox: {type(error).__name__}: {error}"}, wire
+        )
+        return
     request = read_frame(sys.stdin.buffer)
     folder = os.path.abspath(request["folder"])
     path = os.path.join(folder, os.path.basename(request["file"]))

@@ -264,6 +264,9 @@ def _judge(result: CheckResult, cases, expected, frames: list[dict], memory_mb: 
     """Fill ``result`` from the child's answers; leaves the summary empty if answers are missing."""
     from .cases import compare, describe
 
+    if frames and "setup" in frames[0]:
+        result.summary = f"the checker could not start: {_text(frames[0]['setup'])}"
+        return
     if frames and "load" in frames[0]:
         _describe_error(result, frames[0]["load"], None, memory_mb, loading=True)
         return
