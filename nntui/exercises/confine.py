@@ -179,7 +179,7 @@ def child_command(mode: str, folder: str | os.PathLike, *options: str) -> ChildC
     Raises OSError when a server has no working sandbox (see :func:`sandbox_problem`).
     """
     folder = Path(folder).resolve()
-    problem = sandbox_problem()
+    problem = sandbox_problem(probe=False)
     if problem is not None:
         if on_server():
             raise OSError(f"learner code needs the sandbox on a server: {problem}")
@@ -269,11 +269,24 @@ def _probe(bwrap: str) -> str | None:
     return None
 
 
-def sandbox_problem() -> str | None:
-    """None when learner code can run in bwrap here; else a one-line reason."""
+def sandbox_problem(probe: bool = True) -> str | None:
+    """None when learner code can run in bwrap here; else a one-line reason.
+
+    ``probe=False`` trusts an installed bwrap until a run shows otherwise
+    (:func:`recheck_after_failure`), which saves starting one sandbox per process.
+    """
     if not sys.platform.startswith("linux"):
         return "the bubblewrap sandbox needs Linux"
     bwrap = _bwrap_path()
     if bwrap is None:
         return "bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt install bubblewrap)"
-    return _probe(bwrap)
+    return _probe(bwrap) if probe or _probe.cache_info().currsize else None
+
+
+def recheck_after_failure() -> bool:
+    """After a sandboxed child failed before it answered: True if bwrap itself does not work.
+
+    Decided by the probe, never by what the failed child printed (learner code could print
+    anything); from then on :func:`sandbox_problem` gives the reason.
+    """
+    return sandbox_problem(probe=True) is not None

@@ -279,3 +279,23 @@ def test_on_a_server_without_bwrap_a_check_refuses_to_run(workspace, monkeypatch
     result = run_check("sigmoid", workspace.path(ex))
     assert result.status == "crashed"
     assert "needs the sandbox on a server" in result.summary
+
+
+def test_a_bwrap_that_cannot_run_is_found_out_and_said_once(workspace, state_dir, tmp_path):
+    broken = tmp_path / "bwrap"
+    broken.write_text("#!/bin/sh\necho 'bwrap: No permissions to create a new namespace' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    for name in ("sigmoid", "mse_loss"):
+        ex = get_exercise(name)
+        workspace.path(ex).write_text(ex.solution())
+    env = dict(os.environ, NNTUI_BWRAP=str(broken), NNTUI_STATE_DIR=str(state_dir))
+    command = [sys.executable, "-m", "nntui", "exercises", "check", "sigmoid", "mse_loss"]
+    local = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert local.returncode == 0, local.stdout + local.stderr
+    assert local.stderr.count("not in a sandbox") == 1
+    assert "No permissions to create a new namespace" in local.stderr
+    server = subprocess.run(
+        command, env=env | {"NNTUI_ON_SERVER": "1"}, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert server.returncode == 1
+    assert "needs the sandbox on a server" in server.stdout
