@@ -207,7 +207,8 @@ def _sandboxed(bwrap: str, mode: str, folder: Path, options) -> ChildCommand:
         argv += ["--tmpfs", folder_to_hide, "--remount-ro", folder_to_hide]
     if folder.is_dir():
         argv += ["--ro-bind", str(folder), CHILD_FOLDER]
-    argv += ["--proc", "/proc", "--dev", "/dev"]
+    # /dev's own tmpfs has no size limit: read-only, so /tmp stays the only place to write.
+    argv += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
     if "--size" in newer:
         argv += ["--size", str(_SCRATCH_BYTES)]
     argv += ["--tmpfs", "/tmp", "--remount-ro", "/", "--chdir", "/tmp"]

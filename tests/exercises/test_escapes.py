@@ -299,3 +299,28 @@ def test_a_bwrap_that_cannot_run_is_found_out_and_said_once(workspace, state_dir
     )
     assert server.returncode == 1
     assert "needs the sandbox on a server" in server.stdout
+
+
+def test_scratch_space_is_small(workspace, capsys):
+    tag = f"nntui-fill-{uuid.uuid4().hex}"
+    source = (
+        "import os\n"
+        "written = 0\n"
+        f"for path in ['{tag}-a', '{tag}-b', '{tag}-c', '/dev/shm/{tag}-d', '/dev/shm/{tag}-e']:\n"
+        "    try:\n"
+        "        with open(path, 'wb') as handle:\n"
+        "            for _ in range(16):\n"
+        "                handle.write(bytes(4 * 1024 * 1024))\n"
+        "                handle.flush()\n"
+        "                written += 4\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "print('WROTE MB', written)\n" + SIGMOID
+    )
+    try:
+        _, out, _ = _check(workspace, capsys, source)
+        written = int(out.split("WROTE MB")[1].split()[0])
+        assert written <= 64  # the private /tmp's size; /dev is read-only
+    finally:
+        for leftover in Path("/dev/shm").glob(f"{tag}-*"):
+            leftover.unlink()
