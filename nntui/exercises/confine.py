@@ -4,7 +4,8 @@ With bubblewrap (``bwrap``, the sandbox Flatpak uses; no root needed) the child 
 read-only file system that holds only what Python and NumPy need: ``/usr/lib`` (and
 ``/lib``), the interpreter, its standard library (without its site-packages), NumPy, the
 three files of :mod:`.child`, and the learner's exercise folder, read-only, at
-``/exercises``. ``/tmp`` is a private 64 MB tmpfs (the only writable place). It has no
+``/exercises``. ``/tmp`` is a private 64 MB tmpfs (the only writable place; ``/dev`` is
+bwrap's minimal one, read-only). It has no
 network, its own PID namespace (``--die-with-parent``: when the check ends, every process in
 it ends), its own user namespace as ``nobody``, no capabilities, a clean environment, a new
 session (no terminal to type into) and a seccomp filter that refuses fork, vfork and clone.
