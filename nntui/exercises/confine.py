@@ -5,10 +5,10 @@ read-only file system that holds only what Python and NumPy need: ``/usr/lib`` (
 ``/lib``), the interpreter, its standard library (without its site-packages), NumPy, the
 three files of :mod:`.child`, and the learner's exercise folder, read-only, at
 ``/exercises``. ``/tmp`` is a private 64 MB tmpfs (the only writable place; ``/dev`` is
-bwrap's minimal one, read-only). It has no
-network, its own PID namespace (``--die-with-parent``: when the check ends, every process in
-it ends), its own user namespace as ``nobody``, no capabilities, a clean environment, a new
-session (no terminal to type into) and a seccomp filter that refuses fork, vfork and clone.
+bwrap's minimal one, read-only). It has no network, its own PID namespace
+(``--die-with-parent``: when the check ends, every process in it ends), its own user
+namespace as ``nobody``, no capabilities, a clean environment, a new session (no terminal
+to type into) and a seccomp filter that refuses fork, vfork and clone.
 Not there: the home folder, the state folder, /etc, the server's keys, nntui itself.
 
 Without bwrap the child runs with its own rlimits only (:func:`sandbox_problem` says why);
