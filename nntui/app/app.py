@@ -204,7 +204,16 @@ class NNTuiApp(App[None]):
             self.pop_screen()  # a fresh screen at the chosen exercise (its own API has no "go to")
         if start is None and isinstance(self.screen, LessonScreen):
             start = self.screen.your_turn_start()
-        self.push_screen(ExercisesScreen(state_dir=self.config.state_dir, start=start))
+        from .screens.editor import EditorScreen
+
+        self.push_screen(
+            ExercisesScreen(
+                state_dir=self.config.state_dir,
+                start=start,
+                editor=EditorScreen,
+                on_server=self.config.on_server,
+            )
+        )
 
     def action_toc(self) -> None:
         """Open the table of contents."""

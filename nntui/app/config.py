@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["AppConfig", "DEFAULT_THEME"]
 
 #: Textual's default dark theme.
 DEFAULT_THEME = "textual-dark"
+
+
+def _on_server() -> bool:
+    from nntui.exercises import on_server
+
+    return on_server()
 
 
 @dataclass
@@ -31,3 +37,6 @@ class AppConfig:
     reset_progress: bool = False
     #: ``--seed``: the seed of every pane whose lesson does not set one (None: the lessons' own).
     seed: int | None = None
+    #: A session of `nntui serve` (it sets NNTUI_ON_SERVER): nothing may start a program of the
+    #: server's account, so `e` on the Exercises screen opens the in-app editor, never $EDITOR.
+    on_server: bool = field(default_factory=_on_server)

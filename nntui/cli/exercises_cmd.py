@@ -7,7 +7,8 @@
     nntui exercises hint NAME                   the next hint
     nntui exercises solution NAME               the reference solution, once you have passed
 
-Learner code only ever runs in a separate process with a time and a memory limit.
+Learner code only ever runs in a separate, sandboxed process (bubblewrap where installed) with a
+time and a memory limit; the answers are judged outside it.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def register(subparsers) -> None:
         parents=[shared],
         help="write the network yourself; nntui checks each piece",
         description="Exercises: write sigmoid, the loss, feedforward, backprop and training yourself. "
-        "Your code runs in a separate process with a time and a memory limit.",
+        "Your code runs in a sandboxed process with a time and a memory limit.",
     )
     parser.set_defaults(handler=run, ex_command="list")
     sub = parser.add_subparsers(title="exercise commands", metavar="COMMAND", parser_class=type(parser))
@@ -214,6 +215,8 @@ def _check(args, state_dir, workspace) -> int:
     recorded_ok = True
     for ex in chosen:
         result = run_check(ex.name, workspace.path(ex), time_limit=time_limit, memory_mb=memory_mb)
+        if result.notice:
+            _warn(result.notice)
         mark = STATUS_MARKS.get(result.status, "?")
         lines = result.lines()
         _say(f"{mark} {ex.name}: {lines[0]}")

@@ -223,6 +223,12 @@ def _plan(args):
     from nntui.serve.status import default_state_dir
     from nntui.serve.workshop import Workshop, WorkshopError, load_workshop
 
+    if args.allow_exercises:
+        from nntui.exercises.confine import sandbox_problem
+
+        problem = sandbox_problem()
+        if problem is not None:  # attendees' code must never run unconfined on a server
+            raise CliError(f"--allow-exercises needs the bubblewrap sandbox: {problem}")
     workshop = Workshop()
     if args.workshop is not None:
         try:

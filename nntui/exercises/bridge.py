@@ -1,8 +1,9 @@
 """ "Use my code": call the learner's own, passing functions from the app's panes.
 
-The learner's code runs in a separate worker process (``python -m nntui.exercises.runner
-serve``) with the same memory limit as the checks, and every call has a wall-clock time
-limit; a call that takes too long kills the worker (the next call starts a new one).
+The learner's code runs in a separate worker process (:mod:`.child` in "serve" mode, in
+the same sandbox as the checks, see :mod:`.confine`) with the same memory limit, and every
+call has a wall-clock time limit; a call that takes too long kills the worker (the next call
+starts a new one).
 Values cross the pipe as JSON (:mod:`nntui.exercises.wire`): numbers, lists, dicts,
 tuples and NumPy arrays.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import os
 import queue
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,7 +35,8 @@ from typing import Any, Callable
 
 from . import wire
 from .catalogue import Exercise, get_exercise
-from .sandbox import DEFAULT_MEMORY_MB, child_command, child_env, kill_group
+from .confine import child_command, child_env_for
+from .sandbox import DEFAULT_MEMORY_MB, kill_group
 from .workspace import Workspace, default_workspace, resolve_state_dir
 
 __all__ = ["LearnerCode", "BridgeError", "TrainRun", "call_learner", "DEFAULT_CALL_TIME_LIMIT"]
@@ -41,6 +44,8 @@ __all__ = ["LearnerCode", "BridgeError", "TrainRun", "call_learner", "DEFAULT_CA
 #: Seconds one call may take (a full training run of 1000 epochs needs well under one).
 DEFAULT_CALL_TIME_LIMIT = 30.0
 _START_TIME_LIMIT = 20.0
+#: The longest line the worker may send (a whole training run is ~50 KB).
+_LINE_LIMIT = 4 * 1024 * 1024
 
 
 class BridgeError(Exception):
@@ -95,13 +100,18 @@ class LearnerCode:
     def _start(self) -> None:
         self._lines = queue.Queue()
         try:
+            command = child_command("serve", self.workspace.root, "--memory-mb", str(int(self.memory_mb)))
+        except OSError as error:
+            raise BridgeError(str(error), "crashed") from None
+        try:
             self._process = subprocess.Popen(
-                child_command("serve", str(self.workspace.root), "--memory-mb", str(int(self.memory_mb))),
+                command.argv,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                cwd=str(self.workspace.root) if self.workspace.root.is_dir() else None,
-                env=child_env(),
+                cwd=tempfile.gettempdir(),
+                env=child_env_for(command),
+                pass_fds=command.pass_fds,
                 start_new_session=True,
                 text=True,
                 encoding="utf-8",
@@ -109,6 +119,8 @@ class LearnerCode:
             )
         except OSError as error:
             raise BridgeError(f"could not start the exercise process: {error}", "crashed") from None
+        finally:
+            command.close()
         reader = threading.Thread(target=self._read, args=(self._process, self._lines), daemon=True)
         reader.start()
         try:
@@ -121,7 +133,13 @@ class LearnerCode:
 
     @staticmethod
     def _read(process: subprocess.Popen, lines: queue.Queue) -> None:
-        for line in process.stdout:
+        while True:
+            line = process.stdout.readline(_LINE_LIMIT)
+            if not line:
+                break
+            if not line.endswith("\n"):  # longer than any honest answer: stop listening
+                kill_group(process)
+                break
             lines.put(line)
         lines.put(None)  # end of output: the process is gone
 
@@ -139,7 +157,7 @@ class LearnerCode:
             )
         try:
             message = wire.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
         return message if isinstance(message, dict) else {}
 

@@ -1,9 +1,10 @@
 """Check cases: for each exercise, inputs and the trusted function that gives the expected output.
 
-Imported only in the sandboxed child (it needs NumPy). Expected values come from the
-trusted ``nntui.core`` (adapted to the exercises' plain dicts and tuples); they are computed
-on fresh copies of the inputs, so a learner's function that changes its arguments cannot
-change them. The reference solutions are only shown to learners, never used as the truth.
+Used by the judge, outside the sandbox (it needs NumPy): the sandboxed child receives only
+each case's inputs (:meth:`Case.request`) and sends back what the learner's function
+returned; expected values come from the trusted ``nntui.core`` (adapted to the exercises'
+plain dicts and tuples) and never reach the child. The reference solutions are only shown
+to learners, never used as the truth.
 """
 
 from __future__ import annotations
@@ -39,22 +40,33 @@ class Case:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     reference: Callable | None = None  # trusted function with the same signature
-    # Optional wrapper applied to both the learner's and the reference function, e.g. to
-    # collect what a callback received: wrapper(fn, *args, **kwargs) -> value to compare.
-    wrapper: Callable | None = None
+    # A keyword argument that receives a recording callable: the value compared is then
+    # {"params", "losses", "on epoch calls"} (what a train function returned and reported).
+    record: str = ""
     shown: str = ""  # how the input is printed; default: the call with its arguments
 
     def run(self, fn: Callable) -> Any:
         """Call ``fn`` (learner's or reference) on a fresh copy of the inputs."""
         args = copy.deepcopy(self.args)
         kwargs = copy.deepcopy(self.kwargs)
-        if self.wrapper is not None:
-            return self.wrapper(fn, *args, **kwargs)
+        if self.record:
+            return _collect_calls(fn, self.record, *args, **kwargs)
         return fn(*args, **kwargs)
 
     def expected(self) -> Any:
         """The trusted answer."""
         return self.run(self.reference)
+
+    def request(self) -> dict:
+        """What the sandboxed child needs to call the learner's function: inputs, never answers."""
+        from .wire import encode
+
+        return {
+            "function": self.function,
+            "args": encode(list(self.args)),
+            "kwargs": encode(dict(self.kwargs)),
+            "record": self.record,
+        }
 
     def call_text(self) -> str:
         """The input as a readable call."""
@@ -201,10 +213,14 @@ def _core_matrix_train(X, y, W1, W2, iterations=1500, lr=1.0):
     return net.weights1, net.weights2, found
 
 
-def _collect_epochs(train_fn, *args, **kwargs):
-    """Run a train function with a recording on_epoch; compare the recorded calls too."""
-    seen: list[tuple[int, float]] = []
-    params, epoch_losses = train_fn(*args, on_epoch=lambda epoch, loss: seen.append((epoch, loss)), **kwargs)
+def _collect_calls(train_fn, keyword, *args, **kwargs):
+    """Run a train function with a recording callback; compare the recorded calls too.
+
+    The sandboxed child does the same for the learner's function (``call_one`` in child.py).
+    """
+    seen: list[tuple] = []
+    kwargs[keyword] = lambda *values: seen.append(tuple(values))
+    params, epoch_losses = train_fn(*args, **kwargs)
     return {"params": params, "losses": list(epoch_losses), "on_epoch calls": seen}
 
 
@@ -362,7 +378,7 @@ def cases_for(name: str) -> list[Case]:
                 (mixed, X, y),
                 {"lr": 0.1, "epochs": 4},
                 reference=ref,
-                wrapper=_collect_epochs,
+                record="on_epoch",
                 shown="train(mixed parameters, the four people, lr=0.1, epochs=4, on_epoch=record)",
             ),
             Case(

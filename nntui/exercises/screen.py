@@ -1,9 +1,11 @@
 """The Exercises screen: the list with marks, the current exercise, and a check on every save.
 
 Push it from the app with ``app.push_screen(ExercisesScreen(state_dir=config.state_dir))``.
-The learner edits the file in their own editor (``e`` opens ``$VISUAL``/``$EDITOR``); every
-save is noticed (filesystem events, or polling: ``p`` switches) and checked in a sandboxed
-child process by a thread worker, and the result appears without a key press.
+The learner edits the file in their own editor (``e`` opens ``$VISUAL``/``$EDITOR``) or in
+the app's own editor (``E``, given as ``editor``); on a server (``on_server``) ``e`` always
+opens the app's editor and never starts a program. Every save is noticed (filesystem
+events, or polling: ``p`` switches) and checked in a sandboxed child process by a thread
+worker, and the result appears without a key press.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import shlex
 import subprocess
 from pathlib import Path
+from typing import Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, ListItem, ListView, Static
 from textual.worker import get_current_worker
 
-from . import enabled
+from . import enabled, on_server
 from .catalogue import EXERCISES, Exercise, get_exercise
 from .record import RecordError, load_statuses, next_exercise, record_result
 from .sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, STATUS_MARKS, CheckResult, run_check
@@ -39,7 +42,8 @@ class ExercisesScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="back to the lessons"),
-        Binding("e", "edit", "Edit", tooltip="open the exercise in $VISUAL or $EDITOR"),
+        Binding("e", "edit", "Edit", tooltip="edit the exercise ($VISUAL or $EDITOR; on a server, in nntui)"),
+        Binding("E", "edit_here", "Edit here", show=False, tooltip="edit the exercise in nntui's own editor"),
         Binding("h", "hint", "Hint", tooltip="show the next hint (each is more concrete)"),
         Binding("c", "check", "Check", tooltip="check the file now (it is also checked on every save)"),
         Binding("s", "solution", "Solution", tooltip="show our solution (once yours passes)"),
@@ -56,6 +60,8 @@ class ExercisesScreen(Screen):
         time_limit: float = DEFAULT_TIME_LIMIT,
         memory_mb: int = DEFAULT_MEMORY_MB,
         start: str | None = None,
+        editor: Callable[[Path, str], Screen] | None = None,
+        on_server: bool | None = None,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's parameter name
         classes: str | None = None,
@@ -69,6 +75,9 @@ class ExercisesScreen(Screen):
         self.time_limit = time_limit
         self.memory_mb = memory_mb
         self.enabled = enabled()
+        #: Makes the in-app editor's screen for (path, title); the app passes its EditorScreen.
+        self.editor = editor
+        self.on_server = _on_server() if on_server is None else on_server
         self.statuses: dict[str, str] = {}
         self.current: Exercise = get_exercise(start) if start else EXERCISES[0]
         self._start = start
@@ -171,6 +180,8 @@ class ExercisesScreen(Screen):
     def _show_result(self, ex: Exercise, result: CheckResult) -> None:
         if ex is not self.current:
             return
+        if self.app.screen is not self:  # the learner is in the editor: tell them there
+            self.notify(result.lines()[0], severity="information" if result.passed else "warning", timeout=6)
         if result.passed:
             self._set_status(f"✓ Passed: {result.summary}. Press s to compare with our solution.", "-passed")
         elif result.status == "todo":
@@ -305,6 +316,8 @@ class ExercisesScreen(Screen):
         self._show_result(ex, result)
         if problem:
             self.notify(problem, severity="warning", timeout=8)
+        if result.notice:
+            self.notify(result.notice, severity="warning", timeout=10)
 
     # ------------------------------------------------------------------ keys
 
@@ -333,13 +346,16 @@ class ExercisesScreen(Screen):
             box.update("")
 
     def action_edit(self) -> None:
-        """Open the exercise in the learner's editor, then check it."""
+        """Open the exercise in the learner's editor (on a server: the app's own), then check it."""
         if not self.enabled:
             return
         path = self.workspace.path(self.current)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not editor:
-            self.notify(f"Set $VISUAL or $EDITOR to edit from here, or open {path} yourself.", timeout=8)
+        if self.on_server or not editor:
+            if self.editor is None and not self.on_server:
+                self.notify(f"Set $VISUAL or $EDITOR to edit from here, or open {path} yourself.", timeout=8)
+                return
+            self.action_edit_here()
             return
         from textual.app import SuspendNotSupported
 
@@ -354,11 +370,27 @@ class ExercisesScreen(Screen):
             return
         self.poll_file()
 
+    def action_edit_here(self) -> None:
+        """Open the exercise in the app's own editor; the file is checked on every save."""
+        if not self.enabled:
+            return
+        if self.editor is None:
+            self.notify("There is no editor in this app; edit the file in your own editor.", timeout=8)
+            return
+        ex = self.current
+        self.app.push_screen(
+            self.editor(self.workspace.path(ex), f"{ex.number}. {ex.title}"), lambda _saved: self.poll_file()
+        )
+
     def action_close(self) -> None:
         """Back to where the learner came from."""
         self._events.stop()
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+
+def _on_server() -> bool:
+    return on_server()
 
 
 def _plain(text: str):

@@ -2,6 +2,9 @@
 
 NumPy arrays, NumPy scalars and tuples survive the round trip; everything else must be
 plain JSON (numbers, strings, lists, dicts with string keys, None, booleans).
+
+Standalone (the standard library, and NumPy only when an array crosses): the sandboxed
+child loads this very file. Decoding never trusts the sender's dtype beyond plain numbers.
 """
 
 from __future__ import annotations
@@ -45,13 +48,24 @@ def decode(value: Any) -> Any:
         if "__ndarray__" in value:
             import numpy as np
 
-            return np.array(decode(value["__ndarray__"]), dtype=value.get("dtype", "float64"))
+            return np.array(decode(value["__ndarray__"]), dtype=_number_dtype(value.get("dtype")))
         if "__tuple__" in value:
             return tuple(decode(v) for v in value["__tuple__"])
         if "__float__" in value:
             return float(value["__float__"])
         return {k: decode(v) for k, v in value.items()}
     return value
+
+
+def _number_dtype(name):
+    """The array's dtype if it is a plain number type (bool, int, float), else float64."""
+    import numpy as np
+
+    try:
+        dtype = np.dtype(str(name))
+    except (TypeError, ValueError):
+        return np.float64
+    return dtype if dtype.kind in "biuf" and dtype.itemsize <= 16 else np.float64
 
 
 def dumps(value: Any) -> str:

@@ -34,7 +34,8 @@ shell, run `nntui exercises check NAME` (or `nntui exercises check` for all of t
   nntui exercises hint NAME  the next hint for one exercise
   nntui exercises reset NAME start one exercise again (your file is kept as a backup)
 
-Your code runs in a separate process with a time limit and a memory limit.
+Your code runs in a sandbox (bubblewrap: no network, no files but this folder, read-only)
+with a time limit and a memory limit, and never sees the expected answers.
 """
 
 

@@ -77,10 +77,11 @@ class SessionPlan:
 
 
 def exercises_env(plan: SessionPlan) -> dict[str, str]:
-    """What to add to an attendee's environment so exercises are off unless allowed."""
-    from nntui.exercises import DISABLE_ENV
+    """What to add to an attendee's environment: exercises off unless allowed; "on a server"."""
+    from nntui.exercises import DISABLE_ENV, SERVER_ENV
 
-    return {} if plan.allow_exercises else {DISABLE_ENV: "off"}
+    # On a server, learner code runs only in the sandbox and `e` never starts $EDITOR.
+    return ({} if plan.allow_exercises else {DISABLE_ENV: "off"}) | {SERVER_ENV: "1"}
 
 
 def user_state_dir(state_dir: Path, name: str) -> Path:
