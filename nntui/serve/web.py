@@ -136,8 +136,7 @@ class WorkshopWebServer(Server):
         name = self.logged_in_name(request)
         if name is None:
             return self._login_page()
-        scheme = "wss" if request.secure else "ws"
-        page = terminal_page(self.title, name, f"{scheme}://{request.host}/ws")
+        page = terminal_page(self.title, name)
         return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
 
     def _login_page(self, name: str = "", error: str | None = None, status: int = 200) -> web.Response:
@@ -146,7 +145,7 @@ class WorkshopWebServer(Server):
 
     async def handle_login(self, request: web.Request) -> web.StreamResponse:
         """Check the name and password; on success set the signed cookie and go to the terminal."""
-        if not origin_allowed(request.headers.get("Origin"), request.host, request.secure):
+        if not origin_allowed(request.headers.get("Origin"), request.host):
             raise web.HTTPForbidden(text="log in from this server's own page")
         form = await request.post()
         name = str(form.get("name", "")).strip().lower()
@@ -202,7 +201,7 @@ class WorkshopWebServer(Server):
     # --- sessions ------------------------------------------------------------------------
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """Run one attendee's app for a logged-in browser on a page of this server."""
-        if not origin_allowed(request.headers.get("Origin"), request.host, request.secure):
+        if not origin_allowed(request.headers.get("Origin"), request.host):
             origin = request.headers.get("Origin")
             log.warning("refused a websocket from %s: Origin %r", request.remote, origin)
             raise web.HTTPForbidden(text="websockets are only for this server's own pages")

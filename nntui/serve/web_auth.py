@@ -107,19 +107,31 @@ def host_allowed(host_header: str | None, listening_on: str) -> bool:
     return _is_loopback_name(hostname)
 
 
-def origin_allowed(origin: str | None, host_header: str | None, secure: bool) -> bool:
+def origin_allowed(origin: str | None, host_header: str | None) -> bool:
     """True if a request comes from a page of this server (or from a client that is not a browser).
 
-    Browsers always send Origin on websockets and form posts; it must be this server's own
-    ``scheme://host:port``. Programs that are not browsers send none, and still need the
-    signed cookie.
+    Browsers always send Origin on websockets and form posts; its host and port must be the
+    ones the request was sent to (the scheme may differ behind a TLS proxy). Programs that
+    are not browsers send none, and still need the signed cookie.
     """
     if origin is None:
         return True
     if not host_header:
         return False
-    expected = f"{'https' if secure else 'http'}://{host_header}".lower()
-    return origin.lower().rstrip("/") == expected
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False  # "null" (a sandboxed or privacy-stripped page), file:, extensions
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    try:
+        origin_port = parts.port or default_port
+    except ValueError:
+        return False
+    asked = urlsplit(f"//{host_header}")
+    try:
+        asked_port = asked.port or default_port
+    except ValueError:
+        return False
+    return (parts.hostname or "") == (asked.hostname or "").lower() and origin_port == asked_port
 
 
 class FailedLogins:

@@ -100,6 +100,11 @@ body.-closed .closed-dialog {{ display: flex; }}
       }});
     }}
   }};
+  // The websocket is on the address the page came from (ws: or wss:, also behind a proxy).
+  document.addEventListener("DOMContentLoaded", () => {{
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    document.querySelector("#terminal").dataset.sessionWebsocketUrl = scheme + location.host + "/ws";
+  }});
   // A click anywhere outside the terminal gives the keyboard back to it.
   document.addEventListener("mousedown", (event) => {{
     if (!event.target.closest("#terminal, button, a")) {{
@@ -118,8 +123,7 @@ body.-closed .closed-dialog {{ display: flex; }}
 <div class="intro"><div class="message">Session ended.</div>
 <button type="button" onclick="location.replace('/')">Start again</button>
 <a href="/logout">Use another name</a></div></div>
-<div id="terminal" class="textual-terminal" data-session-websocket-url="{websocket_url}"
- data-font-size="{font_size}"></div>
+<div id="terminal" class="textual-terminal" data-font-size="{font_size}"></div>
 </body></html>
 """
 
@@ -135,11 +139,10 @@ def login_page(title: str, with_password: bool, name: str = "", error: str | Non
     )
 
 
-def terminal_page(title: str, name: str, websocket_url: str, font_size: int = 16) -> str:
-    """The page that runs textual-serve's terminal, connected to ``websocket_url``."""
+def terminal_page(title: str, name: str, font_size: int = 16) -> str:
+    """The page that runs textual-serve's terminal for ``name``, on this server's ``/ws``."""
     return _TERMINAL.format(
         title=html.escape(f"{title} - {name}"),
         heading=html.escape(f"{title}: {name}"),
-        websocket_url=html.escape(websocket_url),
         font_size=int(font_size),
     )
