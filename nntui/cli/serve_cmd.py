@@ -153,8 +153,9 @@ def register(subparsers) -> None:
 
     webp = commands.add_parser(
         "web",
-        help="a web server (textual-serve): attendees open a browser and type their name",
-        description="Serve nntui in the browser with textual-serve; each tab asks for a name.",
+        help="a web server (textual-serve): attendees log in from a browser with their name",
+        description="Serve nntui in the browser with textual-serve: attendees log in with a name "
+        "(and the room's password), one tab per name.",
     )
     _common_session_options(webp)
     webp.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
@@ -163,7 +164,9 @@ def register(subparsers) -> None:
     web_auth.add_argument(
         "--password-file", type=Path, metavar="FILE", help="one shared password (first line)"
     )
-    webp.add_argument("--max-sessions", type=_count(1, 10000), default=100, help="default: 100")
+    webp.add_argument(
+        "--max-sessions", type=_count(1, 10000), default=100, metavar="N", help="tabs at once (default: 100)"
+    )
     webp.add_argument(
         "--idle-timeout",
         type=_seconds,
