@@ -178,6 +178,11 @@ class WebAppService(AppService):
             except (ConnectionError, RuntimeError):
                 pass
 
+    async def run(self) -> None:
+        """Relay the app's output until it ends; then the tab is closed too (even on a crash)."""
+        await super().run()
+        await self._app_exited()
+
     async def _app_exited(self) -> None:
         reason = self.ending_reason or "The lesson app has ended. Your progress is saved."
         await close_websocket(self.websocket, 1000 if self.ending_reason is None else 1001, reason)

@@ -235,6 +235,18 @@ async def test_an_app_is_reaped_when_its_client_drops_mid_frame(start_server, tm
     assert server.proc.isalive()
 
 
+async def test_an_app_that_fails_to_start_closes_its_tab(start_server):
+    crash = f"{sys.executable} -c 'raise SystemExit(3)'"
+    server = start_server("--open", kind="web", app_command=crash)
+    base = f"http://127.0.0.1:{server.port}/"
+    async with _http() as http:
+        await _login(http, base, "alice")
+        async with http.ws_connect(base + "ws") as ws:
+            closed = await _closed(ws)
+    assert "has ended" in str(closed.extra)
+    wait_for(lambda: not session_pids(server.pid), 10, "nothing left running")
+
+
 async def test_idle_sessions_are_closed(start_server):
     server = start_server("--open", "--idle-timeout", "2", kind="web")
     base = f"http://127.0.0.1:{server.port}/"
