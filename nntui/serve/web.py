@@ -236,9 +236,8 @@ class WorkshopWebServer(Server):
             )
             session = WebSession(name, websocket, service)
             self.sessions[name] = session
-        self.write_online()
         try:
-            await session.run(cols, rows, self.access.idle_timeout)
+            await session.run(cols, rows, self.access.idle_timeout, on_start=self.write_online)
         except Exception as error:  # one tab's failure must not stop the server
             log.warning("session for %s ended with an error: %s", name, error)
         finally:
@@ -268,9 +267,15 @@ class WorkshopWebServer(Server):
     async def stop_sessions(self) -> None:
         """Say goodbye to every tab and reap every app, all at once."""
         self.stopping = True
-        ending = [s.end("The workshop server is stopping. Goodbye!") for s in list(self.sessions.values())]
+        sessions = list(self.sessions.values())
+        ending = [s.end("The workshop server is stopping. Goodbye!") for s in sessions]
         if ending:
-            await asyncio.wait_for(asyncio.gather(*ending, return_exceptions=True), STOP_TIMEOUT)
+            try:
+                await asyncio.wait_for(asyncio.gather(*ending, return_exceptions=True), STOP_TIMEOUT)
+            except asyncio.TimeoutError:
+                log.warning("some sessions did not end in %.0f s: their apps are killed", STOP_TIMEOUT)
+                for session in sessions:
+                    session.service.kill()
         (self.plan.state_dir / WEB_SESSIONS_FILE).unlink(missing_ok=True)
 
     async def on_shutdown(self, app: web.Application) -> None:

@@ -15,7 +15,7 @@ import logging
 import os
 import resource
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import version
 
 from aiohttp import WSMsgType, web
@@ -228,10 +228,14 @@ class WebSession:
         self.last_input = asyncio.get_running_loop().time()
         self.reason: str | None = None
 
-    async def run(self, cols: int, rows: int, idle_timeout: float) -> None:
+    async def run(
+        self, cols: int, rows: int, idle_timeout: float, on_start: Callable[[], None] | None = None
+    ) -> None:
         """Start the app and relay until the tab closes, goes idle or is ended; then reap."""
         try:
             await self.service.start(cols, rows)
+            if on_start is not None:
+                on_start()
             await self._relay(idle_timeout)
         finally:
             self.service.ending_reason = self.reason
