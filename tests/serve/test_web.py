@@ -291,7 +291,8 @@ async def test_stopping_the_server_is_prompt_and_says_goodbye(start_server):
             await asyncio.to_thread(server.proc.expect, pexpect.EOF, timeout=15)
             took = time.monotonic() - started
     assert all("stopping" in str(message.extra) for message in goodbyes), goodbyes
-    assert took < 3.0, f"stopping took {took:.1f} s"
+    # About 1 s here (textual-serve's own server took 20 s); the bound allows for a busy machine.
+    assert took < 4.0, f"stopping took {took:.1f} s"
     assert all(_gone(pid) for pid in pids)
     server.proc.wait()
     assert server.proc.exitstatus == 0
