@@ -82,6 +82,10 @@ class Page:
         await self.send("Input.dispatchKeyEvent", type="keyDown", text=text, **common)
         await self.send("Input.dispatchKeyEvent", type="keyUp", **common)
 
+    async def move_mouse(self, x: float, y: float) -> None:
+        """Move the mouse to a point of the page (no button pressed)."""
+        await self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+
     async def close(self) -> None:
         """Close the tab."""
         await self.browser.send("Target.closeTarget", targetId=self.target_id)
@@ -181,13 +185,18 @@ class Browser:
             raise AssertionError(f"{method} failed: {reply['error']}")
         return reply["result"]
 
-    async def open(self, url: str) -> Page:
-        """A new tab showing ``url`` (once its load event has fired)."""
+    async def open(self, url: str, init_script: str | None = None) -> Page:
+        """A new tab showing ``url`` (once its load event has fired).
+
+        ``init_script`` runs in every document of the tab before the page's own scripts.
+        """
         target = await self.send("Target.createTarget", url="about:blank")
         attached = await self.send("Target.attachToTarget", targetId=target["targetId"], flatten=True)
         page = Page(self, target["targetId"], attached["sessionId"])
         await page.send("Page.enable")
         await page.send("Runtime.enable")
+        if init_script:
+            await page.send("Page.addScriptToEvaluateOnNewDocument", source=init_script)
         await page.send("Page.navigate", url=url)
         await page.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'")
         return page

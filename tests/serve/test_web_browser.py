@@ -34,6 +34,17 @@ SCREEN = """(() => {
 })()"""
 
 
+# Records what the page sends on its websockets (run before the page's own scripts).
+RECORD_SENT = """
+window.sentMessages = [];
+const nativeSend = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  window.sentMessages.push(String(data));
+  return nativeSend.call(this, data);
+};
+"""
+
+
 @pytest.fixture
 async def browser(tmp_path):
     """A headless Chromium that can reach loopback only; stopped at the end."""
@@ -62,15 +73,20 @@ async def _log_in(page, name: str) -> None:
 
 async def test_log_in_see_lesson_one_and_type_without_a_click(browser, web_server):
     base = f"http://127.0.0.1:{web_server.port}/"
-    page = await browser.open(base)
+    page = await browser.open(base, init_script=RECORD_SENT)
     assert await page.evaluate("document.title") == "nntui workshop"
     await _log_in(page, "alice")
     await page.wait_for(f"/1\\. Neurons.*step 1\\//.test({SCREEN})", 60, "lesson 1")
     # Nobody clicked: the keyboard is already in the terminal, and the keys reach the app.
     assert await page.evaluate("document.activeElement.className") == "xterm-helper-textarea"
+    # Mouse off in web mode: moving it over the terminal sends nothing to the server.
+    for x, y in ((100, 100), (300, 200), (500, 400), (700, 600)):
+        await page.move_mouse(x, y)
     await page.press("ArrowRight")
     await page.wait_for(f"/step 2\\//.test({SCREEN})", 30, "step 2 after the Right key")
-    # Mouse off in web mode: the terminal does not report the mouse to the app at all.
+    sent = await page.evaluate("window.sentMessages")
+    assert any('"stdin"' in message for message in sent), sent  # the key went this way
+    assert not [message for message in sent if "\\u001b[<" in message or "\\u001b[M" in message], sent
     mouse = await page.evaluate("document.querySelector('.xterm').classList.contains('enable-mouse-events')")
     assert not mouse
     # Offline: every resource came from this server, and the font is the one it ships.
