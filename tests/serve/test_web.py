@@ -274,6 +274,16 @@ async def test_sessions_run_under_limits_and_without_the_mouse(start_server):
     assert "\x1b[?1003h" not in output and "\x1b[?1000h" not in output
 
 
+async def test_the_mouse_reaches_the_browser_when_the_instructor_allows_it(start_server):
+    server = start_server("--open", "--mouse", kind="web")
+    base = f"http://127.0.0.1:{server.port}/"
+    async with _http() as http:
+        await _login(http, base, "alice")
+        async with http.ws_connect(base + "ws") as ws:
+            output = await _screen_until(ws, "Fake neurons")
+    assert "\x1b[?1003h" in output
+
+
 async def test_stopping_the_server_is_prompt_and_says_goodbye(start_server):
     server = start_server("--open", kind="web")
     base = f"http://127.0.0.1:{server.port}/"
