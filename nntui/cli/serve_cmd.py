@@ -193,12 +193,36 @@ def register(subparsers) -> None:
 
     webp = commands.add_parser(
         "web",
-        help="a web server (textual-serve): attendees open a browser and type their name",
-        description="Serve nntui in the browser with textual-serve; each tab asks for a name.",
+        help="a web server (textual-serve): attendees log in from a browser with their name",
+        description="Serve nntui in the browser with textual-serve: attendees log in with a name "
+        "(and the room's password), one tab per name.",
     )
     _common_session_options(webp)
     webp.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
-    webp.add_argument("--open", action="store_true", help="allow listening on a non-loopback address")
+    web_auth = webp.add_mutually_exclusive_group()
+    web_auth.add_argument("--open", action="store_true", help="anyone may log in with any name, no password")
+    web_auth.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="one shared password (first line)"
+    )
+    webp.add_argument(
+        "--max-sessions", type=_count(1, 10000), default=100, metavar="N", help="tabs at once (default: 100)"
+    )
+    webp.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=1800,
+        help="close tabs idle this long, seconds (default 1800)",
+    )
+    webp.add_argument(
+        "--memory-limit",
+        type=_count(64, 1 << 20),
+        default=1536,
+        metavar="MB",
+        help="per session (default 1536)",
+    )
+    webp.add_argument(
+        "--cpu-limit", type=_count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
+    )
     webp.set_defaults(handler=run_web_command)
 
     status = commands.add_parser(
@@ -339,17 +363,32 @@ def _ssh_logins(args):
 
 def run_web_command(args) -> int:
     """`nntui serve web`: serve the lessons in the browser."""
-    if not _is_loopback(args.host) and not args.open:
+    if not args.open and args.password_file is None:
         raise CliError(
-            f"listening on {args.host} lets anyone who can reach it in, with no login: "
-            "add --open if that is what you want"
+            "say who may log in: --password-file FILE (one shared password, on its first line) "
+            "or --open (anyone who reaches the port, any name, no password)"
         )
     if args.port == 0:
         raise CliError("the web server needs a real port (1 to 65535)")
-    plan, workshop = _plan(args)
-    from nntui.serve.web import run_web
+    from nntui.serve.web_auth import read_password_file
 
-    return run_web(plan, args.host, args.port, workshop.title)
+    password = None
+    if args.password_file is not None:
+        try:
+            password = read_password_file(args.password_file)
+        except ValueError as error:
+            raise CliError(str(error)) from None
+    plan, workshop = _plan(args)
+    from nntui.serve.ptychild import Limits
+    from nntui.serve.web import WebAccess, run_web
+
+    access = WebAccess(
+        password=password,
+        max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout,
+        limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
+    )
+    return run_web(plan, args.host, args.port, workshop.title, access)
 
 
 def run_status_command(args) -> int:

@@ -1,9 +1,9 @@
 """Who is in the workshop and how far they got: `nntui serve status` and the dashboard.
 
 Reads ``<state-dir>/users/*/progress.json`` (the progress file the lesson app writes, see
-the team's progress format) and ``<state-dir>/sessions.json`` (written by the SSH server:
-who is connected right now). Broken or half-written files never stop the table: that
-attendee's row says so instead.
+the team's progress format) and ``<state-dir>/sessions.json`` / ``web-sessions.json``
+(written by the SSH and web servers: who is connected right now). Broken or half-written
+files never stop the table: that attendee's row says so instead.
 """
 
 from __future__ import annotations
@@ -60,9 +60,18 @@ def _count(mapping) -> int:
 
 
 def online_names(state_dir: Path) -> dict[str, int]:
-    """Names with a live SSH session, if a server for this state dir is running."""
+    """Names with a live session, from each server (SSH, web) running for this state dir."""
+    online: dict[str, int] = {}
+    for record_name in ("sessions.json", "web-sessions.json"):
+        for name, count in _online_in(state_dir / record_name).items():
+            online[name] = online.get(name, 0) + count
+    return online
+
+
+def _online_in(path: Path) -> dict[str, int]:
+    """The names one server recorded as connected, if that server is still alive."""
     try:
-        record = json.loads((state_dir / "sessions.json").read_text(encoding="utf-8"))
+        record = json.loads(path.read_text(encoding="utf-8"))
         pid = int(record["pid"])
         os.kill(pid, 0)  # is that server still alive?
     except (OSError, ValueError, KeyError, TypeError):
