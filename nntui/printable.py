@@ -29,9 +29,16 @@ _ESCAPES = re.compile(
 _BLANKS = re.compile(r"[\t\n]")
 
 
-def printable(text: str) -> str:
-    """``text`` without escape sequences or control characters; tabs and newlines become spaces."""
-    return _BLANKS.sub(" ", _ESCAPES.sub("", str(text)))
+def printable(text: str, keep_lines: bool = False) -> str:
+    """``text`` without escape sequences or control characters.
+
+    Tabs and newlines become spaces, unless ``keep_lines`` (for a whole file's text: then
+    they stay, and a carriage return ends a line as a newline does).
+    """
+    text = str(text)
+    if keep_lines:
+        return _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _BLANKS.sub(" ", _ESCAPES.sub("", text))
 
 
 def clip(text: str, limit: int = 80) -> str:

@@ -17,6 +17,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from nntui.printable import printable
+
 from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step
 from .panes import PANE_TYPES, SettingError, parse_value, validate_settings
 
@@ -79,7 +81,8 @@ def parse_lesson(path: Path, number: int | None = None) -> tuple[Lesson | None, 
     if number is None:
         match = LESSON_NAME.fullmatch(path.name)
         number = int(match["number"]) if match else 0
-    return parse_lesson_text(text, path, number)
+    # Titles and text go to terminals (the app, `nntui lessons`): no escape sequence survives.
+    return parse_lesson_text(printable(text, keep_lines=True), path, number)
 
 
 def _read_lesson_file(path: Path) -> str:
