@@ -13,7 +13,6 @@ imports Textual.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -249,8 +248,6 @@ class ProgressStore:
         self.path = progress_path(self.state_dir)
         #: One line to show the learner about what happened while loading, if anything did.
         self.notice: str | None = None
-        # Hashes of damaged contents already kept, so reloading the same file keeps one copy.
-        self._kept: set[str] = set()
 
     @property
     def backup_path(self) -> Path:
@@ -297,18 +294,26 @@ class ProgressStore:
         return Progress()
 
     def _repaired(self, dropped: list[str], data: bytes) -> None:
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in self._kept:
-            return
-        self._kept.add(digest)
-        backup = self._free_backup()
+        backup = self._backup_holding(data)
         try:
-            backup.write_bytes(data)
+            if backup is None:
+                backup = self._free_backup()
+                backup.write_bytes(data)
             kept = f" (the file as it was is kept as {backup.name})"
         except OSError:
             kept = ""
-        what = ", ".join(dropped[:3]) + (f" and {len(dropped) - 3} more" if len(dropped) > 3 else "")
+        what = ", ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
         self.notice = f"Progress: {self.path} had {what} in the wrong form: dropped, the rest is kept{kept}."
+
+    def _backup_holding(self, data: bytes) -> Path | None:
+        """The backup that already holds ``data`` (loading one file again keeps one copy)."""
+        for name in self.backup_paths():
+            try:
+                if _read_bytes(name) == data:
+                    return name
+            except (FileNotFoundError, DamagedProgress):
+                continue
+        return None
 
     def save(self, progress: Progress) -> None:
         """Write ``progress`` atomically; raises ProgressError (one line) if it cannot."""

@@ -114,30 +114,38 @@ def positive_float(text: str) -> float:
     return value
 
 
-def whole_number(text: str, low: int, high: int, what: str = "") -> int:
-    """``text`` as a whole number from ``low`` to ``high``; the message says which bound it broke."""
+def whole_number(text: str, low: int, high: int, unit: str = "", ranged: bool = False) -> int:
+    """``text`` as a whole number from ``low`` to ``high``.
+
+    The message names the bound it broke ("must be at least 1", "at most 1,000,000 epochs"),
+    or with ``ranged`` both ("must be from 0 to 4294967295").
+    """
     text = text.strip()
-    # Decide by the digits before converting: int() of 5000 digits is itself an error.
     if not re.fullmatch(r"[+-]?\d+", text):
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number")
-    digits = text.lstrip("+-").lstrip("0")
-    value = int(text) if len(digits) <= 30 else None
-    unit = f" {what}" if what else ""
-    if (value is None and text.startswith("-")) or (value is not None and value < low):
-        raise argparse.ArgumentTypeError(f"must be at least {low:,}, got {clip(text, 30)}")
-    if value is None or value > high:
-        raise argparse.ArgumentTypeError(f"at most {high:,}{unit}, got {clip(text, 30)}")
-    return value
+    # Past 30 digits only the sign matters: int() of thousands of digits is itself an error.
+    if len(text.lstrip("+-").lstrip("0")) <= 30:
+        value: float = int(text)
+    else:
+        value = -math.inf if text.startswith("-") else math.inf
+    if low <= value <= high:
+        return int(value)
+    shown = clip(text, 30)
+    if ranged:
+        raise argparse.ArgumentTypeError(f"must be from {low} to {high}{unit}, got {shown}")
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be at least {low:,}, got {shown}")
+    raise argparse.ArgumentTypeError(f"at most {high:,}{unit}, got {shown}")
 
 
 def epoch_count(text: str) -> int:
     """A whole number of epochs from 1 to MAX_EPOCHS."""
-    return whole_number(text, 1, MAX_EPOCHS, "epochs")
+    return whole_number(text, 1, MAX_EPOCHS, " epochs")
 
 
 def seed_number(text: str) -> int:
-    """A random seed: a whole number from 0 to MAX_SEED."""
-    return whole_number(text, 0, MAX_SEED)
+    """A random seed: a whole number from 0 to MAX_SEED (worded as the app's own --seed)."""
+    return whole_number(text, 0, MAX_SEED, ranged=True)
 
 
 def float_list(count: int, what: str):

@@ -33,7 +33,7 @@ def assert_one_line_error(done: subprocess.CompletedProcess, status: int = 2) ->
 @pytest.mark.parametrize("command", ["train", "trace"])
 def test_negative_seed_is_refused_in_one_line(command):
     line = assert_one_line_error(nntui(command, "--seed", "-1"))
-    assert "--seed" in line and "at least 0" in line
+    assert "--seed" in line and "must be from 0 to 4294967295, got -1" in line
 
 
 @pytest.mark.parametrize(
