@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from nntui.cli import build_parser
+from nntui.cli.common import PATH_METAVARS
 
 LONG_NAME = "a" * 300  # one path part longer than any file system allows (255 bytes)
 HUGE = "9" * 20_000  # an argument of 20 KB
@@ -82,3 +88,24 @@ def test_control_characters_in_an_argument_never_reach_the_terminal():
     # argparse names a stray argument as it was typed: an escape that retitles the window.
     line = assert_one_line_error(nntui("train", "\x1b]0;pwned\x07\x1b[2J"))
     assert "\x1b" not in line and "\x07" not in line
+
+
+def _options(parser: argparse.ArgumentParser, prefix: str = "nntui"):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _options(sub, f"{prefix} {name}")
+        else:
+            yield prefix, action
+
+
+def test_every_path_option_is_checked_before_use():
+    """A new path option gets the one-line check too, as long as it says it is a path."""
+    looks_like_a_path = re.compile(r"dir|file|folder|lessons$|workshop|keys")
+    unchecked = [
+        f"{prefix} {action.option_strings or action.dest}"
+        for prefix, action in _options(build_parser())
+        if looks_like_a_path.search(action.dest)
+        and not (action.type is Path or action.metavar in PATH_METAVARS)
+    ]
+    assert unchecked == []
