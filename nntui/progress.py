@@ -105,8 +105,8 @@ class Progress:
         progress.lesson = _field(data, "lesson", str, "", dropped)
         progress.step = _field(data, "step", _is_step, 0, dropped)
         completed = _field(data, "completed", dict, {}, dropped)
-        progress.completed = _lists(completed, "completed", _is_step, dropped)
-        progress.completed = {slug: sorted(set(steps)) for slug, steps in progress.completed.items()}
+        steps_done = _lists(completed, "completed", _is_step, dropped)
+        progress.completed = {slug: sorted(set(steps)) for slug, steps in steps_done.items()}
         checkpoints = _field(data, "checkpoints", dict, {}, dropped)
         progress.checkpoints = _lists(checkpoints, "checkpoints", _is_text, dropped)
         exercises = _field(data, "exercises", dict, {}, dropped)
