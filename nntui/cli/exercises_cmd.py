@@ -147,13 +147,13 @@ def run(args) -> int:
 
 
 def _statuses(state_dir) -> dict[str, str]:
-    from nntui.exercises.record import load_statuses
+    from nntui.progress import ProgressStore
 
-    try:
-        return load_statuses(state_dir)
-    except OSError as error:
-        _warn(f"cannot read progress in {state_dir}: {error.strerror or error}")
-        return {}
+    store = ProgressStore(state_dir)
+    progress = store.load()  # never raises: a damaged file is set aside and said in one line
+    if store.notice:
+        _warn(store.notice)
+    return dict(progress.exercises)
 
 
 def _list(args, state_dir, workspace) -> int:

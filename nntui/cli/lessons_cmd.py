@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nntui.printable import printable
+
 __all__ = ["register", "list_lessons", "check_lessons"]
 
 
@@ -50,16 +52,17 @@ def list_lessons(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         for lesson in course.lessons:
-            summary = f" - {lesson.summary}" if lesson.summary else ""
-            sys.stdout.write(f"{lesson.slug}: {lesson.title}{summary}\n")
+            # Titles come from lesson files: escape sequences in them never reach the terminal.
+            summary = f" - {printable(lesson.summary)}" if lesson.summary else ""
+            sys.stdout.write(f"{lesson.slug}: {printable(lesson.title)}{summary}\n")
             for number, step in enumerate(lesson.steps, start=1):
                 panes = f" [{', '.join(p.type for p in step.panes)}]" if step.panes else ""
                 checks = (
                     f" ({len(step.checks)} check{'s' if len(step.checks) > 1 else ''})" if step.checks else ""
                 )
-                sys.stdout.write(f"  {number:>2}. {step.title}{panes}{checks}\n")
+                sys.stdout.write(f"  {number:>2}. {printable(step.title)}{panes}{checks}\n")
         for problem in course.problems:
-            sys.stderr.write(f"{problem}\n")
+            sys.stderr.write(f"{printable(str(problem))}\n")
     return 1 if course.problems else 0
 
 
@@ -69,7 +72,7 @@ def check_lessons(args: argparse.Namespace) -> int:
 
     course = load_course(args.dir)
     for problem in course.problems:
-        sys.stdout.write(f"{problem}\n")
+        sys.stdout.write(f"{printable(str(problem))}\n")
     if course.problems:
         sys.stderr.write(f"{len(course.problems)} problem(s) in {args.dir}\n")
         return 1

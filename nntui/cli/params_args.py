@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import CliError, float_list
+from .common import CliError, float_list, seed_number
 
 
 def add_param_arguments(parser, default_hint: str) -> None:
@@ -21,7 +21,10 @@ def add_param_arguments(parser, default_hint: str) -> None:
         help="the three biases b1..b3, separated by commas",
     )
     group.add_argument(
-        "--seed", type=int, metavar="N", help="draw all nine parameters as standard normals from this seed"
+        "--seed",
+        type=seed_number,
+        metavar="N",
+        help="draw all nine parameters as standard normals from this seed (0 to 4294967295)",
     )
 
 

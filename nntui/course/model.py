@@ -102,9 +102,11 @@ class Course:
     def find(self, ref: str | int) -> Lesson | None:
         """A lesson by number (``1``), full slug (``01-neurons``) or short slug (``neurons``)."""
         text = str(ref).strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
+            # No lesson number has 10 digits; int() of thousands of them is itself an error.
+            number = int(text) if len(text.lstrip("0")) < 10 else -1
             for lesson in self.lessons:
-                if lesson.number == int(text):
+                if lesson.number == number:
                     return lesson
             return None
         for lesson in self.lessons:

@@ -87,11 +87,14 @@ class Integer(Setting):
     def check(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SettingError(f"expected a whole number, got {_show(value)}")
+        if isinstance(value, float) and math.isinf(value):
+            raise SettingError(f"must be from {self.low} to {self.high}, got a number too large to use")
         if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
             raise SettingError(f"expected a whole number, got {_num(value)}")
         value = int(value)
         if not self.low <= value <= self.high:
-            raise SettingError(f"must be from {self.low} to {self.high}, got {value}")
+            shown = str(value) if abs(value) < 10**20 else "a number too large to use"
+            raise SettingError(f"must be from {self.low} to {self.high}, got {shown}")
         return value
 
     def describe(self) -> str:
@@ -295,7 +298,9 @@ def parse_value(text: str) -> Any:
         return text == "true"
     if _NUMBER_RE.fullmatch(text):
         number = float(text)
-        return int(number) if re.fullmatch(r"[+-]?\d+", text) else number
+        # A whole number stays exact, unless it is beyond any float (400 nines): then it
+        # stays inf, which every setting refuses in one line.
+        return int(text) if re.fullmatch(r"[+-]?\d+", text) and math.isfinite(number) else number
     if text.startswith("["):
         if not text.endswith("]"):
             raise SettingError(f"a list must end with ']': {text!r}")

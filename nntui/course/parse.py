@@ -11,19 +11,25 @@ The format (documented for authors in lessons/README.md):
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
+
+from nntui.printable import printable
 
 from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step
 from .panes import PANE_TYPES, SettingError, parse_value, validate_settings
 
-__all__ = ["LESSON_NAME", "MAX_PANES", "load_course", "parse_lesson", "parse_lesson_text"]
+__all__ = ["LESSON_NAME", "MAX_LESSON_BYTES", "MAX_PANES", "load_course", "parse_lesson", "parse_lesson_text"]
 
 #: A lesson file name: a number, a dash, a slug of lowercase words.
 LESSON_NAME = re.compile(r"(?P<number>\d+)-(?P<rest>[a-z0-9][a-z0-9-]*)\.md")
 #: Panes one step may show side by side.
 MAX_PANES = 2
+#: The longest lesson file read; the real ones are under 10 KB, and a 10 MB one takes half a minute.
+MAX_LESSON_BYTES = 256 * 1024
 
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 _PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\[[^\]]*\]?|[^\s\[\]]+)")
@@ -67,13 +73,32 @@ def load_course(directory: Path | str) -> Course:
 def parse_lesson(path: Path, number: int | None = None) -> tuple[Lesson | None, list[Problem]]:
     """Read one lesson file; the lesson is None only if the file cannot be read at all."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_lesson_file(path)
     except (OSError, UnicodeDecodeError) as error:
         return None, [Problem(path, 1, f"cannot read the file: {error}")]
+    except ValueError as error:
+        return None, [Problem(path, 1, str(error))]
     if number is None:
         match = LESSON_NAME.fullmatch(path.name)
         number = int(match["number"]) if match else 0
-    return parse_lesson_text(text, path, number)
+    # Titles and text go to terminals (the app, `nntui lessons`): no escape sequence survives.
+    return parse_lesson_text(printable(text, keep_lines=True), path, number)
+
+
+def _read_lesson_file(path: Path) -> str:
+    """The text of a regular lesson file of at most MAX_LESSON_BYTES; ValueError otherwise."""
+    with open(path, "rb", opener=_nonblocking) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ValueError("not a regular file")
+        data = handle.read(MAX_LESSON_BYTES + 1)
+    if len(data) > MAX_LESSON_BYTES:
+        raise ValueError(f"the file is larger than {MAX_LESSON_BYTES // 1024} KB: split it into lessons")
+    return data.decode("utf-8")
+
+
+def _nonblocking(name: str, flags: int) -> int:
+    # A FIFO opened without O_NONBLOCK waits for a writer, for ever.
+    return os.open(name, flags | os.O_NONBLOCK)
 
 
 def parse_lesson_text(text: str, path: Path, number: int = 0) -> tuple[Lesson, list[Problem]]:

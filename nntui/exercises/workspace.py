@@ -20,6 +20,8 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from nntui.paths import resolve_state_dir  # re-exported: the exercise modules find the folder here
+
 from .catalogue import EXERCISES, Exercise, get_exercise
 
 __all__ = ["Workspace", "WorkspaceError", "default_workspace", "resolve_state_dir"]
@@ -41,21 +43,6 @@ with a time limit and a memory limit, and never sees the expected answers.
 
 class WorkspaceError(Exception):
     """A workspace problem the learner can fix; the message is one line."""
-
-
-def resolve_state_dir(option: str | os.PathLike | None = None) -> Path:
-    """The state folder: ``option``, else ``NNTUI_STATE_DIR``, else the per-user data folder."""
-    try:
-        from nntui.progress import resolve_state_dir as resolve
-    except ImportError:  # progress module not available: same rule, written out
-        if option:
-            return Path(option).expanduser()
-        if os.environ.get("NNTUI_STATE_DIR"):
-            return Path(os.environ["NNTUI_STATE_DIR"]).expanduser()
-        import platformdirs
-
-        return Path(platformdirs.user_data_dir("nntui", appauthor=False))
-    return resolve(option)
 
 
 def default_workspace(state_dir: str | os.PathLike) -> Path:

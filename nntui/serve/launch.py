@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from nntui.paths import progress_path, user_state_dir
+
 __all__ = [
     "SessionPlan",
     "app_args",
@@ -84,11 +86,6 @@ def exercises_env(plan: SessionPlan) -> dict[str, str]:
     return ({} if plan.allow_exercises else {DISABLE_ENV: "off"}) | {SERVER_ENV: "1"}
 
 
-def user_state_dir(state_dir: Path, name: str) -> Path:
-    """Where one attendee's progress lives: ``<state-dir>/users/<name>``."""
-    return state_dir / "users" / name
-
-
 @functools.cache
 def app_supports(option: str) -> bool:
     """True if the installed `nntui` app accepts ``option`` (e.g. ``--seed``).
@@ -121,7 +118,7 @@ def app_args(plan: SessionPlan, name: str) -> list[str]:
         argv += ["--lessons", str(plan.lessons)]
     # The workshop's starting lesson is for a first visit only: on reconnecting, the app
     # resumes where the attendee left off.
-    if plan.lesson is not None and not (user_state_dir(plan.state_dir, name) / "progress.json").exists():
+    if plan.lesson is not None and not progress_path(user_state_dir(plan.state_dir, name)).exists():
         argv += ["--lesson", plan.lesson]
     if plan.seed is not None and (custom or app_supports("--seed")):
         argv += ["--seed", str(plan.seed)]

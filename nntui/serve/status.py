@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from nntui.paths import progress_path, resolve_serve_state_dir, user_state_dir, users_dir
+from nntui.printable import printable
+from nntui.progress import DamagedProgress, Progress
+
 from .names import is_valid_name
+
+#: Where `nntui serve` keeps its state unless told (kept under this name for its callers).
+default_state_dir = resolve_serve_state_dir
 
 __all__ = ["Attendee", "read_attendees", "format_table", "online_names", "default_state_dir"]
 
@@ -33,16 +40,6 @@ class Attendee:
     problem: str | None = None
 
 
-def default_state_dir() -> Path:
-    """Where `nntui serve` keeps its state unless told: $NNTUI_STATE_DIR or the user data dir."""
-    env = os.environ.get("NNTUI_STATE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("nntui")) / "serve"
-
-
 def _parse_time(text) -> datetime | None:
     if not isinstance(text, str):
         return None
@@ -51,12 +48,6 @@ def _parse_time(text) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _count(mapping) -> int:
-    if not isinstance(mapping, dict):
-        return 0
-    return sum(len(v) for v in mapping.values() if isinstance(v, list))
 
 
 def online_names(state_dir: Path) -> dict[str, int]:
@@ -84,42 +75,36 @@ def _online_in(path: Path) -> dict[str, int]:
 
 def read_attendees(state_dir: Path) -> list[Attendee]:
     """Every attendee folder under ``state_dir/users``, sorted by name."""
-    users = state_dir / "users"
+    users = users_dir(state_dir)
     online = online_names(state_dir)
     rows: list[Attendee] = []
     names = set(online)
     if users.is_dir():
         names.update(p.name for p in users.iterdir() if p.is_dir() and is_valid_name(p.name))
     for name in sorted(names):
-        path = users / name / "progress.json"
-        if not path.exists():
-            rows.append(Attendee(name, None, None, 0, 0, None, online.get(name, 0)))
-            continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                raise ValueError("not a JSON object")
-        except (OSError, ValueError) as error:
-            rows.append(
-                Attendee(name, None, None, 0, 0, None, online.get(name, 0), problem=f"unreadable: {error}")
-            )
-            continue
-        step = data.get("step")
-        updated = _parse_time(data.get("updated"))
-        if updated is None:
-            updated = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
-        rows.append(
-            Attendee(
-                name=name,
-                lesson=data.get("lesson") if isinstance(data.get("lesson"), str) else None,
-                step=step if isinstance(step, int) and not isinstance(step, bool) else None,
-                steps_done=_count(data.get("completed")),
-                checkpoints=_count(data.get("checkpoints")),
-                updated=updated,
-                online=online.get(name, 0),
-            )
-        )
+        rows.append(_attendee(name, progress_path(user_state_dir(state_dir, name)), online.get(name, 0)))
     return rows
+
+
+def _attendee(name: str, path: Path, online: int) -> Attendee:
+    """One attendee's row, read without changing anything; a damaged file is that row's problem."""
+    if not path.exists():
+        return Attendee(name, None, None, 0, 0, None, online)
+    try:
+        progress = Progress.read(path)
+        modified = path.stat().st_mtime
+    except (DamagedProgress, OSError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return Attendee(name, None, None, 0, 0, None, online, problem=f"unreadable: {reason}")
+    return Attendee(
+        name=name,
+        lesson=progress.lesson or None,
+        step=progress.step if progress.lesson else None,
+        steps_done=sum(len(steps) for steps in progress.completed.values()),
+        checkpoints=sum(len(ids) for ids in progress.checkpoints.values()),
+        updated=_parse_time(progress.updated) or datetime.fromtimestamp(modified, timezone.utc),
+        online=online,
+    )
 
 
 def ago(moment: datetime | None, now: datetime | None = None) -> str:
@@ -138,8 +123,11 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
 
 
 def row_cells(a: Attendee, now: datetime | None = None) -> list[str]:
-    """The text cells of one attendee's row (shared by the table and the dashboard)."""
-    return [
+    """The text cells of one attendee's row (shared by the table and the dashboard).
+
+    Names and lessons come from attendees' files: escape sequences in them are removed.
+    """
+    cells = [
         a.name,
         "yes" if a.online else "",
         a.lesson or ("(unreadable)" if a.problem else "-"),
@@ -148,6 +136,7 @@ def row_cells(a: Attendee, now: datetime | None = None) -> list[str]:
         str(a.checkpoints),
         ago(a.updated, now),
     ]
+    return [printable(cell) for cell in cells]
 
 
 HEADERS = ["NAME", "ONLINE", "LESSON", "STEP", "STEPS DONE", "CHECKPOINTS", "LAST ACTIVITY"]
