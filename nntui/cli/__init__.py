@@ -61,9 +61,29 @@ def build_parser(argv: list[str] | None = None) -> ArgumentParser:
     return parser
 
 
+def _environment_problem() -> str | None:
+    """One line about a path variable no file system can hold (options are checked by the parser)."""
+    import argparse
+
+    from .common import check_path
+
+    for variable in ("NNTUI_STATE_DIR", "NNTUI_LESSONS_DIR"):
+        value = os.environ.get(variable)
+        if value:
+            try:
+                check_path(value)
+            except argparse.ArgumentTypeError as error:
+                return f"{variable}: {error}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `nntui` script; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    problem = _environment_problem()
+    if problem:
+        sys.stderr.write(f"nntui: error: {problem}\n")
+        return 2
     if _commands_for(argv):
         args = build_parser(argv).parse_args(argv)
     else:

@@ -8,23 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import CliError
+from .common import MAX_SEED, CliError, seed_number
 
 __all__ = ["add_app_arguments", "run_app", "config_from_args", "seed_number", "MAX_SEED"]
-
-#: The largest seed a lesson may set (see nntui.course.panes), so --seed takes the same range.
-MAX_SEED = 2**32 - 1
-
-
-def seed_number(text: str) -> int:
-    """A random seed: a whole number from 0 to MAX_SEED."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}, got {value}")
-    return value
 
 
 def add_app_arguments(parser: argparse.ArgumentParser) -> None:

@@ -109,3 +109,19 @@ def test_every_path_option_is_checked_before_use():
         and not (action.type is Path or action.metavar in PATH_METAVARS)
     ]
     assert unchecked == []
+
+
+@pytest.mark.parametrize(
+    "variable, args",
+    [
+        ("NNTUI_STATE_DIR", ["exercises"]),
+        ("NNTUI_STATE_DIR", ["serve", "status"]),
+        ("NNTUI_LESSONS_DIR", ["lessons"]),
+    ],
+    ids=["exercises-state", "status-state", "lessons"],
+)
+def test_a_path_too_long_in_the_environment_is_one_line(monkeypatch, variable, args):
+    # Options are checked by the parser; a path from the environment only fails when used.
+    monkeypatch.setenv(variable, f"/tmp/{LONG_NAME}/x")
+    line = assert_one_line_error(nntui(*args))
+    assert variable in line and "longer than 255 bytes" in line and LONG_NAME not in line
