@@ -29,6 +29,7 @@ __all__ = [
     "FILE_NAME",
     "MAX_BACKUPS",
     "MAX_BYTES",
+    "read_state_file",
     "STATE_ENV",
     "VERSION",
     "DamagedProgress",
@@ -171,8 +172,8 @@ class DamagedProgress(Exception):
     """A progress file that cannot be used at all; the message (why) is one line."""
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The bytes of the regular file at ``path``, at most MAX_BYTES of them.
+def read_state_file(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``, at most MAX_BYTES of them (any state file).
 
     Raises FileNotFoundError if nothing is saved there, DamagedProgress otherwise. A FIFO
     (which would block), a device such as /dev/zero (endless) or a folder is never read.
@@ -233,7 +234,7 @@ def _parse(data: bytes, dropped: list[str]) -> Progress:
 def _read(path: Path) -> tuple[Progress, list[str], bytes]:
     """The progress at ``path``, what was dropped from it, and the file's bytes (b"" if none)."""
     try:
-        data = _read_bytes(path)
+        data = read_state_file(path)
     except FileNotFoundError:
         return Progress(), [], b""
     dropped: list[str] = []
@@ -309,7 +310,7 @@ class ProgressStore:
         """The backup that already holds ``data`` (loading one file again keeps one copy)."""
         for name in self.backup_paths():
             try:
-                if _read_bytes(name) == data:
+                if read_state_file(name) == data:
                     return name
             except (FileNotFoundError, DamagedProgress):
                 continue

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from nntui.paths import progress_path, resolve_serve_state_dir, user_state_dir, users_dir
 from nntui.printable import printable
-from nntui.progress import DamagedProgress, Progress
+from nntui.progress import DamagedProgress, Progress, read_state_file
 
 from .names import is_valid_name
 
@@ -62,10 +62,11 @@ def online_names(state_dir: Path) -> dict[str, int]:
 def _online_in(path: Path) -> dict[str, int]:
     """The names one server recorded as connected, if that server is still alive."""
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        # Read like a progress file: a FIFO or /dev/zero planted here never hangs the status.
+        record = json.loads(read_state_file(path))
         pid = int(record["pid"])
         os.kill(pid, 0)  # is that server still alive?
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, DamagedProgress):
         return {}
     online = record.get("online")
     if not isinstance(online, dict):

@@ -97,3 +97,16 @@ def test_serve_status_strips_escape_sequences_from_attendee_text(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert "01-neurons" in done.stdout and "mallory" in done.stdout
+
+
+@pytest.mark.parametrize("planted", ["fifo", "zero"])
+def test_serve_status_never_hangs_on_a_planted_sessions_file(tmp_path, planted):
+    write_good(tmp_path / "users", "amy", "02-networks")
+    record = tmp_path / "sessions.json"
+    if planted == "fifo":
+        os.mkfifo(record)
+    else:
+        record.symlink_to("/dev/zero")
+    done = nntui("serve", "status", "--state-dir", str(tmp_path))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-1500:]
+    assert "amy" in done.stdout
