@@ -13,7 +13,7 @@ from textual.widgets._footer import FooterKey
 
 from nntui.app.app import MIN_SIZE, NARROW_WIDTH
 from nntui.app.panes import PANE_CLASSES, Pane, pane_class
-from nntui.app.screens.lesson import LessonScreen
+from nntui.app.screens.lesson import LessonScreen, TextColumn
 from nntui.app.screens.too_small import TooSmallScreen
 
 #: Widths and heights on both sides of every limit: the minimum (60x18) and narrow (80 columns).
@@ -205,3 +205,25 @@ async def test_resized_under_another_screen_the_lesson_comes_back_laid_out_for_t
             await pilot.press("escape")
             await settle(pilot)
             assert layout_of(app) == (await fresh_layouts(new_app, sizes[1]))[0], cover
+
+
+async def test_escape_leaves_a_field_or_checkpoint_for_what_is_on_screen_at_every_size(new_app):
+    for size in [(120, 40), (80, 24), (70, 20)]:
+        app = new_app()
+        async with app.run_test(size=size) as pilot:
+            app.goto(0, 1)  # the fixture's checkpoint step: a neuron pane and a question
+            await settle(pilot)
+            narrow = size[0] < NARROW_WIDTH
+            answer = app.screen.query_one("#checks").query(Input).first()
+            answer.focus()
+            await pilot.pause()
+            await pilot.press("escape")
+            # Wide: back to the pane. Narrow, showing the text: the text (the pane is not on screen).
+            assert isinstance(app.focused, TextColumn if narrow else Pane), size
+            if narrow:
+                await pilot.press("v")
+            await pilot.press("tab")
+            assert isinstance(app.focused, Input), size  # a number field of the pane
+            await pilot.press("escape")
+            assert isinstance(app.focused, Pane), size
+            assert app.focused.region.area > 0, size
