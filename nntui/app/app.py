@@ -145,10 +145,8 @@ class NNTuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the text/pane switch only on narrow screens: "Pane" from the text, "Text" back."""
         if action in ("switch_view", "switch_view_back"):
-            from textual.widgets import Input
-
-            if not self.has_class("-narrow") or isinstance(self.focused, Input):
-                return False  # wide: nothing to switch; in a field, v is a letter (Esc leaves it)
+            if not self.has_class("-narrow"):
+                return False  # wide: text and pane are both on screen
             return self.has_class("-show-pane") == (action == "switch_view_back")
         return True
 

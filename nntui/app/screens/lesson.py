@@ -90,8 +90,9 @@ class LessonScreen(Screen):
         Binding("t", "contents", "Contents", tooltip="table of contents: every lesson and step, with marks"),
         Binding("t", "app.toc", "Contents", show=False, tooltip="table of contents"),
         # v says what it will show: "Pane" while the text is up, "Text" while the pane is.
-        # Priority: on a narrow screen a pane's own keys must never take v, the only way back
-        # to the text (the app declines it while a field has focus, so v still types there).
+        # Priority: on a narrow screen no pane (nor anything in one) may take v, the only way
+        # back to the text. A field still types it (Textual leaves printable keys to an Input,
+        # and leaves v out of the footer then): Esc leaves the field, then v switches.
         Binding(
             "v",
             "app.switch_view",
