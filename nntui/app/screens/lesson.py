@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Header, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from ..upkeep import prune_dead_watchers
@@ -80,6 +80,12 @@ class LessonScreen(Screen):
     AUTO_FOCUS = ""
 
     BINDINGS = [
+        # Priority: the text scrolls whatever has focus, a pane or a scroll inside one
+        # (``check_action`` leaves Home/End to a field, and every key to a pane shown alone).
+        *(
+            Binding(key, f"scroll_text('{how}')", "Scroll", show=False, priority=True, tooltip=tooltip)
+            for key, (how, tooltip) in TEXT_SCROLL_KEYS.items()
+        ),
         Binding("right", "next", "Next", key_display="→", tooltip="next step (this one counts as done)"),
         Binding("n", "next", "Next", show=False, tooltip="next step"),
         Binding("space", "next", "Next", show=False, tooltip="next step"),
@@ -102,12 +108,6 @@ class LessonScreen(Screen):
         ),
         Binding(
             "v", "app.switch_view_back", "Text", priority=True, tooltip="narrow screens: show the text again"
-        ),
-        # Priority too: the text scrolls whatever has focus, a pane or a scroll inside one
-        # (``check_action`` leaves Home/End to a field, and every key to a pane shown alone).
-        *(
-            Binding(key, f"scroll_text('{how}')", "Scroll", show=False, priority=True, tooltip=tooltip)
-            for key, (how, tooltip) in TEXT_SCROLL_KEYS.items()
         ),
         Binding(
             "escape",
@@ -360,17 +360,14 @@ class LessonScreen(Screen):
         The text's scroll keys pass on (to the focused widget) when the text is not on screen,
         and Home/End when a field has focus: there they move its cursor.
         """
+        if action == "scroll_text":
+            if not self.query_one("#text-column").display:
+                return False
+            return not (parameters and parameters[0] in ("home", "end") and isinstance(self.focused, Input))
         if action == "prev" and self.tutor.at_start:
             return None
         if action == "contents" and self.app.has_class("-narrow"):
             return False
-        if action == "scroll_text":
-            if not self.query_one("#text-column").display:
-                return False
-            if parameters and parameters[0] in ("home", "end"):
-                from textual.widgets import Input
-
-                return not isinstance(self.focused, Input)
         return True
 
     def on_checkpoint_widget_passed(self, event: CheckpointWidget.Passed) -> None:
