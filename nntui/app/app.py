@@ -137,10 +137,9 @@ class NNTuiApp(App[None]):
     def _apply_size(self, width: int, height: int) -> None:
         narrow = width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
-            self.set_class(narrow, "-narrow")
-            if isinstance(self.screen, LessonScreen):
-                self.screen.action_focus_pane()  # the pane or the text, whichever is on screen now
-            self.refresh_bindings()
+            # Wide again: the next narrow spell starts with the text, as a fresh start would.
+            self.update_classes({"-narrow": narrow, "-show-pane": narrow and self.has_class("-show-pane")})
+            self._relayout_screens()
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         from .screens.too_small import TooSmallScreen  # not needed for the first frame
 
@@ -150,12 +149,28 @@ class NNTuiApp(App[None]):
         elif not too_small and showing:
             self.pop_screen()
 
+    def _relayout_screens(self) -> None:
+        """Bring every screen in the stack in line with the app's layout classes.
+
+        Textual restyles only the screen on top when an app class changes, and does not restyle
+        a screen it uncovers (``pop_screen``). A lesson screen under the too-small notice, the
+        exercises or the contents would come back laid out for the size before: text alone at
+        full width with the pane's keys in the footer. So each is restyled now and its focus put
+        on the part the new layout shows.
+        """
+        for screen in self.screen_stack:
+            if screen is not self.screen:
+                screen.update_node_styles(animate=False)
+            if isinstance(screen, LessonScreen):
+                screen.action_focus_pane()  # the pane or the text, whichever is on screen now
+            screen.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the text/pane switch only on narrow screens: "Pane" from the text, "Text" back."""
-        if action == "switch_view":
-            return self.has_class("-narrow") and not self.has_class("-show-pane")
-        if action == "switch_view_back":
-            return self.has_class("-narrow") and self.has_class("-show-pane")
+        if action in ("switch_view", "switch_view_back"):
+            if not self.has_class("-narrow"):
+                return False  # wide: text and pane are both on screen
+            return self.has_class("-show-pane") == (action == "switch_view_back")
         return True
 
     # -- actions ----------------------------------------------------------------------------

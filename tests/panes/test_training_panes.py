@@ -182,12 +182,12 @@ async def test_a_short_activations_pane_shows_one_plot_at_a_time(pane_app):
         pane = app.screen.query_one(ActivationsPane)
         functions, losses = pane.query_one("#act-functions"), pane.query_one("#act-losses")
         assert losses.display and not functions.display
-        assert "v: functions" in losses.title
-        await pilot.press("v")
+        assert "g: functions" in losses.title
+        await pilot.press("g")
         assert functions.display and not losses.display
         assert functions.size.height >= 10  # tall enough to tell the three curves apart
     app = pane_app("activations")
-    async with app.run_test(size=(120, 50)) as pilot:  # room for both: v does nothing, is not offered
+    async with app.run_test(size=(120, 50)) as pilot:  # room for both: g does nothing, is not offered
         await settle(pilot)
         pane = app.screen.query_one(ActivationsPane)
         assert pane.query_one("#act-functions").display and pane.query_one("#act-losses").display

@@ -44,7 +44,7 @@ MAX_EPOCHS = 20_000
 _STYLE = {"sigmoid": ("cyan", "braille"), "tanh": ("magenta", "dot"), "relu": ("yellow", "+")}
 #: The markers in words, for the summary under the plots.
 _MARKER_WORDS = {"sigmoid": "line", "tanh": "•", "relu": "+"}
-#: A pane shorter than this (rows) shows one plot at a time (v switches): two stacked plots of a
+#: A pane shorter than this (rows) shows one plot at a time (g switches): two stacked plots of a
 #: few rows each cannot tell three curves apart.
 SHORT = 30
 
@@ -58,7 +58,7 @@ class ActivationsPane(RuledFields, Pane):
     BINDINGS = [
         Binding("r", "restart", "Retrain", tooltip="retrain with all three activations"),
         Binding("l", "toggle_log", "Log", tooltip="switch the loss axis between linear and log scale"),
-        Binding("v", "switch_plot", "Plot", tooltip="show the other plot (a short pane shows one at a time)"),
+        Binding("g", "switch_plot", "Plot", tooltip="show the other plot (a short pane shows one at a time)"),
     ]
 
     class Trained(Message):
@@ -141,7 +141,7 @@ class ActivationsPane(RuledFields, Pane):
         self._show_plots()
 
     def _show_plots(self) -> None:
-        """Both plots, or on a short pane the chosen one; each title says what v does then."""
+        """Both plots, or on a short pane the chosen one; each title says what g does then."""
         short_pane = self.has_class("-short")
         functions = self.query_one("#act-functions", CurvePlot)
         losses = self.query_one("#act-losses", CurvePlot)
@@ -149,7 +149,7 @@ class ActivationsPane(RuledFields, Pane):
         losses.display = not short_pane or self._showing == "losses"
         scale = "log" if self._log else "linear"
         if short_pane:  # a title longer than the plot is not drawn at all: keep these short
-            functions.title, losses.title = "activations   v: losses", f"losses ({scale})   v: functions"
+            functions.title, losses.title = "activations   g: losses", f"losses ({scale})   g: functions"
         else:
             functions.title, losses.title = "the three activations", f"loss per epoch ({scale})"
         functions.replot()
@@ -157,7 +157,7 @@ class ActivationsPane(RuledFields, Pane):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """v only matters (and only shows in the footer) on a short pane."""
+        """g only matters (and only shows in the footer) on a short pane."""
         if action == "switch_plot":
             return self.has_class("-short") or None
         return True

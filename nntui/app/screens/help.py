@@ -12,7 +12,7 @@ __all__ = ["HelpScreen", "GENERAL_KEYS"]
 
 #: Keys handled by widgets rather than bindings, always worth listing.
 GENERAL_KEYS = [
-    ("v", "narrow screens (under 80 columns): switch between text and pane"),
+    ("v", "narrow screens (under 80 columns): switch between text and pane (in a field: Esc first)"),
     ("tab / shift+tab", "move focus into the pane's controls and back"),
     ("up / down", "in a number field: nudge the number (shift: ten times more)"),
     ("enter", "in a checkpoint: check your answer"),

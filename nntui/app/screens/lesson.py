@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Header, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from ..upkeep import prune_dead_watchers
@@ -31,17 +31,23 @@ __all__ = ["LessonScreen", "TextColumn"]
 class TextColumn(FocusStylesSelf, VerticalScroll, inherit_bindings=False):
     """The step's scrolling text. Left and Right are left to the lesson (previous / next step).
 
+    PageUp/PageDown/Home/End are the lesson screen's (they scroll the text whatever has focus).
     Its focus restyles the column alone (``FocusStylesSelf``), not every paragraph in it.
     """
 
     BINDINGS = [
         Binding("up", "scroll_up", "Scroll up", show=False),
         Binding("down", "scroll_down", "Scroll down", show=False),
-        Binding("home", "scroll_home", "Scroll to top", show=False),
-        Binding("end", "scroll_end", "Scroll to end", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
     ]
+
+
+#: The keys that scroll the text from anywhere -> how (``LessonScreen.action_scroll_text``).
+TEXT_SCROLL_KEYS = {
+    "pageup": ("page_up", "lesson text: up a page (whatever has focus)"),
+    "pagedown": ("page_down", "lesson text: down a page (whatever has focus)"),
+    "home": ("home", "lesson text: to the top (in a field: its first character)"),
+    "end": ("end", "lesson text: to the end (in a field: its last character)"),
+}
 
 
 class PlainFence(MarkdownFence):
@@ -74,6 +80,12 @@ class LessonScreen(Screen):
     AUTO_FOCUS = ""
 
     BINDINGS = [
+        # Priority: the text scrolls whatever has focus, a pane or a scroll inside one
+        # (``check_action`` leaves Home/End to a field, and every key to a pane shown alone).
+        *(
+            Binding(key, f"scroll_text('{how}')", "Scroll", show=False, priority=True, tooltip=tooltip)
+            for key, (how, tooltip) in TEXT_SCROLL_KEYS.items()
+        ),
         Binding("right", "next", "Next", key_display="→", tooltip="next step (this one counts as done)"),
         Binding("n", "next", "Next", show=False, tooltip="next step"),
         Binding("space", "next", "Next", show=False, tooltip="next step"),
@@ -84,8 +96,19 @@ class LessonScreen(Screen):
         Binding("t", "contents", "Contents", tooltip="table of contents: every lesson and step, with marks"),
         Binding("t", "app.toc", "Contents", show=False, tooltip="table of contents"),
         # v says what it will show: "Pane" while the text is up, "Text" while the pane is.
-        Binding("v", "app.switch_view", "Pane", tooltip="narrow screens: show the pane instead of the text"),
-        Binding("v", "app.switch_view_back", "Text", tooltip="narrow screens: show the text again"),
+        # Priority: on a narrow screen no pane (nor anything in one) may take v, the only way
+        # back to the text. A field still types it (Textual leaves printable keys to an Input,
+        # and leaves v out of the footer then): Esc leaves the field, then v switches.
+        Binding(
+            "v",
+            "app.switch_view",
+            "Pane",
+            priority=True,
+            tooltip="narrow screens: show the pane instead of the text",
+        ),
+        Binding(
+            "v", "app.switch_view_back", "Text", priority=True, tooltip="narrow screens: show the text again"
+        ),
         Binding(
             "escape",
             "focus_pane",
@@ -319,8 +342,28 @@ class LessonScreen(Screen):
         """The table of contents (the footer's entry; see BINDINGS)."""
         self.app.action_toc()
 
+    def action_scroll_text(self, how: str) -> None:
+        """Scroll the step's text: ``how`` is page_up, page_down, home or end."""
+        column = self.query_one("#text-column", TextColumn)
+        if how == "page_up":
+            column.scroll_page_up(animate=False)
+        elif how == "page_down":
+            column.scroll_page_down(animate=False)
+        elif how == "home":
+            column.scroll_home(animate=False)
+        else:
+            column.scroll_end(animate=False)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out Back on the very first step; no Contents entry in a narrow footer."""
+        """Grey out Back on the very first step; no Contents entry in a narrow footer.
+
+        The text's scroll keys pass on (to the focused widget) when the text is not on screen,
+        and Home/End when a field has focus: there they move its cursor.
+        """
+        if action == "scroll_text":
+            if not self.query_one("#text-column").display:
+                return False
+            return not (parameters and parameters[0] in ("home", "end") and isinstance(self.focused, Input))
         if action == "prev" and self.tutor.at_start:
             return None
         if action == "contents" and self.app.has_class("-narrow"):
