@@ -37,6 +37,7 @@ __all__ = [
     "set_narrow",
     "short",
     "hide_numbers",
+    "highlight",
     "StatusLine",
     "update_static",
     "Rule",
@@ -113,6 +114,14 @@ def hide_numbers(text: str, values) -> str:
     if not forms:
         return text
     return _NUMBER_TOKEN.sub(lambda match: "?" if match[0] in forms else match[0], text)
+
+
+def highlight(markup: str, on: bool = True) -> str:
+    """``markup`` in reverse video when ``on``: a line a step's ``focus=`` points at.
+
+    Reverse reads in every theme and without colour.
+    """
+    return f"[reverse]{markup}[/reverse]" if on else markup
 
 
 def update_static(widget: Static, content: str) -> None:
