@@ -30,11 +30,11 @@ from .common import (
     RuledFields,
     StatusLine,
     choice_select,
-    highlight,
     next_choice,
     pane_css,
     short,
 )
+from .marks import highlight
 from .plots import Curve, CurvePlot
 
 __all__ = ["DescentPane"]

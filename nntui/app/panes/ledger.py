@@ -30,12 +30,12 @@ from .common import (
     RuledFields,
     StatusLine,
     choice_select,
-    hide_numbers,
     next_choice,
     pane_css,
     short,
 )
 from .ledger_text import LedgerText, masked_values, render_trace
+from .marks import hide_numbers
 from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 
 __all__ = ["LedgerPane", "render_trace"]

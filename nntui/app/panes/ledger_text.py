@@ -18,7 +18,7 @@ from rich.markup import escape
 from nntui.core.trace import Trace
 
 from ..widgets.number_field import format_number
-from .common import hide_numbers
+from .marks import hide_numbers
 
 __all__ = ["LedgerText", "render_trace", "masked_values", "road", "wrap_line"]
 

@@ -14,7 +14,8 @@ from nntui.core.network import Forward, Params, forward
 
 from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import FieldRules, RuledFields, StatusLine, highlight, pane_css, short, value_rule
+from .common import FieldRules, RuledFields, StatusLine, pane_css, short, value_rule
+from .marks import highlight
 
 __all__ = ["NetworkPane", "draw_network", "highlight_terms"]
 

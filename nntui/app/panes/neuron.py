@@ -16,7 +16,8 @@ from nntui.core.neuron import Neuron, NeuronOutput
 
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
-from .common import FieldRules, RuledFields, highlight, value_rule
+from .common import FieldRules, RuledFields, value_rule
+from .marks import highlight
 from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 

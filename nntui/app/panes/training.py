@@ -37,7 +37,6 @@ from .common import (
     RunReport,
     StatusLine,
     add_run_settings,
-    highlight,
     ladder_step,
     pane_css,
     read_only,
@@ -45,6 +44,7 @@ from .common import (
     short,
     update_static,
 )
+from .marks import highlight
 from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 
