@@ -245,8 +245,11 @@ class MatrixPane(RuledFields, Pane):
             curves, log_y=self._log, title=f"loss per iteration, {scale}", short_title=f"loss, {scale}"
         )
         rows = ["x1 x2 x3  target  output"]
+        outputs = [short(value, 3) for value in self._output] if self._output is not None else []
+        # a masked prediction is hidden wherever the same number shows (a dead network says 0.5 four times)
+        hidden = {outputs[i] for i in range(len(outputs)) if f"pred_{i}" in self.masked}
         for i, (x, target) in enumerate(zip(MATRIX_X, MATRIX_Y, strict=True)):
-            out = self.shown(f"pred_{i}", short(self._output[i], 3)) if self._output is not None else "..."
+            out = ("?" if outputs[i] in hidden else outputs[i]) if outputs else "..."
             rows.append(f"{int(x[0])}  {int(x[1])}  {int(x[2])}   {int(target[0])}       {out}")
         self.query_one("#matrix-table", Static).update("\n".join(rows))
         total = int(self._rules.values["matrix-iterations"])
