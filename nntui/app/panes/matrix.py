@@ -101,6 +101,7 @@ class MatrixPane(RuledFields, Pane):
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self._load_settings()
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
@@ -228,6 +229,10 @@ class MatrixPane(RuledFields, Pane):
             self.post_message(self.LiveValuesChanged(self))
         self._redraw()
 
+    def masked_changed(self) -> None:
+        """Show the predictions and the final loss again, the masked ones as ``?``."""
+        self._redraw()
+
     def _redraw(self) -> None:
         losses = self._losses
         curves = (
@@ -236,16 +241,21 @@ class MatrixPane(RuledFields, Pane):
             else []
         )
         scale = "log scale" if self._log else "linear"
-        self.query_one(CurvePlot).show(curves, log_y=self._log, title=f"loss per iteration, {scale}")
+        plot = self.query_one(CurvePlot)
+        plot.flat_word = "stuck" if self._output is not None else ""  # once the run is over
+        plot.show(curves, log_y=self._log, title=f"loss per iteration, {scale}", short_title=f"loss, {scale}")
         rows = ["x1 x2 x3  target  output"]
+        outputs = [short(value, 3) for value in self._output] if self._output is not None else []
+        # a masked prediction is hidden wherever the same number shows (a dead network says 0.5 four times)
+        hidden = {outputs[i] for i in range(len(outputs)) if f"pred_{i}" in self.masked}
         for i, (x, target) in enumerate(zip(MATRIX_X, MATRIX_Y, strict=True)):
-            out = short(self._output[i], 3) if self._output is not None else "..."
+            out = ("?" if outputs[i] in hidden else outputs[i]) if outputs else "..."
             rows.append(f"{int(x[0])}  {int(x[1])}  {int(x[2])}   {int(target[0])}       {out}")
         self.query_one("#matrix-table", Static).update("\n".join(rows))
         total = int(self._rules.values["matrix-iterations"])
         if self._output is not None:
             self.query_one(StatusLine).say(
-                f"done: loss {short(losses[0])} -> {short(losses[-1])}\n"
+                f"done: loss {short(losses[0])} -> {self.shown('final_loss', short(losses[-1]))}\n"
                 f"{len(losses)} iterations, lr {format_number(self._rules.values['matrix-lr'])}, "
                 f"{self._activation}"
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual.app import ComposeResult
@@ -14,8 +15,9 @@ from nntui.core.network import Forward, Params, forward
 from ..widgets.number_field import NumberField
 from .base import Pane
 from .common import FieldRules, RuledFields, StatusLine, pane_css, short, value_rule
+from .marks import hide_numbers, highlight
 
-__all__ = ["NetworkPane", "draw_network"]
+__all__ = ["NetworkPane", "draw_network", "highlight_terms"]
 
 _WEIGHTS = ("w1", "w2", "w3", "w4", "w5", "w6")
 _BIASES = ("b1", "b2", "b3")
@@ -24,13 +26,33 @@ _INPUTS = ("x1", "x2")
 _FIELDS = _WEIGHTS + _BIASES + _INPUTS
 
 
-def draw_network(v: dict[str, float], fw: Forward) -> str:
+def highlight_terms(drawing: str, focus) -> str:
+    """``drawing`` with each focused node or edge (``h1 0.88``, ``w5 1``, ``o1``) in reverse video."""
+    for name in focus:
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?: [^\s─┐┘┴│├▶]+)?")
+        drawing = pattern.sub(lambda match: highlight(match[0]), drawing)
+    return drawing
+
+
+def draw_network(v: dict[str, float], fw: Forward, masked: frozenset[str] = frozenset()) -> str:
     """The network in box-drawing characters: each edge with its weight, each node with its value.
 
     ``v`` holds w1..w6, b1..b3, x1, x2; ``fw`` is the core's forward pass for them. Edges are
     grouped by the neuron they feed, so no lines cross and the drawing fits a narrow pane.
+    The live values named in ``masked`` (sum_h1, h1, ..., output) are drawn as ``?``.
     """
     n = {key: short(value, 3) for key, value in v.items()}
+    live = {
+        "sum_h1": short(fw.sum_h1),
+        "h1": short(fw.h1),
+        "sum_h2": short(fw.sum_h2),
+        "h2": short(fw.h2),
+        "sum_o1": short(fw.sum_o1),
+        "output": short(fw.y_pred),
+    }
+    # A masked number is hidden under every name that shows it (equal weights make h2 = h1).
+    hidden = {live[name] for name in masked if name in live}
+    live = {name: "?" if text in hidden else text for name, text in live.items()}
     edges = [
         f"x1 {n['x1']}─w1 {n['w1']}─",
         f"x2 {n['x2']}─w2 {n['w2']}─",
@@ -39,7 +61,7 @@ def draw_network(v: dict[str, float], fw: Forward) -> str:
     ]
     width = max(len(edge) for edge in edges)
     edges = [edge.ljust(width, "─") for edge in edges]
-    hidden = [f"h1 {short(fw.h1)}─w5 {n['w5']}─", f"h2 {short(fw.h2)}─w6 {n['w6']}─"]
+    hidden = [f"h1 {live['h1']}─w5 {n['w5']}─", f"h2 {live['h2']}─w6 {n['w6']}─"]
     hidden_width = max(len(line) for line in hidden)
     hidden = [line.ljust(hidden_width, "─") for line in hidden]
     gap = " " * (width + 2 + hidden_width)
@@ -47,9 +69,9 @@ def draw_network(v: dict[str, float], fw: Forward) -> str:
         f"{edges[0]}┐",
         f"{edges[1]}┴▶{hidden[0]}┐",
         f"{gap}├▶ o1",
-        f"{edges[2]}┐ {' ' * hidden_width}│  {short(fw.y_pred)}",
+        f"{edges[2]}┐ {' ' * hidden_width}│  {live['output']}",
         f"{edges[3]}┴▶{hidden[1]}┘",
-        f"sum_h1 {short(fw.sum_h1)}  sum_h2 {short(fw.sum_h2)}  sum_o1 {short(fw.sum_o1)}",
+        f"sum_h1 {live['sum_h1']}  sum_h2 {live['sum_h2']}  sum_o1 {live['sum_o1']}",
         f"b1 {n['b1']}  b2 {n['b2']}  b3 {n['b3']}   f = sigmoid",
     ]
     return "\n".join(lines)
@@ -124,6 +146,7 @@ class NetworkPane(RuledFields, Pane):
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self.border_title = "Network 2-2-1"
         self.action_reset()  # sets every field (clearing its message) and draws the network again
         return True
@@ -140,6 +163,15 @@ class NetworkPane(RuledFields, Pane):
         self._show()
         self.post_message(self.LiveValuesChanged(self))
 
+    def masked_changed(self) -> None:
+        """Draw the network again with the masked values as ``?``."""
+        self._show()
+
     def _show(self) -> None:
-        self.query_one("#net-diagram", Static).update(draw_network(self._values, self._forward))
-        self.query_one(StatusLine).say(f"output {self._forward.y_pred!r}\nUp/Down nudge a field; r resets")
+        drawing = draw_network(self._values, self._forward, self.masked)
+        focus = self.settings.get("focus", ())
+        self.query_one("#net-diagram", Static).update(highlight_terms(drawing, focus))
+        output = repr(self._forward.y_pred)
+        if self.masked & {"output", "h1", "h2", "sum_o1"}:  # one of them may equal the output
+            output = hide_numbers(output, [self.live_values()[name] for name in self.masked])
+        self.query_one(StatusLine).say(f"output {output}\nUp/Down nudge a field; r resets")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import numpy as np
@@ -44,53 +43,19 @@ from .common import (
     short,
     update_static,
 )
+from .marks import highlight
 from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 from .plots import Curve, CurvePlot
+from .training_run import (
+    HEAD_START_BUDGET,
+    HEAD_START_EPOCHS,
+    KEPT_RUNS,
+    MAX_EPOCHS,
+    POST_INTERVAL,
+    Run,
+)
 
 __all__ = ["TrainingPane", "Run", "MAX_EPOCHS", "KEPT_RUNS"]
-
-#: Epochs beyond this are capped (with a message) so a run stays interactive.
-MAX_EPOCHS = 20_000
-#: How many earlier runs stay on the plot.
-KEPT_RUNS = 3
-#: The worker posts progress at most this often (seconds, counted from the time the last report
-#: was on screen: the worker waits for that, see ``FrameGate``).
-POST_INTERVAL = 1 / 30
-#: A new run's first epochs are taken at once, on the key press, so the refresh that shows the
-#: new learning rate shows the new curve's start too. Capped by count and by time (seconds):
-#: well under a millisecond.
-HEAD_START_EPOCHS = 25
-HEAD_START_BUDGET = 0.002
-#: The worker waits for each report (and that first frame) to be on screen, but no longer than
-#: this (seconds).
-FRAME_WAIT = 0.1
-
-
-@dataclass(eq=False)
-class Run:
-    """One training run: its settings and what it produced so far."""
-
-    run_id: int
-    learning_rate: float
-    epochs: int
-    seed: int
-    #: The loss after each epoch so far (read-only; replaced, never changed, as the run goes on).
-    losses: np.ndarray = field(default_factory=lambda: np.empty(0))
-    diverged_at: int | None = None
-    params: Params | None = None
-    finished: bool = False
-    #: Where the run's worker waits while the pane draws its latest report.
-    gate: FrameGate = field(default_factory=lambda: FrameGate(FRAME_WAIT), repr=False)
-
-    @property
-    def label(self) -> str:
-        """How the run is named on the plot."""
-        text = f"lr {format_number(self.learning_rate)}"
-        if self.diverged_at is not None:
-            return f"{text} diverged"
-        if not self.finished:
-            return f"{text} stopped"
-        return text
 
 
 class TrainingPane(RuledFields, UsesMyCode, Pane):
@@ -240,6 +205,7 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         self._history.clear()
         self.my_code_off()
         self._mine, self._mine_note = [], ""
+        self.masked = frozenset()  # a new pane hides nothing
         self.settings = dict(settings)
         self._rules = FieldRules()
         self._first_message = add_run_settings(self._rules, "train", self.settings, MAX_EPOCHS)
@@ -414,10 +380,16 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         if self._mine_note or run is None or not self._mine:
             return self._mine_note
         if run.finished and len(run.losses) and len(self._mine) == len(run.losses):
+            if "final_loss" in self.masked:  # compare() prints the pane's final loss
+                return "yours: final loss ? (shown once the checkpoint is answered)"
             return compare(self._mine[-1], run.losses[-1]).replace("yours:", "yours: final loss", 1)
         return f"yours: epoch {len(self._mine)}"
 
     # -- drawing -----------------------------------------------------------------------
+
+    def masked_changed(self) -> None:
+        """Show the final loss and the newcomers' predictions again, or ``?`` while masked."""
+        self._summarise()
 
     def _redraw(self) -> None:
         plot = self.query_one(CurvePlot)
@@ -441,7 +413,14 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         if self._mine:
             curves.append(Curve("yours", range(1, len(self._mine) + 1), self._mine, color="magenta"))
         scale = "log scale" if self._log else "linear"
-        plot.show(curves, log_y=self._log, title=f"loss (MSE) per epoch, {scale}")
+        # "stuck" only once the run is over: a slow run's first few epochs barely move either
+        plot.flat_word = "stuck" if run is None or run.finished else ""
+        plot.show(
+            curves,
+            log_y=self._log,
+            title=f"loss (MSE) per epoch, {scale}",
+            short_title=f"loss, {scale}",
+        )
         now = time.perf_counter()
         if run is not None and len(run.losses):
             self.timings.setdefault("first_curve", now)
@@ -462,10 +441,14 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
             update_static(summary, "")
             return
         # Two short lines at any point of a run, so the pane keeps its layout while it trains.
-        text = f"epoch {len(run.losses)}/{run.epochs}  loss {short(run.losses[-1])}\n"
+        focus = self.settings.get("focus", ())
+        loss = self.shown("final_loss", short(run.losses[-1]))
+        text = f"epoch {len(run.losses)}/{run.epochs}  {highlight(f'loss {loss}', 'final_loss' in focus)}\n"
         if run.finished and run.params is not None:
             emily, frank = self._predict_newcomers(run.params)
-            text += f"female? Emily {short(emily)}  Frank {short(frank)}"
+            emily_text = highlight(f"Emily {self.shown('emily', short(emily))}", "emily" in focus)
+            frank_text = highlight(f"Frank {self.shown('frank', short(frank))}", "frank" in focus)
+            text += f"female? {emily_text}  {frank_text}"
         else:
             text += "female? Emily ...  Frank ..."
         update_static(summary, text)
@@ -475,4 +458,4 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
                 "every neuron is pinned at 0 or 1, so the loss is stuck"
             )
         elif run.finished:
-            status.say(f"done: loss {short(run.losses[0])} -> {short(run.losses[-1])}")
+            status.say(f"done: loss {short(run.losses[0])} -> {loss}")
