@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from nntui.printable import clip, printable, quoted
+from nntui.printable import clip, one_line, quoted
 
 __all__ = [
     "ArgumentParser",
@@ -41,18 +41,8 @@ MAX_SEED = 2**32 - 1
 #: The longest file name (one part of a path) and whole path Linux and macOS accept, in bytes.
 NAME_MAX = 255
 PATH_MAX = 4095
-#: Longest message printed; longer ones are cut (each long word first, then the whole line).
-MESSAGE_MAX = 1000
 #: Metavars that mark an option's value as a path (besides ``type=Path``).
 PATH_METAVARS = ("DIR", "FILE", "PATH")
-
-_LONG_WORD = re.compile(r"\S{101,}")
-
-
-def one_line(message: str) -> str:
-    """``message`` as one printable line of at most MESSAGE_MAX characters."""
-    text = _LONG_WORD.sub(lambda match: clip(match.group(), 100), printable(message))
-    return clip(text, MESSAGE_MAX)
 
 
 class CliError(Exception):

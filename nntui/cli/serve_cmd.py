@@ -275,11 +275,6 @@ def _plan(args):
             app_command = tuple(shlex.split(args.app_command))
         except ValueError as error:
             raise CliError(f"--app-command: {error}") from None
-    if workshop.seed is not None and app_command is None:
-        from nntui.serve.launch import app_supports
-
-        if not app_supports("--seed"):
-            print("nntui: note: this lesson app has no --seed option yet; the workshop seed is not used")
     plan = SessionPlan(
         state_dir=state_dir,
         lessons=lessons,

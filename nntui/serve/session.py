@@ -33,7 +33,10 @@ from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 
-from .launch import SessionPlan, app_args, dashboard_args
+from nntui.app.config import AppConfig
+from nntui.printable import one_line
+
+from .launch import SessionPlan, app_args, app_config
 
 __all__ = ["GUEST", "Tuning", "become_session", "claim_name", "run", "main"]
 
@@ -312,9 +315,10 @@ def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
     """Run one session as ``spec`` says; returns the exit status."""
     plan = SessionPlan.from_dict(spec["plan"])
     if spec.get("kind") == "dashboard":
-        from .dashboard import main as dashboard_main
+        from .dashboard import DashboardApp
 
-        return dashboard_main(dashboard_args(plan))
+        DashboardApp(plan.state_dir).run(mouse=plan.mouse)
+        return 0
     name = spec.get("name")
     guest_dir: Path | None = None
     if name is None:
@@ -322,59 +326,47 @@ def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
         if name is None:
             return 0
         if name == GUEST:
+            name = None
             (plan.state_dir / "guests").mkdir(parents=True, exist_ok=True)
             guest_dir = Path(tempfile.mkdtemp(prefix="guest-", dir=plan.state_dir / "guests"))
     if ctl is not None:
         ctl.close()
-    args = app_args(plan, name) if guest_dir is None else _guest_args(plan, guest_dir)
     if plan.app_command is not None:
         # A stand-in app (tests, benchmarks): it takes the app's options; never returns.
-        argv = [*plan.app_command, *args]
+        argv = [*plan.app_command, *app_args(plan, name, guest_dir)]
         os.execvp(argv[0], argv)
     try:
-        return run_app(args, notice=GUEST_NOTICE if guest_dir is not None else None)
+        return run_app(
+            app_config(plan, name, guest_dir), notice=GUEST_NOTICE if guest_dir is not None else None
+        )
     finally:
         if guest_dir is not None:  # a session killed outright leaves it to the next server start
             shutil.rmtree(guest_dir, ignore_errors=True)
 
 
-def _guest_args(plan: SessionPlan, folder: Path) -> list[str]:
-    """The app's options for a guest: a throwaway state folder, no name."""
-    args = ["--state-dir", str(folder)] + ([] if plan.mouse else ["--no-mouse"])
-    if plan.lessons is not None:
-        args += ["--lessons", str(plan.lessons)]
-    if plan.lesson is not None:
-        args += ["--lesson", plan.lesson]
-    if plan.seed is not None:
-        args += ["--seed", str(plan.seed)]
-    return args
+def run_app(config: AppConfig, notice: str | None = None) -> int:
+    """Run the lesson app as ``nntui`` does, plus the session's tuning; returns the exit status.
 
-
-def run_app(args: list[str], notice: str | None = None) -> int:
-    """`nntui ARGS` in this process, exactly as the command line runs it, plus the session tuning.
-
-    The app's factory is wrapped for the duration so the session can hold the app it makes:
-    the tuning thread watches it, and ``notice`` (if any) is shown when it opens.
+    The session holds the app it makes: the tuning thread watches it, and ``notice`` (if any)
+    is shown when it opens.
     """
-    import nntui.app
-    from nntui.cli import main as nntui_main
+    from nntui.app import ConfigError
+    from nntui.app.run import run as run_lessons
 
-    factory = nntui.app.make_app
-
-    def make_app(config, course=None):
-        app = factory(config, course)
+    def tune(app) -> None:
         app.deliver_files = False  # nothing is saved outside the attendee's state folder
         if notice:
             app.notices.append(notice)
         Tuning(app).start()
-        return app
 
-    sys.argv = ["nntui", *args]
-    nntui.app.make_app = make_app
     try:
-        return nntui_main(args)
-    finally:
-        nntui.app.make_app = factory
+        return run_lessons(config, on_app=tune)
+    except ConfigError as error:
+        sys.stderr.write(f"nntui: error: {one_line(str(error))}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("nntui: interrupted\n")
+        return 130
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -374,12 +374,9 @@ def _preload(warm: Mapping) -> None:
 
     import nntui.app.app  # noqa: F401
     import nntui.app.screens.name  # noqa: F401
-    import nntui.cli.app_cmd  # noqa: F401
+    import nntui.app.run  # noqa: F401
     import nntui.serve.session  # noqa: F401
     from nntui.app import AppConfig, make_app
-    from nntui.serve.launch import app_supports
-
-    app_supports("--seed")  # reads the whole parser once, here rather than in every session
     lessons = warm.get("lessons")
     with tempfile.TemporaryDirectory(prefix="nntui-warm-") as state:
         config = AppConfig(
