@@ -1,4 +1,4 @@
-"""The layers import only downwards; the NumPy core, lesson reader and progress store never load Textual.
+"""The layers import only downwards; the core, lessons, progress and exercises never load Textual.
 
 From the bottom up: ``nntui.core``, ``nntui.printable`` and ``nntui.paths``; ``nntui.course``
 and ``nntui.progress``; ``nntui.exercises``; ``nntui.app``; ``nntui.serve``; ``nntui.cli``.
@@ -104,7 +104,9 @@ def test_loading_the_app_or_the_servers_never_loads_the_command_line(package):
     assert result.stdout.strip() == "[]", f"{package} loads the command line"
 
 
-@pytest.mark.parametrize("module", ["nntui.core", "nntui.course", "nntui.progress", "nntui.cli"])
+@pytest.mark.parametrize(
+    "module", ["nntui.core", "nntui.course", "nntui.progress", "nntui.exercises", "nntui.cli"]
+)
 def test_module_does_not_import_textual(module):
     code = (
         "import importlib, pkgutil, sys\n"
