@@ -20,6 +20,7 @@ that no two people work under one name, then the app runs with that name's progr
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -34,14 +35,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from nntui.app.config import AppConfig
+from nntui.app.screens.name import SKIPPED
 from nntui.printable import one_line
 
 from .launch import SessionPlan, app_args, app_config
 
-__all__ = ["GUEST", "Tuning", "become_session", "claim_name", "run", "main"]
+__all__ = ["Tuning", "become_session", "claim_name", "run", "main"]
 
-#: What the name prompt returns when the attendee pressed Escape to go on without a name.
-GUEST = "\x00guest"
 #: Shown to a guest when the lessons open.
 GUEST_NOTICE = "No name given: your progress is not kept after you leave."
 
@@ -261,51 +261,14 @@ def claim_name(ctl: socket.socket | None, name: str) -> str | None:
 
 
 def ask_name(title: str, ctl: socket.socket | None, mouse: bool) -> str | None:
-    """Show the lesson app's name screen until a name is granted.
+    """Show the lesson app's name prompt until the server grants a name.
 
-    Returns the name, ``GUEST`` if the attendee pressed Escape (go on without keeping
+    Returns the name, ``SKIPPED`` if the attendee pressed Escape (go on without keeping
     progress), or None if they quit.
     """
-    from textual.app import App, ComposeResult
-    from textual.binding import Binding
-    from textual.widgets import Static
+    from nntui.app.screens.name import NamePromptApp
 
-    import nntui.app
-    from nntui.app.screens.name import NameScreen
-
-    class NamePrompt(App[str]):
-        """A welcome line behind the app's own name screen."""
-
-        CSS_PATH = str(Path(nntui.app.__file__).with_name("nntui.tcss"))
-        TITLE = title
-        BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
-
-        def compose(self) -> ComposeResult:
-            yield Static(
-                f"Welcome to {title}! Everyone shares this login, so your name keeps your progress "
-                "(type the same name next time to carry on; Ctrl+Q leaves).",
-                id="welcome",
-            )
-            yield Static("", id="problem")
-
-        def on_mount(self) -> None:
-            self.ask()
-
-        def ask(self) -> None:
-            self.push_screen(NameScreen(), self.named)
-
-        def named(self, name: str | None) -> None:
-            if name is None:
-                self.exit(GUEST)
-                return
-            problem = claim_name(ctl, name)
-            if problem is None:
-                self.exit(name)
-                return
-            self.query_one("#problem", Static).update(f"{problem[:1].upper()}{problem[1:]}.")
-            self.ask()
-
-    return NamePrompt().run(mouse=mouse)
+    return NamePromptApp(title, claim=functools.partial(claim_name, ctl)).run(mouse=mouse)
 
 
 # --- running the app ------------------------------------------------------------------------
@@ -325,7 +288,7 @@ def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
         name = ask_name(spec.get("title") or "the nntui workshop", ctl, plan.mouse)
         if name is None:
             return 0
-        if name == GUEST:
+        if name == SKIPPED:
             name = None
             (plan.state_dir / "guests").mkdir(parents=True, exist_ok=True)
             guest_dir = Path(tempfile.mkdtemp(prefix="guest-", dir=plan.state_dir / "guests"))
