@@ -365,20 +365,20 @@ def run_web_command(args) -> int:
         )
     if args.port == 0:
         raise CliError("the web server needs a real port (1 to 65535)")
-    from nntui.serve.web_auth import read_password_file
+    from nntui.serve import auth
 
-    password = None
+    login: auth.LoginMethod = auth.Open()
     if args.password_file is not None:
         try:
-            password = read_password_file(args.password_file)
-        except ValueError as error:
+            login = auth.SharedPassword.from_file(args.password_file)
+        except auth.LoginError as error:
             raise CliError(str(error)) from None
     plan, workshop = _plan(args)
     from nntui.serve.ptychild import Limits
     from nntui.serve.web import WebAccess, run_web
 
     access = WebAccess(
-        password=password,
+        login=login,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout,
         limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),

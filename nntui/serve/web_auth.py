@@ -1,4 +1,4 @@
-"""Who may use `nntui serve web`: the room's password, signed session cookies, Origin and Host checks.
+"""Who may use `nntui serve web`: signed session cookies, Origin and Host checks, failed logins.
 
 The login page checks the name and (unless the server is ``--open``) the shared password,
 then hands the browser a cookie signed with a secret made fresh at each server start: the
@@ -16,7 +16,6 @@ import ipaddress
 import os
 import time
 from collections import deque
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from .names import is_valid_name
@@ -27,31 +26,10 @@ __all__ = [
     "SessionSigner",
     "host_allowed",
     "origin_allowed",
-    "password_matches",
-    "read_password_file",
 ]
 
 #: The name of the session cookie.
 COOKIE = "nntui_session"
-
-
-def read_password_file(path: Path) -> str:
-    """The room's password: the first line of ``path``; ValueError says what is wrong."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ValueError(f"password file {str(path)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"cannot read password file {str(path)!r}: {error}") from None
-    password = lines[0].strip() if lines else ""
-    if not password:
-        raise ValueError(f"password file {str(path)!r} is empty: put the password on line 1")
-    return password
-
-
-def password_matches(given: str, expected: str) -> bool:
-    """True if ``given`` is the room's password (compared in constant time)."""
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 class SessionSigner:
