@@ -12,43 +12,9 @@ import json
 import shlex
 from pathlib import Path
 
-from .common import ArgumentParser, CliError
+from .common import ArgumentParser, CliError, count, port_number, seconds
 
 __all__ = ["register"]
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be from 1 to 65535, got {value}")
-    return value
-
-
-def _count(low: int, high: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
-        return value
-
-    parse.__name__ = "number"
-    return parse
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be 0 (never) or more seconds, got {text!r}")
-    return value
 
 
 def _max_startups(text: str):
@@ -119,15 +85,15 @@ def register(subparsers) -> None:
         description="Run an SSH server that gives every attendee their own nntui session.",
     )
     _common_session_options(ssh)
-    ssh.add_argument("--port", type=_port, default=2222, help="port to listen on (default: 2222)")
+    ssh.add_argument("--port", type=port_number, default=2222, help="port to listen on (default: 2222)")
     auth = ssh.add_mutually_exclusive_group()
     auth.add_argument("--open", action="store_true", help="anyone may log in with any name, no password")
     auth.add_argument("--password-file", type=Path, metavar="FILE", help="one shared password (first line)")
     auth.add_argument("--authorized-keys", type=Path, metavar="FILE", help="OpenSSH authorized_keys file")
-    ssh.add_argument("--max-sessions", type=_count(1, 10000), default=100, help="default: 100")
+    ssh.add_argument("--max-sessions", type=count(1, 10000), default=100, help="default: 100")
     ssh.add_argument(
         "--idle-timeout",
-        type=_seconds,
+        type=seconds,
         default=1800,
         help="end sessions idle this long, seconds (default 1800)",
     )
@@ -146,7 +112,7 @@ def register(subparsers) -> None:
     )
     ssh.add_argument(
         "--login-grace-time",
-        type=_seconds,
+        type=seconds,
         default=30,
         metavar="SECONDS",
         help="close connections with no session after this long (default 30, 0: never)",
@@ -161,20 +127,20 @@ def register(subparsers) -> None:
     )
     ssh.add_argument(
         "--max-auth-tries",
-        type=_count(1, 100),
+        type=count(1, 100),
         default=6,
         metavar="N",
         help="wrong passwords per connection before it is closed (default 6)",
     )
     ssh.add_argument(
         "--memory-limit",
-        type=_count(64, 1 << 20),
+        type=count(64, 1 << 20),
         default=1536,
         metavar="MB",
         help="per session (default 1536)",
     )
     ssh.add_argument(
-        "--cpu-limit", type=_count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
+        "--cpu-limit", type=count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
     )
     ssh.add_argument(
         "--no-prefork",
@@ -184,7 +150,7 @@ def register(subparsers) -> None:
     )
     ssh.add_argument(
         "--parallel-starts",
-        type=_count(1, 1000),
+        type=count(1, 1000),
         metavar="N",
         help="sessions starting at the same moment (default: 4 per CPU when sessions are forked, "
         "else the number of CPUs, at least 2)",
@@ -198,30 +164,30 @@ def register(subparsers) -> None:
         "(and the room's password), one tab per name.",
     )
     _common_session_options(webp)
-    webp.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    webp.add_argument("--port", type=port_number, default=8000, help="port to listen on (default: 8000)")
     web_auth = webp.add_mutually_exclusive_group()
     web_auth.add_argument("--open", action="store_true", help="anyone may log in with any name, no password")
     web_auth.add_argument(
         "--password-file", type=Path, metavar="FILE", help="one shared password (first line)"
     )
     webp.add_argument(
-        "--max-sessions", type=_count(1, 10000), default=100, metavar="N", help="tabs at once (default: 100)"
+        "--max-sessions", type=count(1, 10000), default=100, metavar="N", help="tabs at once (default: 100)"
     )
     webp.add_argument(
         "--idle-timeout",
-        type=_seconds,
+        type=seconds,
         default=1800,
         help="close tabs idle this long, seconds (default 1800)",
     )
     webp.add_argument(
         "--memory-limit",
-        type=_count(64, 1 << 20),
+        type=count(64, 1 << 20),
         default=1536,
         metavar="MB",
         help="per session (default 1536)",
     )
     webp.add_argument(
-        "--cpu-limit", type=_count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
+        "--cpu-limit", type=count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
     )
     webp.set_defaults(handler=run_web_command)
 

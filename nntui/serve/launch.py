@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,10 +172,3 @@ def child_env(
     env["LANG"] = "C.UTF-8"
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-def command_words(argv: Sequence[str]) -> str:
-    """A command line as one printable string (for logs)."""
-    import shlex
-
-    return " ".join(shlex.quote(word) for word in argv)
