@@ -7,7 +7,6 @@ do not pay for them.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import shlex
 from pathlib import Path
@@ -35,15 +34,6 @@ def _name(text: str) -> str:
     return text
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _common_session_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument(
@@ -67,6 +57,26 @@ def _common_session_options(parser: argparse.ArgumentParser) -> None:
     )
     # For tests and benchmarks: what to run instead of `python -m nntui` (a shell-quoted string).
     parser.add_argument("--app-command", help=argparse.SUPPRESS)
+
+
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--memory-limit",
+        type=count(64, 1 << 20),
+        default=1536,
+        metavar="MB",
+        help="per session (default 1536)",
+    )
+    parser.add_argument(
+        "--cpu-limit", type=count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
+    )
+
+
+def _limits(args):
+    """The per-session limits the options ask for."""
+    from nntui.serve.ptychild import Limits
+
+    return Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit)
 
 
 def register(subparsers) -> None:
@@ -132,16 +142,7 @@ def register(subparsers) -> None:
         metavar="N",
         help="wrong passwords per connection before it is closed (default 6)",
     )
-    ssh.add_argument(
-        "--memory-limit",
-        type=count(64, 1 << 20),
-        default=1536,
-        metavar="MB",
-        help="per session (default 1536)",
-    )
-    ssh.add_argument(
-        "--cpu-limit", type=count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
-    )
+    _limit_options(ssh)
     ssh.add_argument(
         "--no-prefork",
         action="store_true",
@@ -179,16 +180,7 @@ def register(subparsers) -> None:
         default=1800,
         help="close tabs idle this long, seconds (default 1800)",
     )
-    webp.add_argument(
-        "--memory-limit",
-        type=count(64, 1 << 20),
-        default=1536,
-        metavar="MB",
-        help="per session (default 1536)",
-    )
-    webp.add_argument(
-        "--cpu-limit", type=count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
-    )
+    _limit_options(webp)
     webp.set_defaults(handler=run_web_command)
 
     status = commands.add_parser(
@@ -255,9 +247,11 @@ def _plan(args):
 
 def run_ssh_command(args) -> int:
     """`nntui serve ssh`: check the options, then run the server until stopped."""
-    if args.port == 0 and not _is_loopback(args.host):
+    from nntui.serve.guard import is_loopback
+
+    if args.port == 0 and not is_loopback(args.host):
         raise CliError("--port 0 (any free port) is only for loopback testing")
-    if not (args.open or args.password_file or args.authorized_keys) and not _is_loopback(args.host):
+    if not (args.open or args.password_file or args.authorized_keys) and not is_loopback(args.host):
         raise CliError(
             f"listening on {args.host} lets other machines in: say who may log in with --open "
             "(any name, no password), --password-file FILE or --authorized-keys FILE"
@@ -268,7 +262,6 @@ def run_ssh_command(args) -> int:
 
     plan, workshop = _plan(args)
 
-    from nntui.serve.ptychild import Limits
     from nntui.serve.ssh import SshOptions, run_ssh
 
     options = SshOptions(
@@ -279,7 +272,7 @@ def run_ssh_command(args) -> int:
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout,
         shared_user=args.shared_user,
-        limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
+        limits=_limits(args),
         title=workshop.title,
         prefork=not args.no_prefork,
         login_grace_time=args.login_grace_time,
@@ -340,14 +333,13 @@ def run_web_command(args) -> int:
         except auth.LoginError as error:
             raise CliError(str(error)) from None
     plan, workshop = _plan(args)
-    from nntui.serve.ptychild import Limits
     from nntui.serve.web import WebAccess, run_web
 
     access = WebAccess(
         login=login,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout,
-        limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
+        limits=_limits(args),
     )
     return run_web(plan, args.host, args.port, workshop.title, access)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import os
 import time
 from collections import deque
 from urllib.parse import urlsplit
 
+from .guard import is_loopback
 from .names import is_valid_name
 
 __all__ = [
@@ -61,15 +61,6 @@ class SessionSigner:
         return name if 0 <= age <= self.max_age else None
 
 
-def _is_loopback_name(hostname: str) -> bool:
-    if hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(hostname).is_loopback
-    except ValueError:
-        return False
-
-
 def host_allowed(host_header: str | None, listening_on: str) -> bool:
     """False for a request that reached a loopback server under a foreign host name.
 
@@ -77,12 +68,12 @@ def host_allowed(host_header: str | None, listening_on: str) -> bool:
     browser then treats this server as that page's own. A loopback server is only ever
     reached as localhost or a loopback address, so any other Host is refused.
     """
-    if not _is_loopback_name(listening_on):
+    if not is_loopback(listening_on):
         return True
     if not host_header:
         return False
     hostname = urlsplit(f"//{host_header}").hostname or ""
-    return _is_loopback_name(hostname)
+    return is_loopback(hostname)
 
 
 def origin_allowed(origin: str | None, host_header: str | None) -> bool:
