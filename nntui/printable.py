@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ELLIPSIS", "clip", "printable", "quoted"]
+__all__ = ["ELLIPSIS", "MESSAGE_MAX", "clip", "one_line", "printable", "quoted"]
 
 ELLIPSIS = "…"
 
@@ -27,6 +27,10 @@ _ESCAPES = re.compile(
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 _BLANKS = re.compile(r"[\t\n]")
+_LONG_WORD = re.compile(r"\S{101,}")
+
+#: Longest message printed; longer ones are cut (each long word first, then the whole line).
+MESSAGE_MAX = 1000
 
 
 def printable(text: str, keep_lines: bool = False) -> str:
@@ -50,3 +54,9 @@ def clip(text: str, limit: int = 80) -> str:
 def quoted(text: str, limit: int = 80) -> str:
     """``text`` as a Python literal for a message (escapes shown, not sent), cut to ``limit``."""
     return repr(clip(str(text), limit))
+
+
+def one_line(message: str) -> str:
+    """``message`` as one printable line of at most MESSAGE_MAX characters."""
+    text = _LONG_WORD.sub(lambda match: clip(match.group(), 100), printable(message))
+    return clip(text, MESSAGE_MAX)

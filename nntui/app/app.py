@@ -207,8 +207,8 @@ class NNTuiApp(App[None]):
 
     def action_exercises(self, start: str | None = None) -> None:
         """Open the Exercises screen (at exercise ``start``, or this lesson's "Your turn" one)."""
+        from nntui.app.screens.exercises import ExercisesScreen
         from nntui.exercises import enabled
-        from nntui.exercises.screen import ExercisesScreen
 
         if not enabled():
             self.notify("Exercises are turned off on this server.", severity="warning", timeout=5)

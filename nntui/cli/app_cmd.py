@@ -6,7 +6,6 @@ Textual is imported only when the app really starts, so the other subcommands st
 from __future__ import annotations
 
 import argparse
-import sys
 
 from .common import MAX_SEED, CliError, seed_number
 
@@ -67,36 +66,10 @@ def config_from_args(args: argparse.Namespace):
 
 def run_app(args: argparse.Namespace) -> int:
     """Start the lesson app with the parsed options; returns the exit status."""
-    import gc
+    from nntui.app import ConfigError
+    from nntui.app.run import run
 
-    # No garbage collection until the first screen is painted (the app turns it back on then):
-    # start-up only builds objects that stay, and a full collection would delay the first frame.
-    gc.disable()
     try:
-        return _run_app(args)
-    finally:
-        gc.enable()
-
-
-def _run_app(args: argparse.Namespace) -> int:
-    from nntui.app import ConfigError, make_app
-    from nntui.course import load_course, resolve_lessons_dir
-
-    config = config_from_args(args)
-    lessons_dir = resolve_lessons_dir(config.lessons_dir)
-    course = load_course(lessons_dir)
-    if course.problems:
-        # Same messages as `nntui lessons check`, and no full-screen app on a broken folder.
-        for problem in course.problems:
-            sys.stderr.write(f"{problem}\n")
-        sys.stderr.write(
-            f"nntui: error: the lessons in {lessons_dir} have {len(course.problems)} problem(s)\n"
-        )
-        return 1
-    try:
-        app = make_app(config, course)
+        return run(config_from_args(args))
     except ConfigError as error:
         raise CliError(str(error)) from None
-    app.gc_paused = True
-    app.run(mouse=config.mouse)
-    return int(app.return_code or 0)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from nntui.printable import clip, printable, quoted
+from nntui.printable import clip, one_line, quoted
 
 __all__ = [
     "ArgumentParser",
@@ -27,7 +27,11 @@ __all__ = [
     "one_line",
     "seed_number",
     "positive_float",
+    "count",
     "epoch_count",
+    "port_number",
+    "seconds",
+    "whole_number",
     "float_list",
     "MAX_EPOCHS",
 ]
@@ -41,18 +45,8 @@ MAX_SEED = 2**32 - 1
 #: The longest file name (one part of a path) and whole path Linux and macOS accept, in bytes.
 NAME_MAX = 255
 PATH_MAX = 4095
-#: Longest message printed; longer ones are cut (each long word first, then the whole line).
-MESSAGE_MAX = 1000
 #: Metavars that mark an option's value as a path (besides ``type=Path``).
 PATH_METAVARS = ("DIR", "FILE", "PATH")
-
-_LONG_WORD = re.compile(r"\S{101,}")
-
-
-def one_line(message: str) -> str:
-    """``message`` as one printable line of at most MESSAGE_MAX characters."""
-    text = _LONG_WORD.sub(lambda match: clip(match.group(), 100), printable(message))
-    return clip(text, MESSAGE_MAX)
 
 
 class CliError(Exception):
@@ -114,15 +108,24 @@ def positive_float(text: str) -> float:
     return value
 
 
-def whole_number(text: str, low: int, high: int, unit: str = "", ranged: bool = False) -> int:
+def whole_number(
+    text: str,
+    low: int,
+    high: int,
+    unit: str = "",
+    ranged: bool = False,
+    what: str = "whole number",
+    bounds: str | None = None,
+) -> int:
     """``text`` as a whole number from ``low`` to ``high``.
 
     The message names the bound it broke ("must be at least 1", "at most 1,000,000 epochs"),
-    or with ``ranged`` both ("must be from 0 to 4294967295").
+    with ``ranged`` both ("must be from 0 to 4294967295"), or says ``bounds`` if given; text
+    that is no whole number at all "is not a ``what``".
     """
     text = text.strip()
     if not re.fullmatch(r"[+-]?\d+", text):
-        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number")
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a {what}")
     # Past 30 digits only the sign matters: int() of thousands of digits is itself an error.
     if len(text.lstrip("+-").lstrip("0")) <= 30:
         value: float = int(text)
@@ -131,11 +134,39 @@ def whole_number(text: str, low: int, high: int, unit: str = "", ranged: bool = 
     if low <= value <= high:
         return int(value)
     shown = clip(text, 30)
+    if bounds is not None:
+        raise argparse.ArgumentTypeError(f"{bounds}, got {shown}")
     if ranged:
         raise argparse.ArgumentTypeError(f"must be from {low} to {high}{unit}, got {shown}")
     if value < low:
         raise argparse.ArgumentTypeError(f"must be at least {low:,}, got {shown}")
     raise argparse.ArgumentTypeError(f"at most {high:,}{unit}, got {shown}")
+
+
+def count(low: int, high: int):
+    """A checker for a whole number from ``low`` to ``high`` (sessions, tries, megabytes)."""
+
+    def parse(text: str) -> int:
+        return whole_number(text, low, high, ranged=True)
+
+    parse.__name__ = "number"  # argparse names the type in some messages
+    return parse
+
+
+def port_number(text: str) -> int:
+    """A TCP port: 1 to 65535, or 0 (any free port, which only loopback tests may ask for)."""
+    return whole_number(text, 0, 65535, what="port number", bounds="port must be from 1 to 65535")
+
+
+def seconds(text: str) -> float:
+    """A length of time in seconds: 0 (never) or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number of seconds") from None
+    if not 0 <= value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be 0 (never) or more seconds, got {quoted(text)}")
+    return value
 
 
 def epoch_count(text: str) -> int:

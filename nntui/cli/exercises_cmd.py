@@ -16,19 +16,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import CliError, positive_float
+from .common import CliError, positive_float, whole_number
 
 __all__ = ["register", "run"]
 
 
 def _memory_mb(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of MB") from None
-    if value < 128:
-        raise argparse.ArgumentTypeError(f"at least 128 MB (Python and NumPy need that much), got {value}")
-    return value
+    bounds = "must be from 128 MB (Python and NumPy need that much) to 1,048,576 MB"
+    return whole_number(text, 128, 1 << 20, what="whole number of MB", bounds=bounds)
 
 
 def _location_options() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""Options shared by `nntui trace` and `nntui train`: where the nine parameters come from."""
+"""Options shared by `nntui trace` and `nntui train`: where the nine parameters come from, the shift."""
 
 from __future__ import annotations
 
@@ -25,6 +25,16 @@ def add_param_arguments(parser, default_hint: str) -> None:
         type=seed_number,
         metavar="N",
         help="draw all nine parameters as standard normals from this seed (0 to 4294967295)",
+    )
+
+
+def add_shift_argument(parser) -> None:
+    """Add --shift (what is subtracted from the weights and heights) to ``parser``."""
+    parser.add_argument(
+        "--shift",
+        choices=("lesson", "mean"),
+        default="lesson",
+        help="subtract 135 lb / 66 in (lesson, the default) or the column means",
     )
 
 

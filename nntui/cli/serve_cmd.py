@@ -7,48 +7,13 @@ do not pay for them.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import shlex
 from pathlib import Path
 
-from .common import ArgumentParser, CliError
+from .common import ArgumentParser, CliError, count, port_number, seconds
 
 __all__ = ["register"]
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be from 1 to 65535, got {value}")
-    return value
-
-
-def _count(low: int, high: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
-        return value
-
-    parse.__name__ = "number"
-    return parse
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be 0 (never) or more seconds, got {text!r}")
-    return value
 
 
 def _max_startups(text: str):
@@ -67,15 +32,6 @@ def _name(text: str) -> str:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return text
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _common_session_options(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +59,26 @@ def _common_session_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--app-command", help=argparse.SUPPRESS)
 
 
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--memory-limit",
+        type=count(64, 1 << 20),
+        default=1536,
+        metavar="MB",
+        help="per session (default 1536)",
+    )
+    parser.add_argument(
+        "--cpu-limit", type=count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
+    )
+
+
+def _limits(args):
+    """The per-session limits the options ask for."""
+    from nntui.serve.ptychild import Limits
+
+    return Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit)
+
+
 def register(subparsers) -> None:
     """Add `nntui serve` with its `ssh`, `web` and `status` commands."""
     serve = subparsers.add_parser(
@@ -119,15 +95,15 @@ def register(subparsers) -> None:
         description="Run an SSH server that gives every attendee their own nntui session.",
     )
     _common_session_options(ssh)
-    ssh.add_argument("--port", type=_port, default=2222, help="port to listen on (default: 2222)")
+    ssh.add_argument("--port", type=port_number, default=2222, help="port to listen on (default: 2222)")
     auth = ssh.add_mutually_exclusive_group()
     auth.add_argument("--open", action="store_true", help="anyone may log in with any name, no password")
     auth.add_argument("--password-file", type=Path, metavar="FILE", help="one shared password (first line)")
     auth.add_argument("--authorized-keys", type=Path, metavar="FILE", help="OpenSSH authorized_keys file")
-    ssh.add_argument("--max-sessions", type=_count(1, 10000), default=100, help="default: 100")
+    ssh.add_argument("--max-sessions", type=count(1, 10000), default=100, help="default: 100")
     ssh.add_argument(
         "--idle-timeout",
-        type=_seconds,
+        type=seconds,
         default=1800,
         help="end sessions idle this long, seconds (default 1800)",
     )
@@ -146,7 +122,7 @@ def register(subparsers) -> None:
     )
     ssh.add_argument(
         "--login-grace-time",
-        type=_seconds,
+        type=seconds,
         default=30,
         metavar="SECONDS",
         help="close connections with no session after this long (default 30, 0: never)",
@@ -161,21 +137,12 @@ def register(subparsers) -> None:
     )
     ssh.add_argument(
         "--max-auth-tries",
-        type=_count(1, 100),
+        type=count(1, 100),
         default=6,
         metavar="N",
         help="wrong passwords per connection before it is closed (default 6)",
     )
-    ssh.add_argument(
-        "--memory-limit",
-        type=_count(64, 1 << 20),
-        default=1536,
-        metavar="MB",
-        help="per session (default 1536)",
-    )
-    ssh.add_argument(
-        "--cpu-limit", type=_count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
-    )
+    _limit_options(ssh)
     ssh.add_argument(
         "--no-prefork",
         action="store_true",
@@ -184,7 +151,7 @@ def register(subparsers) -> None:
     )
     ssh.add_argument(
         "--parallel-starts",
-        type=_count(1, 1000),
+        type=count(1, 1000),
         metavar="N",
         help="sessions starting at the same moment (default: 4 per CPU when sessions are forked, "
         "else the number of CPUs, at least 2)",
@@ -198,31 +165,22 @@ def register(subparsers) -> None:
         "(and the room's password), one tab per name.",
     )
     _common_session_options(webp)
-    webp.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    webp.add_argument("--port", type=port_number, default=8000, help="port to listen on (default: 8000)")
     web_auth = webp.add_mutually_exclusive_group()
     web_auth.add_argument("--open", action="store_true", help="anyone may log in with any name, no password")
     web_auth.add_argument(
         "--password-file", type=Path, metavar="FILE", help="one shared password (first line)"
     )
     webp.add_argument(
-        "--max-sessions", type=_count(1, 10000), default=100, metavar="N", help="tabs at once (default: 100)"
+        "--max-sessions", type=count(1, 10000), default=100, metavar="N", help="tabs at once (default: 100)"
     )
     webp.add_argument(
         "--idle-timeout",
-        type=_seconds,
+        type=seconds,
         default=1800,
         help="close tabs idle this long, seconds (default 1800)",
     )
-    webp.add_argument(
-        "--memory-limit",
-        type=_count(64, 1 << 20),
-        default=1536,
-        metavar="MB",
-        help="per session (default 1536)",
-    )
-    webp.add_argument(
-        "--cpu-limit", type=_count(1, 1 << 30), default=3600, metavar="SECONDS", help="CPU time per session"
-    )
+    _limit_options(webp)
     webp.set_defaults(handler=run_web_command)
 
     status = commands.add_parser(
@@ -275,11 +233,6 @@ def _plan(args):
             app_command = tuple(shlex.split(args.app_command))
         except ValueError as error:
             raise CliError(f"--app-command: {error}") from None
-    if workshop.seed is not None and app_command is None:
-        from nntui.serve.launch import app_supports
-
-        if not app_supports("--seed"):
-            print("nntui: note: this lesson app has no --seed option yet; the workshop seed is not used")
     plan = SessionPlan(
         state_dir=state_dir,
         lessons=lessons,
@@ -294,9 +247,11 @@ def _plan(args):
 
 def run_ssh_command(args) -> int:
     """`nntui serve ssh`: check the options, then run the server until stopped."""
-    if args.port == 0 and not _is_loopback(args.host):
+    from nntui.serve.guard import is_loopback
+
+    if args.port == 0 and not is_loopback(args.host):
         raise CliError("--port 0 (any free port) is only for loopback testing")
-    if not (args.open or args.password_file or args.authorized_keys) and not _is_loopback(args.host):
+    if not (args.open or args.password_file or args.authorized_keys) and not is_loopback(args.host):
         raise CliError(
             f"listening on {args.host} lets other machines in: say who may log in with --open "
             "(any name, no password), --password-file FILE or --authorized-keys FILE"
@@ -307,7 +262,6 @@ def run_ssh_command(args) -> int:
 
     plan, workshop = _plan(args)
 
-    from nntui.serve.ptychild import Limits
     from nntui.serve.ssh import SshOptions, run_ssh
 
     options = SshOptions(
@@ -318,7 +272,7 @@ def run_ssh_command(args) -> int:
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout,
         shared_user=args.shared_user,
-        limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
+        limits=_limits(args),
         title=workshop.title,
         prefork=not args.no_prefork,
         login_grace_time=args.login_grace_time,
@@ -370,23 +324,22 @@ def run_web_command(args) -> int:
         )
     if args.port == 0:
         raise CliError("the web server needs a real port (1 to 65535)")
-    from nntui.serve.web_auth import read_password_file
+    from nntui.serve import auth
 
-    password = None
+    login: auth.LoginMethod = auth.Open()
     if args.password_file is not None:
         try:
-            password = read_password_file(args.password_file)
-        except ValueError as error:
+            login = auth.SharedPassword.from_file(args.password_file)
+        except auth.LoginError as error:
             raise CliError(str(error)) from None
     plan, workshop = _plan(args)
-    from nntui.serve.ptychild import Limits
     from nntui.serve.web import WebAccess, run_web
 
     access = WebAccess(
-        password=password,
+        login=login,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout,
-        limits=Limits(memory_bytes=args.memory_limit * 1024 * 1024, cpu_seconds=args.cpu_limit),
+        limits=_limits(args),
     )
     return run_web(plan, args.host, args.port, workshop.title, access)
 

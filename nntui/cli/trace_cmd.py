@@ -6,7 +6,7 @@ import json
 import sys
 
 from .common import ArgumentParser
-from .params_args import add_param_arguments, params_from_args
+from .params_args import add_param_arguments, add_shift_argument, params_from_args
 
 PEOPLE_CHOICES = ("alice", "bob", "charlie", "diana")
 
@@ -26,12 +26,7 @@ def register(subparsers) -> None:
         type=str.lower,
         help="whose sample to trace (default: alice)",
     )
-    parser.add_argument(
-        "--shift",
-        choices=("lesson", "mean"),
-        default="lesson",
-        help="subtract 135 lb / 66 in (lesson, the default) or the column means",
-    )
+    add_shift_argument(parser)
     add_param_arguments(parser, "default: every weight 1 and every bias 0, as in the lesson")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(handler=run)

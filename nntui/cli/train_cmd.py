@@ -8,7 +8,7 @@ import os
 import sys
 
 from .common import ArgumentParser, epoch_count, positive_float
-from .params_args import add_param_arguments, params_from_args
+from .params_args import add_param_arguments, add_shift_argument, params_from_args
 
 #: Exit status when training blew up: the run finished, but its result is not usable.
 EXIT_DIVERGED = 1
@@ -36,12 +36,7 @@ def register(subparsers) -> None:
         metavar="N",
         help="passes over the data set (default: 1000)",
     )
-    parser.add_argument(
-        "--shift",
-        choices=("lesson", "mean"),
-        default="lesson",
-        help="subtract 135 lb / 66 in (lesson, the default) or the column means",
-    )
+    add_shift_argument(parser)
     parser.add_argument(
         "--activation",
         choices=("sigmoid", "tanh", "relu"),

@@ -11,8 +11,8 @@ Modules, from the bottom up:
 - :mod:`.record` - pass/fail in the learner's ``progress.json``.
 - :mod:`.bridge` - "use my code": call a learner's passing function from a pane.
 - :mod:`.watch` - file watching (watchdog events or polling).
-- :mod:`.screen` - the app's Exercises screen (the only module that imports Textual).
 
+The app's Exercises screen is ``nntui.app.screens.exercises``; nothing here imports Textual.
 Learner code never runs in nntui's own process, and never sees the expected answers.
 """
 

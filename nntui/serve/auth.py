@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-class LoginError(Exception):
+class LoginError(ValueError):
     """A credential file that cannot be used; the message is one line for the instructor."""
 
 

@@ -61,9 +61,7 @@ class DashboardApp(App):
 
 def main(argv: list[str] | None = None) -> int:
     """Start the dashboard for the state directory given on the command line."""
-    from nntui.cli.common import ArgumentParser
-
-    parser = ArgumentParser(prog="nntui-dashboard", description="Live table of workshop attendees.")
+    parser = argparse.ArgumentParser(prog="nntui-dashboard", description="Live table of workshop attendees.")
     parser.add_argument("--state-dir", type=Path, required=True)
     parser.add_argument("--no-mouse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

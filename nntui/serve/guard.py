@@ -5,20 +5,32 @@
 - ``SourceBackoff``: a source address with many failed logins is refused for a while,
   longer each time (sshd's PerSourcePenalties, simplified);
 - ``check_descriptors``: the file-descriptor budget the options need, checked at start
-  (the soft limit is raised to the hard one first if that is enough).
+  (the soft limit is raised to the hard one first if that is enough);
+- ``is_loopback``: whether a host name or address stays on this machine.
 
 All pure bookkeeping with an injectable clock and random source, so tests can drive them.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import random
 import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["MaxStartups", "SourceBackoff", "check_descriptors", "descriptors_needed"]
+__all__ = ["MaxStartups", "SourceBackoff", "check_descriptors", "descriptors_needed", "is_loopback"]
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)

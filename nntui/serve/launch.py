@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from nntui.app.config import AppConfig
 from nntui.paths import progress_path, user_state_dir
 
 __all__ = [
     "SessionPlan",
     "app_args",
     "app_argv",
+    "app_config",
     "child_env",
     "dashboard_args",
     "dashboard_argv",
-    "app_supports",
     "user_state_dir",
 ]
 
@@ -86,42 +86,48 @@ def exercises_env(plan: SessionPlan) -> dict[str, str]:
     return ({} if plan.allow_exercises else {DISABLE_ENV: "off"}) | {SERVER_ENV: "1"}
 
 
-@functools.cache
-def app_supports(option: str) -> bool:
-    """True if the installed `nntui` app accepts ``option`` (e.g. ``--seed``).
-
-    The app's options are read from the real parser, so the server never starts a child
-    with an option it would reject.
-    """
-    try:
-        from nntui.cli import build_parser
-
-        parser = build_parser()
-    except Exception:  # a half-built app must not stop the server
-        return False
-    return option in parser._option_string_actions
-
-
 def app_argv(plan: SessionPlan, name: str) -> list[str]:
     """The command line of one attendee's lesson app."""
     base = list(plan.app_command) if plan.app_command else [sys.executable, "-m", "nntui"]
     return base + app_args(plan, name)
 
 
-def app_args(plan: SessionPlan, name: str) -> list[str]:
-    """The options one attendee's lesson app gets (``app_argv`` without the command itself)."""
-    custom = plan.app_command is not None
-    argv = ["--state-dir", str(user_state_dir(plan.state_dir, name)), "--name", name]
-    if not plan.mouse:
-        argv.append("--no-mouse")
-    if plan.lessons is not None:
-        argv += ["--lessons", str(plan.lessons)]
+def app_config(plan: SessionPlan, name: str | None, state_dir: Path | None = None) -> AppConfig:
+    """The lesson app's options for attendee ``name`` (their folder under the plan's).
+
+    A guest (``name`` None) works in the throwaway folder ``state_dir`` instead.
+    """
+    if state_dir is None:
+        if name is None:
+            raise ValueError("a guest needs a state folder of its own")
+        state_dir = user_state_dir(plan.state_dir, name)
     # The workshop's starting lesson is for a first visit only: on reconnecting, the app
     # resumes where the attendee left off.
-    if plan.lesson is not None and not progress_path(user_state_dir(plan.state_dir, name)).exists():
-        argv += ["--lesson", plan.lesson]
-    if plan.seed is not None and (custom or app_supports("--seed")):
-        argv += ["--seed", str(plan.seed)]
+    first_visit = not progress_path(state_dir).exists()
+    return AppConfig(
+        lessons_dir=plan.lessons,
+        start_lesson=plan.lesson if first_visit else None,
+        state_dir=state_dir,
+        mouse=plan.mouse,
+        attendee_name=name,
+        seed=plan.seed,
+    )
+
+
+def app_args(plan: SessionPlan, name: str | None, state_dir: Path | None = None) -> list[str]:
+    """The options ``app_config`` describes, as a separate `nntui` program takes them."""
+    config = app_config(plan, name, state_dir)
+    argv = ["--state-dir", str(config.state_dir)]
+    if config.attendee_name is not None:
+        argv += ["--name", config.attendee_name]
+    if not config.mouse:
+        argv.append("--no-mouse")
+    if config.lessons_dir is not None:
+        argv += ["--lessons", str(config.lessons_dir)]
+    if config.start_lesson is not None:
+        argv += ["--lesson", config.start_lesson]
+    if config.seed is not None:
+        argv += ["--seed", str(config.seed)]
     return argv
 
 
@@ -166,10 +172,3 @@ def child_env(
     env["LANG"] = "C.UTF-8"
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-def command_words(argv: Sequence[str]) -> str:
-    """A command line as one printable string (for logs)."""
-    import shlex
-
-    return " ".join(shlex.quote(word) for word in argv)

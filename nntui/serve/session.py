@@ -20,6 +20,7 @@ that no two people work under one name, then the app runs with that name's progr
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -28,17 +29,18 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
-from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 
-from .launch import SessionPlan, app_args, dashboard_args
+from nntui.app.config import AppConfig
+from nntui.app.screens.name import SKIPPED
+from nntui.printable import one_line
 
-__all__ = ["GUEST", "Tuning", "become_session", "claim_name", "run", "main"]
+from .launch import SessionPlan, app_args, app_config
+from .tuning import Tuning
 
-#: What the name prompt returns when the attendee pressed Escape to go on without a name.
-GUEST = "\x00guest"
+__all__ = ["become_session", "claim_name", "run", "main"]
+
 #: Shown to a guest when the lessons open.
 GUEST_NOTICE = "No name given: your progress is not kept after you leave."
 
@@ -117,131 +119,6 @@ def _set_process_name(name: bytes) -> None:
         libc.prctl(15, ctypes.c_char_p(name[:15]), 0, 0, 0)  # PR_SET_NAME
 
 
-# --- keeping interactive work first -----------------------------------------------------
-
-
-class Tuning(threading.Thread):
-    """A small watcher thread: background work yields to other attendees' key presses.
-
-    Textual runs thread workers (the training runs) in the event loop's default executor.
-    This thread lowers those worker threads' own priority once (nice 10: the session's
-    screen and keys go before its own training), and while they are busy it moves the
-    whole session to the back of the machine's queue: with Linux autogroups (one per
-    session, as every session leader gets) by writing 19 to ``/proc/self/autogroup`` once
-    the workers have run (or waited to run) for ``busy_ns`` over the last ``window`` looks,
-    put back to 0 once they have been idle for ``quiet`` seconds.
-
-    It looks every ``period`` seconds while worker threads are busy and for ``linger`` seconds
-    after, and every ``idle_period`` otherwise: fifty idle sessions looking ten times a second
-    would cost the machine a few percent of a core, just when a room logs in.
-    """
-
-    #: Names of the threads that run thread workers: asyncio's default executor ("asyncio_0", ...).
-    WORKER_PREFIXES = ("asyncio_", "ThreadPoolExecutor")
-
-    def __init__(
-        self,
-        app,
-        period: float = 0.1,
-        window: int = 2,
-        busy_ns: int = 80_000_000,
-        quiet: float = 0.5,
-        idle_period: float = 0.5,
-        linger: float = 3.0,
-    ) -> None:
-        super().__init__(name="nntui-tuning", daemon=True)
-        self.app = app
-        self.period = period
-        self.idle_period = idle_period
-        self.linger = linger
-        self.busy_ns = busy_ns
-        self.quiet = quiet
-        self.background = False
-        self._recent: deque[int] = deque(maxlen=window)
-        self._idle_for = linger  # seconds since the workers last ran
-        self._stop_event = threading.Event()
-        self._niced: set[int] = set()
-        self._last: dict[int, int] = {}
-        self._autogroup = Path("/proc/self/autogroup")
-
-    def stop(self) -> None:
-        """Ask the thread to end (it is a daemon: it never holds the process up)."""
-        self._stop_event.set()
-
-    def run(self) -> None:
-        wait = self.idle_period  # nothing has run yet: start at the slow pace
-        while not self._stop_event.wait(wait):
-            wait = self.look(self._worker_demand(), wait)
-
-    def look(self, demand: int, waited: float) -> float:
-        """Act on one look: the workers' ``demand`` (ns) over the last ``waited`` seconds.
-
-        Returns how long to wait before the next look.
-        """
-        if waited == self.period:
-            self._recent.append(demand)
-        else:
-            # A slow look spans more time than the busy test is about: only speed up.
-            self._recent.clear()
-        # Sustained work only (a training run), not a pane's passing computation: the
-        # workers ran or waited to run for 80 ms of the last 200.
-        if len(self._recent) == self._recent.maxlen and sum(self._recent) >= self.busy_ns:
-            if not self.background:
-                self.background = self._set_autogroup_nice(19)
-        if demand:
-            self._idle_for = 0.0
-        else:
-            self._idle_for += waited
-            if self.background and self._idle_for >= self.quiet:
-                self.background = not self._set_autogroup_nice(0)
-        fast = self.background or self._idle_for < self.linger
-        return self.period if fast else self.idle_period
-
-    def _worker_demand(self) -> int:
-        """Nanoseconds the worker threads ran or waited to run since the last look."""
-        total = 0
-        seen: dict[int, int] = {}
-        for thread in threading.enumerate():
-            tid = thread.native_id
-            if tid is None or not thread.name.startswith(self.WORKER_PREFIXES):
-                continue
-            if tid not in self._niced:
-                self._niced.add(tid)
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, tid, 10)  # Linux: one thread's nice
-            used = _thread_demand(tid)
-            if used is None:
-                continue
-            seen[tid] = used
-            total += max(0, seen[tid] - self._last.get(tid, seen[tid]))
-        self._last = seen
-        return total
-
-    def _set_autogroup_nice(self, nice: int) -> bool:
-        try:
-            self._autogroup.write_text(f"{nice}\n")
-        except OSError:  # no autogroups here, or the kernel's rate limit (EAGAIN): next time
-            return False
-        return True
-
-
-def _thread_demand(tid: int) -> int | None:
-    """Nanoseconds thread ``tid`` of this process has run or waited to run (CPU time only where
-    the kernel keeps no schedstat); None if it has gone."""
-    try:
-        with open(f"/proc/self/task/{tid}/schedstat", "rb") as handle:
-            running, waiting = (int(x) for x in handle.read().split()[:2])
-        return running + waiting
-    except (OSError, ValueError):
-        pass
-    try:
-        with open(f"/proc/self/task/{tid}/stat", "rb") as handle:
-            fields = handle.read().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 # --- the name prompt on a shared login ------------------------------------------------------
 
 
@@ -258,51 +135,14 @@ def claim_name(ctl: socket.socket | None, name: str) -> str | None:
 
 
 def ask_name(title: str, ctl: socket.socket | None, mouse: bool) -> str | None:
-    """Show the lesson app's name screen until a name is granted.
+    """Show the lesson app's name prompt until the server grants a name.
 
-    Returns the name, ``GUEST`` if the attendee pressed Escape (go on without keeping
+    Returns the name, ``SKIPPED`` if the attendee pressed Escape (go on without keeping
     progress), or None if they quit.
     """
-    from textual.app import App, ComposeResult
-    from textual.binding import Binding
-    from textual.widgets import Static
+    from nntui.app.screens.name import NamePromptApp
 
-    import nntui.app
-    from nntui.app.screens.name import NameScreen
-
-    class NamePrompt(App[str]):
-        """A welcome line behind the app's own name screen."""
-
-        CSS_PATH = str(Path(nntui.app.__file__).with_name("nntui.tcss"))
-        TITLE = title
-        BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
-
-        def compose(self) -> ComposeResult:
-            yield Static(
-                f"Welcome to {title}! Everyone shares this login, so your name keeps your progress "
-                "(type the same name next time to carry on; Ctrl+Q leaves).",
-                id="welcome",
-            )
-            yield Static("", id="problem")
-
-        def on_mount(self) -> None:
-            self.ask()
-
-        def ask(self) -> None:
-            self.push_screen(NameScreen(), self.named)
-
-        def named(self, name: str | None) -> None:
-            if name is None:
-                self.exit(GUEST)
-                return
-            problem = claim_name(ctl, name)
-            if problem is None:
-                self.exit(name)
-                return
-            self.query_one("#problem", Static).update(f"{problem[:1].upper()}{problem[1:]}.")
-            self.ask()
-
-    return NamePrompt().run(mouse=mouse)
+    return NamePromptApp(title, claim=functools.partial(claim_name, ctl)).run(mouse=mouse)
 
 
 # --- running the app ------------------------------------------------------------------------
@@ -312,69 +152,58 @@ def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
     """Run one session as ``spec`` says; returns the exit status."""
     plan = SessionPlan.from_dict(spec["plan"])
     if spec.get("kind") == "dashboard":
-        from .dashboard import main as dashboard_main
+        from .dashboard import DashboardApp
 
-        return dashboard_main(dashboard_args(plan))
+        DashboardApp(plan.state_dir).run(mouse=plan.mouse)
+        return 0
     name = spec.get("name")
     guest_dir: Path | None = None
     if name is None:
         name = ask_name(spec.get("title") or "the nntui workshop", ctl, plan.mouse)
         if name is None:
             return 0
-        if name == GUEST:
+        if name == SKIPPED:
+            name = None
             (plan.state_dir / "guests").mkdir(parents=True, exist_ok=True)
             guest_dir = Path(tempfile.mkdtemp(prefix="guest-", dir=plan.state_dir / "guests"))
     if ctl is not None:
         ctl.close()
-    args = app_args(plan, name) if guest_dir is None else _guest_args(plan, guest_dir)
     if plan.app_command is not None:
         # A stand-in app (tests, benchmarks): it takes the app's options; never returns.
-        argv = [*plan.app_command, *args]
+        argv = [*plan.app_command, *app_args(plan, name, guest_dir)]
         os.execvp(argv[0], argv)
     try:
-        return run_app(args, notice=GUEST_NOTICE if guest_dir is not None else None)
+        return run_app(
+            app_config(plan, name, guest_dir), notice=GUEST_NOTICE if guest_dir is not None else None
+        )
     finally:
         if guest_dir is not None:  # a session killed outright leaves it to the next server start
             shutil.rmtree(guest_dir, ignore_errors=True)
 
 
-def _guest_args(plan: SessionPlan, folder: Path) -> list[str]:
-    """The app's options for a guest: a throwaway state folder, no name."""
-    args = ["--state-dir", str(folder)] + ([] if plan.mouse else ["--no-mouse"])
-    if plan.lessons is not None:
-        args += ["--lessons", str(plan.lessons)]
-    if plan.lesson is not None:
-        args += ["--lesson", plan.lesson]
-    if plan.seed is not None:
-        args += ["--seed", str(plan.seed)]
-    return args
+def run_app(config: AppConfig, notice: str | None = None) -> int:
+    """Run the lesson app as ``nntui`` does, plus the session's tuning; returns the exit status.
 
-
-def run_app(args: list[str], notice: str | None = None) -> int:
-    """`nntui ARGS` in this process, exactly as the command line runs it, plus the session tuning.
-
-    The app's factory is wrapped for the duration so the session can hold the app it makes:
-    the tuning thread watches it, and ``notice`` (if any) is shown when it opens.
+    The session holds the app it makes: the tuning thread watches it, and ``notice`` (if any)
+    is shown when it opens.
     """
-    import nntui.app
-    from nntui.cli import main as nntui_main
+    from nntui.app import ConfigError
+    from nntui.app.run import run as run_lessons
 
-    factory = nntui.app.make_app
-
-    def make_app(config, course=None):
-        app = factory(config, course)
+    def tune(app) -> None:
         app.deliver_files = False  # nothing is saved outside the attendee's state folder
         if notice:
             app.notices.append(notice)
         Tuning(app).start()
-        return app
 
-    sys.argv = ["nntui", *args]
-    nntui.app.make_app = make_app
     try:
-        return nntui_main(args)
-    finally:
-        nntui.app.make_app = factory
+        return run_lessons(config, on_app=tune)
+    except ConfigError as error:
+        sys.stderr.write(f"nntui: error: {one_line(str(error))}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("nntui: interrupted\n")
+        return 130
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from aiohttp import web
 from textual_serve.server import Server
 
+from .auth import LoginMethod, Open
 from .launch import SessionPlan, app_argv, child_env, exercises_env, user_state_dir
 from .names import name_problem
 from .ptychild import Limits
@@ -32,7 +33,6 @@ from .web_auth import (
     SessionSigner,
     host_allowed,
     origin_allowed,
-    password_matches,
 )
 from .web_page import CSP, login_page, terminal_page
 from .web_session import WebAppService, WebSession, clamp_size, close_websocket
@@ -56,8 +56,8 @@ _TERMINAL_OPEN = "this.terminal.open(e),"
 class WebAccess:
     """Who may log in, and what each session may use."""
 
-    #: The room's shared password; None means open (any name, no password).
-    password: str | None = None
+    #: How attendees log in: ``auth.Open`` (any name, no password) or ``auth.SharedPassword``.
+    login: LoginMethod = field(default_factory=Open)
     max_sessions: int = 100
     #: Seconds without a key before a tab is closed; 0 is never.
     idle_timeout: float = 1800
@@ -140,7 +140,7 @@ class WorkshopWebServer(Server):
         return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
 
     def _login_page(self, name: str = "", error: str | None = None, status: int = 200) -> web.Response:
-        page = login_page(self.title, self.access.password is not None, name, error)
+        page = login_page(self.title, self.access.login.needs_credential, name, error)
         return web.Response(text=page, content_type="text/html", status=status)
 
     async def handle_login(self, request: web.Request) -> web.StreamResponse:
@@ -152,13 +152,12 @@ class WorkshopWebServer(Server):
         problem = name_problem(name)
         if problem:
             return self._login_page(name[:32], problem, status=400)
-        expected = self.access.password
-        if expected is not None:
+        if self.access.login.needs_credential:
             address = request.remote or "?"
             if self.failed_logins.locked_out(address):
                 log.warning("login refused for %r from %s: too many failed passwords", name, address)
                 return self._login_page(name, "Too many wrong passwords: wait a few minutes.", status=429)
-            if not password_matches(str(form.get("password", "")), expected):
+            if not self.access.login.check_password(name, str(form.get("password", ""))):
                 self.failed_logins.record(address)
                 log.warning("wrong password for %r from %s", name, address)
                 await asyncio.sleep(self.failed_logins.delay)  # slows guessing down
@@ -284,7 +283,7 @@ class WorkshopWebServer(Server):
 
     def ready_lines(self) -> list[str]:
         """What the instructor sees once the server is listening."""
-        how = "type their name" if self.access.password is None else "type their name and the password"
+        how = "type their name and the password" if self.access.login.needs_credential else "type their name"
         return [
             f"nntui web server on http://{self.host}:{self.port}/"
             f" (progress in {self.plan.state_dir / 'users'})",

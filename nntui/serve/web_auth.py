@@ -1,4 +1,4 @@
-"""Who may use `nntui serve web`: the room's password, signed session cookies, Origin and Host checks.
+"""Who may use `nntui serve web`: signed session cookies, Origin and Host checks, failed logins.
 
 The login page checks the name and (unless the server is ``--open``) the shared password,
 then hands the browser a cookie signed with a secret made fresh at each server start: the
@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import os
 import time
 from collections import deque
-from pathlib import Path
 from urllib.parse import urlsplit
 
+from .guard import is_loopback
 from .names import is_valid_name
 
 __all__ = [
@@ -27,31 +26,10 @@ __all__ = [
     "SessionSigner",
     "host_allowed",
     "origin_allowed",
-    "password_matches",
-    "read_password_file",
 ]
 
 #: The name of the session cookie.
 COOKIE = "nntui_session"
-
-
-def read_password_file(path: Path) -> str:
-    """The room's password: the first line of ``path``; ValueError says what is wrong."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ValueError(f"password file {str(path)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"cannot read password file {str(path)!r}: {error}") from None
-    password = lines[0].strip() if lines else ""
-    if not password:
-        raise ValueError(f"password file {str(path)!r} is empty: put the password on line 1")
-    return password
-
-
-def password_matches(given: str, expected: str) -> bool:
-    """True if ``given`` is the room's password (compared in constant time)."""
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 class SessionSigner:
@@ -83,15 +61,6 @@ class SessionSigner:
         return name if 0 <= age <= self.max_age else None
 
 
-def _is_loopback_name(hostname: str) -> bool:
-    if hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(hostname).is_loopback
-    except ValueError:
-        return False
-
-
 def host_allowed(host_header: str | None, listening_on: str) -> bool:
     """False for a request that reached a loopback server under a foreign host name.
 
@@ -99,12 +68,12 @@ def host_allowed(host_header: str | None, listening_on: str) -> bool:
     browser then treats this server as that page's own. A loopback server is only ever
     reached as localhost or a loopback address, so any other Host is refused.
     """
-    if not _is_loopback_name(listening_on):
+    if not is_loopback(listening_on):
         return True
     if not host_header:
         return False
     hostname = urlsplit(f"//{host_header}").hostname or ""
-    return _is_loopback_name(hostname)
+    return is_loopback(hostname)
 
 
 def origin_allowed(origin: str | None, host_header: str | None) -> bool:

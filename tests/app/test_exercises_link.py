@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from nntui.app.screens.exercises import ExercisesScreen
 from nntui.app.screens.lesson import LessonScreen
 from nntui.app.screens.toc import DONE, TODO, TocScreen
 from nntui.exercises import DISABLE_ENV
 from nntui.exercises.catalogue import EXERCISES, exercises_for_lesson
-from nntui.exercises.screen import ExercisesScreen
 from nntui.progress import ProgressStore
 
 FIXTURE_LESSONS = Path(__file__).parent / "fixture_lessons"

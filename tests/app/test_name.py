@@ -62,3 +62,36 @@ async def test_no_prompt_without_ask_name_and_escape_skips(build, state_dir):
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
     assert ProgressStore(state_dir).load().name == ""
+
+
+async def test_a_claimed_name_is_refused_with_the_claims_reason_then_another_is_granted():
+    from nntui.app.screens.name import SKIPPED, NamePromptApp
+
+    asked: list[str] = []
+
+    def claim(name: str) -> str | None:
+        asked.append(name)
+        return "someone is already connected as 'mallory'" if name == "mallory" else None
+
+    app = NamePromptApp("Room 4", claim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Bad", "enter")  # invalid names never reach the claim
+        await pilot.pause()
+        app.screen.query_one("#name-input").value = ""
+        await pilot.press(*"mallory", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NameScreen)
+        message = str(app.screen.query_one("#name-error").render())
+        assert message == "Someone is already connected as 'mallory'."
+        app.screen.query_one("#name-input").value = ""
+        await pilot.press(*"oscar", "enter")
+        await pilot.pause()
+    assert app.return_value == "oscar" and asked == ["mallory", "oscar"]
+
+    app = NamePromptApp("Room 4", claim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_value == SKIPPED

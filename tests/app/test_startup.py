@@ -13,7 +13,7 @@ from nntui.progress import FILE_NAME
 async def test_garbage_collection_paused_by_the_cli_is_back_on_after_the_first_frame(build):
     app = build()
     gc.disable()
-    app.gc_paused = True  # what `nntui` (cli.app_cmd.run_app) does before starting the app
+    app.gc_paused = True  # what `nntui` (nntui.app.run.run) does before starting the app
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()

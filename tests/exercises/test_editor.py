@@ -10,9 +10,9 @@ from textual.widgets import Static, TextArea
 
 from nntui.app import AppConfig, make_app
 from nntui.app.screens.editor import EditorScreen
+from nntui.app.screens.exercises import ExercisesScreen
 from nntui.exercises import SERVER_ENV
 from nntui.exercises.catalogue import get_exercise
-from nntui.exercises.screen import ExercisesScreen
 
 FIXTURE_LESSONS = Path(__file__).parents[1] / "app" / "fixture_lessons"
 

@@ -11,8 +11,8 @@ from textual.app import App
 from textual.color import Color
 from textual.widgets import Label, ListItem, Static
 
+from nntui.app.screens.exercises import ExercisesScreen
 from nntui.exercises.catalogue import get_exercise
-from nntui.exercises.screen import ExercisesScreen
 
 
 class Host(App):
@@ -140,7 +140,7 @@ async def test_opens_at_the_next_exercise_and_follows_the_list(state_dir, make_s
 
 async def test_falls_back_to_polling_when_file_events_fail(state_dir, make_screen, monkeypatch):
     monkeypatch.setattr(
-        "nntui.exercises.screen.EventWatcher.start",
+        "nntui.app.screens.exercises.EventWatcher.start",
         lambda self, name: "file events are not available here (test)",
     )
     screen = make_screen(watch="events")

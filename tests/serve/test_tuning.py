@@ -7,7 +7,7 @@ timer or training run is involved; the real thread is tested end to end in
 
 from __future__ import annotations
 
-from nntui.serve.session import Tuning
+from nntui.serve.tuning import Tuning
 
 MS = 1_000_000  # nanoseconds
 

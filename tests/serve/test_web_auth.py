@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nntui.serve.web_auth import (
-    FailedLogins,
-    SessionSigner,
-    host_allowed,
-    origin_allowed,
-    password_matches,
-    read_password_file,
-)
+from nntui.serve.auth import SharedPassword, read_password_file
+from nntui.serve.web_auth import FailedLogins, SessionSigner, host_allowed, origin_allowed
 
 
 def test_a_cookie_names_who_logged_in_and_cannot_be_forged_or_kept_forever():
@@ -65,7 +59,8 @@ def test_password_file_and_check(tmp_path):
     path = tmp_path / "pw"
     path.write_text("  s3cret  \nignored\n")
     assert read_password_file(path) == "s3cret"
-    assert password_matches("s3cret", "s3cret") and not password_matches("s3cre", "s3cret")
+    room = SharedPassword.from_file(path)
+    assert room.check_password("alice", "s3cret") and not room.check_password("alice", "s3cre")
     (tmp_path / "empty").write_text("\n")
     with pytest.raises(ValueError, match="is empty"):
         read_password_file(tmp_path / "empty")

@@ -25,12 +25,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, ListItem, ListView, Static
 from textual.worker import get_current_worker
 
-from . import enabled, on_server
-from .catalogue import EXERCISES, Exercise, get_exercise
-from .record import RecordError, load_statuses, next_exercise, record_result
-from .sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, STATUS_MARKS, CheckResult, run_check
-from .watch import EventWatcher, default_watch_mode, signature
-from .workspace import Workspace, WorkspaceError, default_workspace, resolve_state_dir
+from nntui.exercises import enabled, on_server
+from nntui.exercises.catalogue import EXERCISES, Exercise, get_exercise
+from nntui.exercises.record import RecordError, load_statuses, next_exercise, record_result
+from nntui.exercises.sandbox import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIME_LIMIT,
+    STATUS_MARKS,
+    CheckResult,
+    run_check,
+)
+from nntui.exercises.watch import EventWatcher, default_watch_mode, signature
+from nntui.exercises.workspace import Workspace, WorkspaceError, default_workspace, resolve_state_dir
 
 __all__ = ["ExercisesScreen"]
 
@@ -38,7 +44,7 @@ __all__ = ["ExercisesScreen"]
 class ExercisesScreen(Screen):
     """Write the network yourself: pick an exercise, edit its file, see the checks on each save."""
 
-    CSS_PATH = "screen.tcss"
+    CSS_PATH = "exercises.tcss"
 
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="back to the lessons"),
@@ -398,8 +404,3 @@ def _plain(text: str):
     from rich.text import Text
 
     return Text(text)
-
-
-def workspace_path(state_dir: str | os.PathLike | None = None) -> Path:
-    """Where the Exercises screen keeps the learner's files for ``state_dir``."""
-    return default_workspace(resolve_state_dir(state_dir))
