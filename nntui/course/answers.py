@@ -26,6 +26,7 @@ __all__ = [
     "answer_text",
     "decimals",
     "describe_setup",
+    "giveaway_problems",
     "question_settings",
     "unanswerable",
 ]
@@ -265,3 +266,30 @@ _COMPUTE: dict[str, Callable[[dict[str, Any], int], dict[str, float]]] = {
     "matrix": _matrix,
     "activations": _activations,
 }
+
+
+def giveaway_problems(course) -> list:
+    """Every checkpoint whose answer (at its tolerance's precision) is written in the text a
+    learner sees before the question, as problems at that line; also checks without an answer."""
+    from .model import Problem
+
+    problems = []
+    for lesson in course.lessons:
+        for step in lesson.steps:
+            for check in step.checks:
+                if not check.pane:
+                    continue  # its step's pane is missing or wrong: reported by the parser
+                try:
+                    expected = answer(check)
+                except (ValueError, KeyError) as error:
+                    problems.append(Problem(lesson.path, check.line, f"check {check.id!r}: {error}"))
+                    continue
+                for line, text in step.text_before(check):
+                    token = answer_given_away(text, expected, check.tolerance)
+                    if token:
+                        message = (
+                            f"check {check.id!r}: its answer ({answer_text(expected, check.tolerance)}) "
+                            f"is on screen before the question, as {token}: put it in a '::: reveal' block"
+                        )
+                        problems.append(Problem(lesson.path, line, message))
+    return problems
