@@ -16,13 +16,13 @@ import math
 import pytest
 from lesson_text import all_lessons, parse_check
 
-from nntui.course import default_lessons_dir, load_course
-from nntui.course.answers import answer
 from nntui.core import data, landscape, matrix, network
 from nntui.core.activations import sigmoid
 from nntui.core.neuron import Neuron
 from nntui.core.trace import backprop_trace
 from nntui.core.train import train
+from nntui.course import default_lessons_dir, load_course
+from nntui.course.answers import answer
 
 X, Y = data.dataset("lesson")
 
