@@ -88,7 +88,7 @@ class LessonScreen(Screen):
         Binding("v", "app.switch_view_back", "Text", tooltip="narrow screens: show the text again"),
         # Shown while typing (a checkpoint's answer or a field), when the footer has room and a
         # learner needs the way out; the hidden twin below does the same from anywhere else.
-        Binding("escape", "leave_field", "Back to the pane", key_display="Esc", tooltip="leave the field"),
+        Binding("escape", "leave_field", "Back to pane", key_display="Esc", tooltip="leave the field"),
         Binding(
             "escape",
             "focus_pane",
