@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 
@@ -128,15 +129,34 @@ def run(args) -> int:
     return 0
 
 
-def plot_losses(losses, learning_rate: float) -> str:
-    """The loss curve drawn with plotext, sized to the terminal, coloured only on a terminal."""
+def plot_losses(losses, learning_rate: float, size: tuple[int, int] | None = None) -> str:
+    """The loss curve drawn with plotext, sized to the terminal, coloured only on a terminal.
+
+    Its axes are the training pane's (``nntui.app.panes.axes``): whole epochs, round loss
+    ticks, and a run that does not visibly move drawn as a level line and titled "stuck".
+    """
     import plotext as plt
 
-    width, height = _plot_size()
+    from nntui.app.panes.axes import count_ticks, value_axis
+
+    width, height = size or _plot_size()
+    values = [float(v) for v in losses]
+    axis = value_axis(values, most=max(2, min(5, height // 3)))
+    if axis.flat and len(values) > 1:
+        # its moves are far below one dot: drawn as they are, float noise would look like a step
+        finite = [v for v in values if math.isfinite(v)]
+        values = [sum(finite) / len(finite)] * len(values)
     plt.clear_figure()
-    plt.plot(list(range(1, len(losses) + 1)), [float(v) for v in losses], marker="braille")
-    plt.title(f"Loss (MSE) per epoch, learning rate {learning_rate:g}")
+    plt.plot(list(range(1, len(values) + 1)), values, marker="braille")
+    title = f"Loss (MSE) per epoch, learning rate {learning_rate:g}"
+    plt.title(f"{title}: stuck" if axis.flat and len(values) > 1 else title)
     plt.xlabel("epoch")
+    if axis.limits is not None:
+        plt.ylim(*axis.limits)
+    if axis.ticks:
+        plt.yticks(axis.ticks, axis.labels)
+    epochs = count_ticks(len(values))
+    plt.xticks(epochs, [str(epoch) for epoch in epochs])
     plt.plotsize(width, height)
     drawing = plt.build()
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):

@@ -25,7 +25,9 @@ def test_checkpoint_step_masked_before_the_answer(snap_compare, tmp_path):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        pilot.app.screen.query_one(AnswerInput).focus()
+        box = pilot.app.screen.query_one(AnswerInput)
+        box.cursor_blink = False  # a blinking cursor would be drawn on or off by chance
+        box.focus()
         await pilot.pause()
 
     assert snap_compare(app_for(tmp_path), terminal_size=(80, 24), run_before=open_check)
@@ -38,9 +40,14 @@ def test_checkpoint_step_revealed_after_the_right_answer(snap_compare, tmp_path)
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        pilot.app.screen.query_one(AnswerInput).focus()
+        box = pilot.app.screen.query_one(AnswerInput)
+        box.cursor_blink = False  # a blinking cursor would be drawn on or off by chance
+        box.focus()
         await pilot.pause()
         await pilot.press(*"0.953", "enter")
+        # The reply, the revealed text and the scroll that brings the reply into view.
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     assert snap_compare(app_for(tmp_path), terminal_size=(80, 24), run_before=answer)

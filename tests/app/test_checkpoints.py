@@ -29,12 +29,6 @@ CASES = [
     for check in step.checks
 ]
 SIZES = ((80, 24), (120, 40))
-#: Checkpoints whose pane still shows the answer outside the masked value (the pane's business,
-#: issue 13 "truthful plots": the loss plot's axis ends at the final loss).
-PANE_GIVES_IT_AWAY = {
-    "slow": "the training plot's y axis is labelled with the final loss (0.249)",
-    "stuck": "the training plot's y axis is labelled with the final loss (0.499999...)",
-}
 
 
 def screen_text(app) -> str:
@@ -134,6 +128,4 @@ async def test_the_answer_is_hidden_until_answered_whatever_the_pane_shows(tmp_p
         live = pane_of(app, check).live_values()[check.value]
         assert live == pytest.approx(expected, abs=check.tolerance)
 
-    if pane_leaks and check.id in PANE_GIVES_IT_AWAY:
-        pytest.xfail(PANE_GIVES_IT_AWAY[check.id])
-    assert not pane_leaks
+    assert not pane_leaks, "\n".join(pane_leaks)

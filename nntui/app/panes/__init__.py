@@ -9,8 +9,10 @@ screen shows that reason in place of the pane.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING, Any
 
-from .base import Pane
+if TYPE_CHECKING:
+    from .base import Pane
 
 __all__ = ["PANE_CLASSES", "Pane", "PaneUnavailable", "pane_class", "pane_settings"]
 
@@ -29,6 +31,15 @@ PANE_CLASSES: dict[str, str] = {
         "activations",
     )
 }
+
+
+def __getattr__(name: str) -> Any:
+    """``Pane`` on first use: ``nntui train`` reads ``panes.axes`` without loading Textual."""
+    if name == "Pane":
+        from .base import Pane
+
+        return Pane
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PaneUnavailable(Exception):
@@ -52,6 +63,8 @@ def pane_class(pane_type: str) -> type[Pane]:
         raise PaneUnavailable(f"the {pane_type} pane cannot load: {error}") from None
     except Exception as error:  # a broken pane must not take the lesson down with it
         raise PaneUnavailable(f"the {pane_type} pane cannot load: {type(error).__name__}: {error}") from None
+    from .base import Pane
+
     cls = getattr(module, class_name, None)
     if not (isinstance(cls, type) and issubclass(cls, Pane)):
         raise PaneUnavailable(f"{module_name} has no Pane subclass named {class_name}")

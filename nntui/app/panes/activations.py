@@ -114,7 +114,7 @@ class ActivationsPane(RuledFields, Pane):
             yield from run_fields(self._rules, "act")
         with Horizontal(id="act-plots"):
             yield CurvePlot("f(x)", xlabel="x", id="act-functions")
-            yield CurvePlot("", xlabel="epoch", id="act-losses")
+            yield CurvePlot("", xlabel="epoch", flat_word="stuck", id="act-losses")
         yield Static("", id="act-summary")
         yield StatusLine(self._first_message, classes="pane-status")
 

@@ -137,7 +137,7 @@ class MatrixPane(RuledFields, Pane):
             yield NumberField(values["matrix-seed"], label="seed", step=1, id="matrix-seed")
             yield choice_select([(name, name) for name in ACTIVATIONS], self._activation, "matrix-activation")
         with Horizontal(id="matrix-body"):
-            yield CurvePlot("", xlabel="iteration", id="matrix-plot")
+            yield CurvePlot("", xlabel="iteration", flat_word="stuck", id="matrix-plot")
             yield Static("", id="matrix-table")
         yield StatusLine(self._first_message, classes="pane-status")
 
@@ -241,7 +241,9 @@ class MatrixPane(RuledFields, Pane):
             else []
         )
         scale = "log scale" if self._log else "linear"
-        self.query_one(CurvePlot).show(curves, log_y=self._log, title=f"loss per iteration, {scale}")
+        self.query_one(CurvePlot).show(
+            curves, log_y=self._log, title=f"loss per iteration, {scale}", short_title=f"loss, {scale}"
+        )
         rows = ["x1 x2 x3  target  output"]
         for i, (x, target) in enumerate(zip(MATRIX_X, MATRIX_Y, strict=True)):
             out = self.shown(f"pred_{i}", short(self._output[i], 3)) if self._output is not None else "..."

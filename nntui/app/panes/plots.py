@@ -2,7 +2,8 @@
 
 The panes hand it data computed by ``nntui.core``; it only draws. Older or secondary curves
 are drawn with a lighter marker and colour and always carry a label, so a plot still reads
-without colour.
+without colour. Its axes come from ``axes``: round ticks, whole epochs, and a run that does not
+visibly move drawn as a level line and called so (``flat_word``, "stuck" for a loss).
 """
 
 from __future__ import annotations
@@ -16,23 +17,21 @@ from typing import Hashable, Sequence
 import numpy as np
 from textual_plotext import PlotextPlot
 
-__all__ = ["Curve", "CurvePlot", "COUNT_LABELS", "count_ticks", "drawable_points"]
+from .axes import count_ticks, is_flat, nice_ticks, tick_labels, value_axis
+
+__all__ = ["Curve", "CurvePlot", "COUNT_LABELS", "count_ticks", "drawable_points", "title_fits"]
 
 #: x labels that count something (epochs, iterations): their ticks are whole numbers.
 COUNT_LABELS = ("epoch", "iteration")
 
 
-def count_ticks(last: float, most: int = 5) -> list[int]:
-    """Round whole-number ticks from 1 to about ``last``: 1, 250, 500, 750, 1000 for 1000."""
-    last = int(last)
-    if last <= 1:
-        return [1]
-    span = last / (most - 1)
-    power = 10 ** max(0, math.floor(math.log10(span)))
-    step = next((m * power for m in (1, 2, 2.5, 5, 10) if m * power >= span), 10 * power)
-    step = max(1, int(step))
-    ticks = [1] + [t for t in range(step, last + 1, step) if t > 1]
-    return ticks if len(ticks) > 1 else [1, last]
+def title_fits(title: str, width: int, label_width: int) -> bool:
+    """Whether plotext draws ``title`` on a plot ``width`` cells wide whose y labels take
+    ``label_width`` cells: it centres the title over the data and leaves out one that would
+    not fit with a blank on either side."""
+    canvas = width - 2 - label_width
+    start = label_width + 1 + canvas // 2 - len(title) // 2
+    return start >= 1 and start + len(title) + 1 <= width
 
 
 #: plotext markers that draw two dot columns per cell; any other marker is one character per cell.
@@ -122,12 +121,19 @@ class CurvePlot(PlotextPlot):
         *,
         xlabel: str = "",
         ylabel: str = "",
+        flat_word: str = "",
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own parameter name
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.title = title
+        #: Said in the title when it is too long for the plot (plotext would drop the title).
+        self.short_title = ""
+        #: The word for a curve that does not visibly move ("stuck" for a loss; "" says nothing).
+        self.flat_word = flat_word
+        #: Whether the last drawing's curves were all flat (drawn as a level line).
+        self.flat = False
         self.xlabel = xlabel
         self.ylabel = ylabel
         self.curves: list[Curve] = []
@@ -150,7 +156,7 @@ class CurvePlot(PlotextPlot):
         self._load()
         try:
             result = super().render()
-        except (ValueError, OverflowError, ZeroDivisionError):
+        except (ValueError, OverflowError, ZeroDivisionError, IndexError):
             # plotext cannot scale some extreme ranges; say so rather than take the app down.
             return "(no plot: these numbers are too extreme to draw)"
         self.render_times.append(time.perf_counter())
@@ -161,13 +167,22 @@ class CurvePlot(PlotextPlot):
         super().on_mount()
         self.replot()
 
-    def show(self, curves: Sequence[Curve], *, log_y: bool | None = None, title: str | None = None) -> None:
-        """Replace the curves (and optionally the scale or title) and redraw."""
+    def show(
+        self,
+        curves: Sequence[Curve],
+        *,
+        log_y: bool | None = None,
+        title: str | None = None,
+        short_title: str | None = None,
+    ) -> None:
+        """Replace the curves (and optionally the scale, the title and its short form) and redraw."""
         self.curves = list(curves)
         if log_y is not None:
             self.log_y = log_y
         if title is not None:
             self.title = title
+        if short_title is not None:
+            self.short_title = short_title
         self.replot()
 
     def replot(self) -> None:
@@ -178,30 +193,86 @@ class CurvePlot(PlotextPlot):
         """Clear plotext's data and plot every curve with the current scale and labels."""
         plt = self.plt
         plt.clear_data()
-        plt.title(self.title)
         plt.xlabel("" if self.compact else self.xlabel)
         plt.ylabel(self.ylabel)
         cache: dict = {}
         drawable = [(curve, *self._drawable(curve, cache)) for curve in self.curves]
         drawable = [(curve, xs, ys) for curve, xs, ys in drawable if xs]
-        # plotext cannot put a log scale on an empty plot (a run that has not reported yet)
-        plt.yscale("log" if self.log_y and drawable else "linear")
+        log_y = self.log_y and bool(drawable)  # plotext cannot put a log scale on an empty plot
+        plt.yscale("log" if log_y else "linear")
         if self.x_limits is not None:
             plt.xlim(*self.x_limits)
-        if self.y_limits is not None:
-            plt.ylim(*self.y_limits)
+        label_width = self._y_axis(drawable, log_y)
+        lines = [(curve, ys) for curve, _, ys in drawable if not curve.points and len(ys) > 1]
+        self.flat = bool(self.flat_word and lines and all(is_flat(ys) for _, ys in lines))
         last_x = 0.0
         for curve, xs, ys in drawable:
             last_x = max(last_x, max(xs))
             draw = plt.scatter if curve.points else plt.plot
             label = None if self.compact else (curve.label or None)
+            if self.flat_word and not curve.points and len(ys) > 1 and is_flat(ys):
+                # Its moves are far below one dot of any axis it is drawn on; drawn as they are,
+                # a level that straddles two dot rows would show a step that is not there.
+                ys = [float(np.mean(ys))] * len(ys)
+                label = f"{label} {self.flat_word}" if label else label
             # Copies: plotext transforms the lists it is given in place, and these may be kept.
             draw(list(xs), list(ys), label=label, marker=curve.marker, color=curve.color)
-        if self.xlabel in COUNT_LABELS and last_x >= 1:
-            # plotext would label epochs 1.0, 250.8, 500.5: counts read better as round whole numbers
-            ticks = count_ticks(last_x)
-            plt.xticks(ticks, [str(t) for t in ticks])
+        self._x_axis([xs for _, xs, _ in drawable], last_x)
+        plt.title(self._fitting_title(label_width))
         self._thinned = cache  # keeps only what this drawing used
+
+    def _y_axis(self, drawable, log_y: bool) -> int:
+        """Set round y ticks (and a level axis for flat data); returns the labels' width."""
+        plt = self.plt
+        if self.y_limits is not None:
+            plt.ylim(*self.y_limits)
+            ticks = nice_ticks(*self.y_limits, most=self._most_ticks())
+            labels = tick_labels(ticks)
+        else:
+            values = [y for _, _, ys in drawable for y in ys]
+            axis = value_axis(values, log=log_y, most=self._most_ticks())
+            if axis.limits is not None:
+                # plotext takes limits on the scale it draws: powers of ten on a log axis
+                low, high = axis.limits
+                plt.ylim(*((math.log10(low), math.log10(high)) if log_y else (low, high)))
+            ticks, labels = axis.ticks, axis.labels
+        if ticks:
+            plt.yticks(ticks, labels)
+        return max((len(label) for label in labels), default=0)
+
+    def _most_ticks(self) -> int:
+        """A tick every other row at most, and never more than five."""
+        return max(2, min(5, (self.size.height or 12) // 3))
+
+    def _x_axis(self, xs_lists, last_x: float) -> None:
+        """Whole-number ticks for counts (epochs), round ones for anything else."""
+        plt = self.plt
+        if self.xlabel in COUNT_LABELS:
+            if last_x >= 1:
+                # plotext would label epochs 1.0, 250.8, 500.5: counts read as round whole numbers
+                ticks = count_ticks(last_x)
+                plt.xticks(ticks, [str(t) for t in ticks])
+            return
+        low, high = self.x_limits or (
+            min((min(xs) for xs in xs_lists), default=math.nan),
+            max((max(xs) for xs in xs_lists), default=math.nan),
+        )
+        ticks = nice_ticks(low, high, most=max(2, min(5, (self.size.width or 40) // 10)))
+        if ticks:
+            plt.xticks(ticks, tick_labels(ticks))
+
+    def _fitting_title(self, label_width: int) -> str:
+        """The title, or its short form when the long one would not fit; "stuck" (the flat word)
+        is said whenever every curve is flat."""
+        width = self.size.width or 80
+        titles = [self.title, self.short_title]
+        if self.flat:
+            titles = [f"{title}: {self.flat_word}" for title in titles if title] + [self.flat_word]
+        titles = [title for title in titles if title]
+        for title in titles:
+            if title_fits(title, width, label_width + 1):
+                return title
+        return titles[-1] if titles else ""
 
     def _drawable(self, curve: Curve, cache: dict) -> tuple[list[float], list[float]]:
         """The curve's points to draw at the current width and scale (see :func:`drawable_points`)."""

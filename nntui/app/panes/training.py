@@ -157,7 +157,7 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         self.border_subtitle = f"data shift: {self._shift.name}"
         with Horizontal(id="train-fields"):
             yield from run_fields(self._rules, "train")
-        yield CurvePlot("loss (MSE) per epoch", xlabel="epoch", id="train-plot")
+        yield CurvePlot("loss (MSE) per epoch", xlabel="epoch", flat_word="stuck", id="train-plot")
         yield Static("", id="train-summary")
         yield Static("", id="train-mine")
         yield StatusLine(self._first_message, classes="pane-status")
@@ -448,7 +448,12 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         if self._mine:
             curves.append(Curve("yours", range(1, len(self._mine) + 1), self._mine, color="magenta"))
         scale = "log scale" if self._log else "linear"
-        plot.show(curves, log_y=self._log, title=f"loss (MSE) per epoch, {scale}")
+        plot.show(
+            curves,
+            log_y=self._log,
+            title=f"loss (MSE) per epoch, {scale}",
+            short_title=f"loss, {scale}",
+        )
         now = time.perf_counter()
         if run is not None and len(run.losses):
             self.timings.setdefault("first_curve", now)

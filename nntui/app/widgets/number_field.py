@@ -31,6 +31,7 @@ def format_number(value: float) -> str:
 class NumberField(Widget):
     """A label and a one-line input that accepts only finite numbers.
 
+    Focusing the field selects its text, so typing replaces the value (as in any form).
     Typing something else shows a one-line error under the field and keeps the last good
     value (it comes back when the field loses focus). Up and Down nudge the value by
     ``step`` (Shift+Up / Shift+Down by ten steps). Every new good value is posted as
@@ -92,7 +93,8 @@ class NumberField(Widget):
         with Horizontal(classes="nf-row"):
             if self.label:
                 yield Label(self.label, classes="nf-label")
-            yield Input(format_number(self._value), compact=True, select_on_focus=False)
+            # Focusing selects the text, so typing replaces the value as in any form (not "4" + "20").
+            yield Input(format_number(self._value), compact=True, select_on_focus=True)
         yield Static("", classes="nf-error")
 
     @property
