@@ -60,8 +60,11 @@ class StepCheckpoints:
 
     def _live_value_of(self, check):
         def live_value() -> float | None:
+            """The pane's value now; None while it is still working it out (a run in progress)."""
             pane = self._pane_of(check)
-            return pane.live_values().get(check.value) if pane is not None else None
+            if pane is None or any(w.node is pane and w.is_running for w in self.app.workers):
+                return None
+            return pane.live_values().get(check.value)
 
         return live_value
 
