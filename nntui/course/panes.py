@@ -7,10 +7,13 @@ loading the interface. The app maps each type name here to a widget class in
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from nntui.core.trace import DERIVATIVE_NAMES, FORWARD_NAMES, GRADIENT_NAMES, LOCAL_NAMES
 
 __all__ = [
     "Setting",
@@ -19,6 +22,7 @@ __all__ = [
     "NumberList",
     "Choice",
     "Flag",
+    "Terms",
     "PaneType",
     "PANE_TYPES",
     "SettingError",
@@ -149,6 +153,39 @@ class Flag(Setting):
 
 
 @dataclass(frozen=True)
+class Terms(Setting):
+    """Some of a pane's own ``names``: ``focus=d_L_d_ypred`` or ``focus=d_L_d_ypred,d_L_d_w1``.
+
+    The pane scrolls to and highlights them when the step opens.
+    """
+
+    names: tuple[str, ...] = ()
+
+    def check(self, value: Any) -> tuple[str, ...]:
+        if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+            value = ",".join(value)  # already read: check it again
+        if not isinstance(value, str):
+            example = f"{self.names[0]} or {self.names[0]},{self.names[1]}"
+            raise SettingError(f"expected names like {example}, got {_show(value)}")
+        items = [item.strip() for item in value.split(",")]
+        for item in items:
+            if item not in self.names:
+                raise SettingError(f"names no such term {item!r} ({self._suggest(item)})")
+        return tuple(dict.fromkeys(items))  # each once, in the author's order
+
+    def _suggest(self, item: str) -> str:
+        close = difflib.get_close_matches(item, self.names, n=1)
+        if close:
+            return f"did you mean {close[0]!r}?"
+        if len(self.names) <= 12:
+            return "terms: " + ", ".join(self.names)
+        return "see the pane's terms in lessons/README.md"
+
+    def describe(self) -> str:
+        return "names of its terms, separated by commas"
+
+
+@dataclass(frozen=True)
 class PaneType:
     """One kind of pane: its settings and the names of the live values a checkpoint can ask about."""
 
@@ -161,8 +198,12 @@ class PaneType:
     live_values_help: str = field(default="")
 
     def defaults(self) -> dict[str, Any]:
-        """Every setting at its default value."""
-        return {key: _copy(setting.default) for key, setting in self.settings.items()}
+        """Every setting at its default value (a setting whose default is None is left out)."""
+        return {
+            key: _copy(setting.default)
+            for key, setting in self.settings.items()
+            if setting.default is not None
+        }
 
     def has_live_value(self, name: str) -> bool:
         """Whether a checkpoint may ask for ``name``."""
@@ -181,6 +222,16 @@ _SHIFT = Choice(
     choices=("lesson", "mean", "none"),
 )
 _PARAMS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
+#: Every term of the ledger's trace, in its order (``nntui.core.trace``).
+LEDGER_TERMS = FORWARD_NAMES + DERIVATIVE_NAMES + LOCAL_NAMES + GRADIENT_NAMES
+#: What the network pane draws: inputs, neurons, their sums, weights (edges) and biases.
+NETWORK_TERMS = ("x1", "x2", "h1", "h2", "o1", "sum_h1", "sum_h2", "sum_o1") + _PARAMS
+
+
+def _focus(names: tuple[str, ...], what: str) -> Terms:
+    # No default: a step without focus= has none, and the pane's settings do not mention it.
+    return Terms(None, f"{what} to scroll to and highlight when the step opens", names=names)
+
 
 #: Every pane type, in the order the guide lists them.
 PANE_TYPES: dict[str, PaneType] = {
@@ -194,6 +245,7 @@ PANE_TYPES: dict[str, PaneType] = {
                 "b": Number(4.0, "the bias"),
                 "x": NumberList([2.0, 3.0], "the inputs x1, x2", length=2),
                 "activation": _ACTIVATION,
+                "focus": _focus(("weighted_sum", "total", "output"), "the stages"),
             },
             ("weighted_sum", "total", "output"),
         ),
@@ -204,6 +256,7 @@ PANE_TYPES: dict[str, PaneType] = {
                 "weights": NumberList([0.0, 1.0, 0.0, 1.0, 0.0, 1.0], "w1..w6", length=6),
                 "biases": NumberList([0.0, 0.0, 0.0], "b1..b3", length=3),
                 "x": NumberList([2.0, 3.0], "the inputs x1, x2", length=2),
+                "focus": _focus(NETWORK_TERMS, "the nodes (x1, h1, o1, sum_h1, ...) and edges (w1, b1, ...)"),
             },
             ("sum_h1", "h1", "sum_h2", "h2", "sum_o1", "output"),
         ),
@@ -229,6 +282,10 @@ PANE_TYPES: dict[str, PaneType] = {
                 "preset": Choice("ones", "starting parameters", choices=("ones", "seed", "trained")),
                 "seed": _SEED,
                 "lr": _LR,
+                "focus": _focus(LEDGER_TERMS, "the terms (d_L_d_ypred, d_L_d_w1, ...)"),
+                "collapse": Flag(
+                    False, "show only the focused terms and the terms their formulas use (a shows all)"
+                ),
             },
             (),
             live_value_pattern=r"[A-Za-z_][A-Za-z0-9_]*",
@@ -237,7 +294,13 @@ PANE_TYPES: dict[str, PaneType] = {
         PaneType(
             "training",
             "train the network and watch the loss fall",
-            {"lr": _LR, "epochs": _EPOCHS, "seed": _SEED, "shift": _SHIFT},
+            {
+                "lr": _LR,
+                "epochs": _EPOCHS,
+                "seed": _SEED,
+                "shift": _SHIFT,
+                "focus": _focus(("final_loss", "emily", "frank"), "what the run gave"),
+            },
             ("final_loss", "emily", "frank"),
         ),
         PaneType(
@@ -259,6 +322,7 @@ PANE_TYPES: dict[str, PaneType] = {
                 "preset": Choice("seed", "starting parameters", choices=("ones", "seed")),
                 "seed": _SEED,
                 "lr": _LR,
+                "focus": _focus(("param_value", "loss", "slope", "next"), "the lines under the plot"),
             },
             ("param_value", "loss", "slope"),
         ),
@@ -286,10 +350,13 @@ PANE_TYPES: dict[str, PaneType] = {
 
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+#: Names separated by commas (``focus=d_L_d_ypred,d_L_d_w1``), kept as one string.
+_WORDS_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*(,[A-Za-z_][A-Za-z0-9_.-]*)+")
 
 
 def parse_value(text: str) -> Any:
-    """Read one setting value: a number, ``[numbers]``, ``true``/``false`` or a bare word."""
+    """Read one setting value: a number, ``[numbers]``, ``true``/``false``, a bare word or words
+    separated by commas (one string)."""
     text = text.strip()
     if text in ("true", "false"):
         return text == "true"
@@ -307,7 +374,7 @@ def parse_value(text: str) -> Any:
                 raise SettingError(f"{item!r} in {text!r} is not a number")
             values.append(float(item))
         return values
-    if _WORD_RE.fullmatch(text):
+    if _WORD_RE.fullmatch(text) or _WORDS_RE.fullmatch(text):
         return text
     raise SettingError(f"cannot read the value {text!r} (write a number, [numbers], true/false or a word)")
 
@@ -326,7 +393,9 @@ def validate_settings(pane_type: str, raw: dict[str, Any]) -> tuple[dict[str, An
         try:
             settings[key] = setting.check(value)
         except SettingError as error:
-            problems.append(f"pane {pane_type}: {key}: {error}")
+            # "focus= names no such term 'x'" reads as the setting it is about
+            joiner = "=" if isinstance(setting, Terms) else ":"
+            problems.append(f"pane {pane_type}: {key}{joiner} {error}")
     return settings, problems
 
 

@@ -30,3 +30,11 @@ def test_ledger_after_one_update(snap_compare, pane_app):
         await settle(pilot)
 
     assert snap_compare(pane_app("ledger"), terminal_size=(80, 24), run_before=update)
+
+
+@pytest.mark.parametrize(
+    "settings", ["focus=d_L_d_ypred", "focus=d_L_d_w1 collapse=true"], ids=["ypred", "road-to-w1"]
+)
+def test_focused_ledger_at_80x24(snap_compare, pane_app, settings):
+    """The step's terms scrolled to the top of the list and highlighted (the road only, collapsed)."""
+    assert snap_compare(pane_app("ledger", settings), terminal_size=(80, 24), run_before=settle)

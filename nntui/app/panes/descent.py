@@ -34,6 +34,7 @@ from .common import (
     pane_css,
     short,
 )
+from .marks import highlight
 from .plots import Curve, CurvePlot
 
 __all__ = ["DescentPane"]
@@ -227,11 +228,15 @@ class DescentPane(RuledFields, Pane):
             after = "?"
         else:
             after = f"{short(self._next_value)} ({direction})"
+        focus = self.settings.get("focus", ())
         lines = [
-            f"● you: {name} = {here}, loss {loss}",
-            f"slope d_L_d_{name} = {slope}",
-            f"○ next: {name} - {lr} * ({slope})",
-            f"        = {after}",
+            "● you: "
+            + highlight(f"{name} = {here}", "param_value" in focus)
+            + ", "
+            + highlight(f"loss {loss}", "loss" in focus),
+            highlight(f"slope d_L_d_{name} = {slope}", "slope" in focus),
+            highlight(f"○ next: {name} - {lr} * ({slope})", "next" in focus),
+            "        " + highlight(f"= {after}", "next" in focus),
         ]
         self.query_one("#descent-info", Static).update("\n".join(lines))
         if self._last is not None:

@@ -1,16 +1,16 @@
 """The ledger pane: every chain-rule term for one person, and one SGD update per key press.
 
 The table is the core's ``backprop_trace`` rendered row by row (formula, formula with the
-numbers, value) with a finite-difference column from ``nntui.core.gradcheck`` beside each
-gradient, so the learner can see backpropagation agree with plain nudging.
+numbers, value; see ``ledger_text``) with a finite-difference column from
+``nntui.core.gradcheck`` beside each gradient, so the learner can see backpropagation agree
+with plain nudging. A step's ``focus`` terms are scrolled to and highlighted when it opens.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -30,64 +30,42 @@ from .common import (
     RuledFields,
     StatusLine,
     choice_select,
-    hide_numbers,
     next_choice,
     pane_css,
     short,
 )
+from .ledger_text import LedgerText, masked_values, render_trace
+from .marks import hide_numbers
 from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 
 __all__ = ["LedgerPane", "render_trace"]
 
 PEOPLE = tuple(person.name.lower() for person in TRAINING_PEOPLE)
 PRESETS = ("ones", "seed", "trained")
-_SECTIONS = {
-    "forward": "Forward pass",
-    "derivative": "Slopes of the activations",
-    "local": "Local derivatives",
-    "gradient": "Gradients (chain rule)   check = finite differences",
-}
 
 
-def render_trace(trace: Trace, check: dict[str, float], masked: frozenset[str] = frozenset()) -> str:
-    """The trace as text, three lines a term: name = value, the formula, the formula with numbers.
+class TermsScroll(VerticalScroll):
+    """The ledger's scrolling table, which can scroll to a line of content not laid out yet."""
 
-    Gradients also show ``check``, the finite-difference estimate of the same number; warnings
-    (saturated, exploding, dead) are written out under the term they concern. The terms named in
-    ``masked`` show ``?`` for their value and check, and wherever their number appears (see
-    ``common.hide_numbers``); their formulas stay.
-    """
-    lines: list[str] = []
-    kind = None
-    for term in trace:
-        if term.kind != kind:
-            kind = term.kind
-            if lines:
-                lines.append("")
-            lines.append(f"[b]── {_SECTIONS.get(kind, kind)} ──[/b]")
-        hidden = term.name in masked
-        head = f"[b]{term.name}[/b] = {'?' if hidden else format_number(term.value)}"
-        if term.kind == "gradient":
-            estimate = check[term.name.removeprefix("d_L_d_")]
-            head += f"   check {'?' if hidden else format_number(estimate)}"
-        lines.append(head)
-        lines.append(f"  {escape(term.formula)}")
-        lines.append(f"  = {escape(term.substituted)}")
-        for flag in term.flags:
-            lines.append(f"  [b]! {escape(flag)}[/b]")
-    return hide_numbers("\n".join(lines), masked_values(trace, check, masked))
+    _pending: tuple[int, int] | None = None
 
+    def scroll_to_line(self, line: int, lines: int) -> None:
+        """Scroll ``line`` to the top once the table holds its ``lines`` lines: a scroll before
+        that is cut short at the end of the table it replaces."""
+        self._pending = (line, lines)
+        self._apply_pending()
+        if self._pending is not None:
+            self.call_after_refresh(self._apply_pending)
 
-def masked_values(trace: Trace, check: dict[str, float], masked: frozenset[str]) -> list[float]:
-    """The numbers of the masked terms (and of their finite-difference checks) to hide."""
-    values = []
-    for name in masked:
-        if name in trace.terms:
-            values.append(trace.value(name))
-            param = name.removeprefix("d_L_d_")
-            if name != param and param in check:
-                values.append(check[param])
-    return values
+    def watch_virtual_size(self) -> None:
+        """The table was laid out again (Textual's watcher): scroll now if a scroll waits for it."""
+        self._apply_pending()
+
+    def _apply_pending(self) -> None:
+        if self._pending is not None and self.virtual_size.height >= self._pending[1]:
+            line, _ = self._pending
+            self._pending = None
+            self.scroll_to(y=line, animate=False)
 
 
 class LedgerPane(RuledFields, UsesMyCode, Pane):
@@ -108,6 +86,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
             "s", "cycle_preset", "Start", tooltip="start from: all ones, random from the seed, or trained"
         ),
         Binding("r", "reset", "Reset", tooltip="back to the starting parameters"),
+        Binding("a", "show_all", "All terms", tooltip="show every term, or only the step's (collapse)"),
         MY_CODE_BINDING,
     ]
 
@@ -119,6 +98,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._rules.add("ledger-lr", LR_RULE, float(self.settings["lr"]))
         self._rules.add("ledger-seed", SEED_RULE, int(self.settings["seed"]))
         self._note = ""
+        self._load_focus()
         self._params = self._preset_params()
         self._last_step: SgdStep | None = None
         self._updates = 0
@@ -126,6 +106,15 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         #: The finite-difference estimates shown beside the gradients (by parameter).
         self._check: dict[str, float] = {}
         self._asked = 0  # numbers each request, so a late answer for an old trace is dropped
+
+    def _load_focus(self) -> None:
+        """The step's focused terms, and whether only the road to them is listed."""
+        #: The terms the step points at (scrolled to and highlighted).
+        self.focus_terms: tuple[str, ...] = tuple(self.settings.get("focus", ()))
+        self._collapse = bool(self.settings.get("collapse", False)) and bool(self.focus_terms)
+        self._width: int | None = None
+        #: The text last shown (its lines and where the first focused term is).
+        self.shown_text = LedgerText([])
 
     # -- values ----------------------------------------------------------------------
 
@@ -190,7 +179,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         with Horizontal(classes="ledger-controls"):
             yield NumberField(self.learning_rate, label="lr", step=0.1, id="ledger-lr")
             yield NumberField(self._rules.values["ledger-seed"], label="seed", step=1, id="ledger-seed")
-        with VerticalScroll(id="ledger-scroll"):
+        with TermsScroll(id="ledger-scroll"):
             yield Static("", id="ledger-terms")
         yield Static("", id="ledger-update")
         yield Static("", id="ledger-mine")
@@ -199,6 +188,28 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
     def on_mount(self) -> None:
         """Fill the table."""
         self._show()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the lines to the new width (they are wrapped at spaces, never inside a number)."""
+        width = self._terms_width()
+        if width != self._width:
+            self._width = width
+            self._show()
+            self._scroll_to_focus()
+
+    def _terms_width(self) -> int | None:
+        """The cells a line of the table has (None before the pane is laid out)."""
+        scroll = self.query_one("#ledger-scroll", VerticalScroll)
+        width = scroll.scrollable_content_region.width
+        return width if width > 4 else None
+
+    def _scroll_to_focus(self) -> None:
+        """Bring the first focused term to the top of the table (with the line above it)."""
+        first = self.shown_text.first_focus
+        if first is not None:
+            self.query_one("#ledger-scroll", TermsScroll).scroll_to_line(
+                max(0, first - 1), len(self.shown_text.lines)
+            )
 
     # -- actions ---------------------------------------------------------------------
 
@@ -210,6 +221,18 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._updates += 1
         self._params = step.after
         self._refresh()
+
+    def action_show_all(self) -> None:
+        """Show every term, or again only the step's focused terms and the road to them."""
+        self._collapse = not self._collapse
+        self._show()
+        self._scroll_to_focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``a`` only matters (and only shows in the footer) on a step that focuses some terms."""
+        if action == "show_all":
+            return bool(self.focus_terms)
+        return True
 
     def action_cycle_person(self) -> None:
         """Show the next person's trace (same parameters)."""
@@ -243,12 +266,16 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         for field_id in ("ledger-lr", "ledger-seed"):
             # notify=False: no field_changed; it also clears a refusal shown under the field.
             self.query_one(f"#{field_id}", NumberField).set_value(self._rules.values[field_id], notify=False)
+        self._load_focus()
+        self._width = self._terms_width()
+        self.refresh_bindings()
         self.my_code_off()
         self.query_one("#ledger-mine", Static).update("")
         self.query_one("#ledger-scroll", VerticalScroll).scroll_home(animate=False)
         # Back to the preset's parameters, forgetting the updates; redraws the table, the update
         # box and the status line (which also drops a refusal said there).
         self.action_reset()
+        self._scroll_to_focus()
         return True
 
     @on(Select.Changed, "#ledger-person")
@@ -294,10 +321,16 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         trace = self._trace
         x, y_true = self._sample()
         check = self._check = numerical_gradient(self._params, x, y_true).as_dict()
-        text = render_trace(trace, check, self.masked)
-        if self._last_step is not None:
-            text = "\n".join(self._update_lines()) + "\n" + text
-        self.query_one("#ledger-terms", Static).update(text)
+        self.shown_text = render_trace(
+            trace,
+            check,
+            self.masked,
+            focus=self.focus_terms,
+            collapse=self._collapse,
+            width=self._width,
+            head=self._update_lines(),
+        )
+        self.query_one("#ledger-terms", Static).update(self.shown_text.text)
         self._show_update()
         flagged = [term.name for term in trace if term.flags]
         status = self._note
@@ -372,7 +405,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         lines = [f"[b]── Update {self._updates}: p - {format_number(step.learning_rate)} * d_L_d_p ──[/b]"]
         for name in PARAM_NAMES:
             lines.append(f"{name} {format_number(before[name])} -> {format_number(after[name])}")
-        return lines + [""]
+        return lines  # render_trace puts a blank line before the first section
 
     def _show_update(self) -> None:
         step = self._last_step

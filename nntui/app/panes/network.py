@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual.app import ComposeResult
@@ -14,14 +15,23 @@ from nntui.core.network import Forward, Params, forward
 from ..widgets.number_field import NumberField
 from .base import Pane
 from .common import FieldRules, RuledFields, StatusLine, pane_css, short, value_rule
+from .marks import highlight
 
-__all__ = ["NetworkPane", "draw_network"]
+__all__ = ["NetworkPane", "draw_network", "highlight_terms"]
 
 _WEIGHTS = ("w1", "w2", "w3", "w4", "w5", "w6")
 _BIASES = ("b1", "b2", "b3")
 _INPUTS = ("x1", "x2")
 #: The order of the fields (and of Tab through them).
 _FIELDS = _WEIGHTS + _BIASES + _INPUTS
+
+
+def highlight_terms(drawing: str, focus) -> str:
+    """``drawing`` with each focused node or edge (``h1 0.88``, ``w5 1``, ``o1``) in reverse video."""
+    for name in focus:
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?: [^\s─┐┘┴│├▶]+)?")
+        drawing = pattern.sub(lambda match: highlight(match[0]), drawing)
+    return drawing
 
 
 def draw_network(v: dict[str, float], fw: Forward, masked: frozenset[str] = frozenset()) -> str:
@@ -158,6 +168,8 @@ class NetworkPane(RuledFields, Pane):
         self._show()
 
     def _show(self) -> None:
-        self.query_one("#net-diagram", Static).update(draw_network(self._values, self._forward, self.masked))
+        drawing = draw_network(self._values, self._forward, self.masked)
+        focus = self.settings.get("focus", ())
+        self.query_one("#net-diagram", Static).update(highlight_terms(drawing, focus))
         output = self.shown("output", repr(self._forward.y_pred))
         self.query_one(StatusLine).say(f"output {output}\nUp/Down nudge a field; r resets")

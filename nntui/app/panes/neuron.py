@@ -17,6 +17,7 @@ from nntui.core.neuron import Neuron, NeuronOutput
 from ..widgets.number_field import NumberField, format_number
 from .base import Pane
 from .common import FieldRules, RuledFields, value_rule
+from .marks import highlight
 from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 
@@ -200,11 +201,17 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         output = self.shown("output", self._said(r.output))
         rounded = "" if "output" in self.masked else approx(r.output)
         self.query_one("#activation-name", Static).update(f"f = {name}")
+        focus = self.settings.get("focus", ())
         self.query_one("#neuron-stages", Static).update(
-            f"weighted sum  {f(v['w1'])}·{operand(v['x1'])} + {operand(v['w2'])}·{operand(v['x2'])}"
-            f" = [b]{weighted}[/]\n"
-            f"plus bias     {weighted} + {operand(v['b'])} = [b]{total}[/]\n"
-            f"{name}({total}) = [b]{output}[/]"
+            highlight(
+                f"weighted sum  {f(v['w1'])}·{operand(v['x1'])} + {operand(v['w2'])}·{operand(v['x2'])}"
+                f" = [b]{weighted}[/b]",
+                "weighted_sum" in focus,
+            )
+            + "\n"
+            + highlight(f"plus bias     {weighted} + {operand(v['b'])} = [b]{total}[/b]", "total" in focus)
+            + "\n"
+            + highlight(f"{name}({total}) = [b]{output}[/b]", "output" in focus)
             # the lesson rounds (0.999): show that form under the exact one, lined up with it
             + (f"\n{'':{len(name) + len(total) + 5}}{rounded}" if rounded else "")
         )

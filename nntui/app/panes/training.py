@@ -44,6 +44,7 @@ from .common import (
     short,
     update_static,
 )
+from .marks import highlight
 from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 
@@ -474,12 +475,14 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
             update_static(summary, "")
             return
         # Two short lines at any point of a run, so the pane keeps its layout while it trains.
+        focus = self.settings.get("focus", ())
         loss = self.shown("final_loss", short(run.losses[-1]))
-        text = f"epoch {len(run.losses)}/{run.epochs}  loss {loss}\n"
+        text = f"epoch {len(run.losses)}/{run.epochs}  {highlight(f'loss {loss}', 'final_loss' in focus)}\n"
         if run.finished and run.params is not None:
             emily, frank = self._predict_newcomers(run.params)
-            emily_text, frank_text = self.shown("emily", short(emily)), self.shown("frank", short(frank))
-            text += f"female? Emily {emily_text}  Frank {frank_text}"
+            emily_text = highlight(f"Emily {self.shown('emily', short(emily))}", "emily" in focus)
+            frank_text = highlight(f"Frank {self.shown('frank', short(frank))}", "frank" in focus)
+            text += f"female? {emily_text}  {frank_text}"
         else:
             text += "female? Emily ...  Frank ..."
         update_static(summary, text)
