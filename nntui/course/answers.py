@@ -119,8 +119,14 @@ def describe_setup(check: Checkpoint, seed: int | None = None) -> str:
     return words
 
 
+#: Settings that change where the pane points the learner, never its numbers.
+PRESENTATION_SETTINGS = frozenset({"focus", "collapse"})
+
+
 def _matters(pane_type: str, settings: dict[str, Any], key: str, steps: int) -> bool:
     """Whether setting ``key`` changes the pane's numbers (so the feedback names it)."""
+    if key in PRESENTATION_SETTINGS:
+        return False
     if key == "activation" and pane_type == "neuron":
         return settings[key] != "sigmoid"
     if key == "seed" and pane_type in ("ledger", "descent"):

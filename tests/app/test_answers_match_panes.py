@@ -44,12 +44,14 @@ def test_every_pane_type_a_check_can_ask_about_is_compared():
 def _written(value) -> str:
     if isinstance(value, list):
         return "[" + ",".join(repr(item) for item in value) + "]"
+    if isinstance(value, tuple):  # names (focus=a,b)
+        return ",".join(value)
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _lesson(folder: Path, pane: str, settings: dict) -> Path:
     folder.mkdir(parents=True)
-    written = " ".join(f"{key}={_written(value)}" for key, value in settings.items())
+    written = " ".join(f"{key}={_written(value)}" for key, value in settings.items() if value is not None)
     text = f"---\ntitle: T\n---\n\n## Step\n\nThe pane.\n\n```pane {pane} {written}\n```\n"
     (folder / "01-t.md").write_text(text, encoding="utf-8")
     return folder
@@ -66,7 +68,7 @@ async def test_a_fresh_pane_with_the_questions_setup_shows_the_computed_answer(
         await app.workers.wait_for_complete()
         await pilot.pause()
         pane = app.screen.query_one(Pane)
-        assert pane.settings == settings
+        assert pane.settings == {**PANE_TYPES[pane_type].defaults(), **settings}
         for _ in range(steps):
             await pane.run_action("update" if pane_type == "ledger" else "step")
             await pilot.pause()

@@ -137,3 +137,14 @@ def test_the_lessons_numbers_lead_to_the_answer(key):
 @pytest.mark.parametrize("slug,fields", CHECKS, ids=lambda v: v if isinstance(v, str) else v["id"])
 def test_every_check_block_states_its_setup(slug, fields):
     assert fields.get("setup"), f"{slug}: check {fields['id']} has no setup line"
+
+
+def test_the_feedback_names_the_numbers_setup_not_where_the_pane_points():
+    from nntui.course.answers import describe_setup
+
+    # Lesson 4's ledgers point at terms (focus=..., collapse=...): not part of the question.
+    assert describe_setup(COMPUTED[("04-backpropagation", "dldw1")]) == "person = alice, preset = ones"
+    assert describe_setup(COMPUTED[("01-neurons", "total")]) == "w = [1, 1], b = 4, x = [2, 3]"
+    assert describe_setup(COMPUTED[("07-downhill", "overshoot")]) == (
+        "param = b3, preset = seed, seed = 0, lr = 50, after 1 step"
+    )
