@@ -110,3 +110,23 @@ async def test_a_new_step_keeping_the_pane_forgets_the_mask(tmp_path, pane_type)
         assert kept is pane and kept.masked == frozenset()
         for name, value in kept.live_values().items():
             assert shows(pane_text(kept), value), f"{pane_type}: {name} still hidden on the new step"
+
+
+@pytest.mark.parametrize(
+    ("pane_type", "settings", "name"),
+    [
+        ("network", "weights=[0,1,0,1,0,1] biases=[0,0,0] x=[2,3]", "h1"),  # h2 = h1 (lesson 2)
+        ("ledger", "preset=ones", "h1"),  # h2 = h1, and h1 is written into f'(sum_h1)
+        ("ledger", "preset=ones", "f_prime_sum_o1"),  # d_ypred_d_b3 is the same number
+        ("matrix", "activation=relu", "pred_1"),  # a dead network says 0.5 four times (lesson 9)
+    ],
+)
+async def test_a_masked_number_is_hidden_under_every_name_that_shows_it(tmp_path, pane_type, settings, name):
+    app = _app(tmp_path, [(pane_type, settings)])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(Pane)
+        value = pane.live_values()[name]
+        pane.mask({name})
+        await pilot.pause()
+        assert not shows(pane_text(pane), value)

@@ -114,7 +114,7 @@ class ActivationsPane(RuledFields, Pane):
             yield from run_fields(self._rules, "act")
         with Horizontal(id="act-plots"):
             yield CurvePlot("f(x)", xlabel="x", id="act-functions")
-            yield CurvePlot("", xlabel="epoch", flat_word="stuck", id="act-losses")
+            yield CurvePlot("", xlabel="epoch", id="act-losses")
         yield Static("", id="act-summary")
         yield StatusLine(self._first_message, classes="pane-status")
 
@@ -235,7 +235,9 @@ class ActivationsPane(RuledFields, Pane):
             if result.diverged_at is not None:
                 text += f" (diverged at epoch {result.diverged_at})"
             parts.append(text)
-        self.query_one("#act-losses", CurvePlot).show(curves, log_y=self._log)
+        losses = self.query_one("#act-losses", CurvePlot)
+        losses.flat_word = "stuck" if len(self._results) == len(ACTIVATIONS) else ""  # once all are over
+        losses.show(curves, log_y=self._log)
         self._show_plots()
         # One activation a line, the losses lined up under each other.
         self.query_one("#act-summary", Static).update(

@@ -204,12 +204,10 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         return width if width > 4 else None
 
     def _scroll_to_focus(self) -> None:
-        """Bring the first focused term to the top of the table (with the line above it)."""
+        """Bring the first focused term (or its section's title) to the top of the table."""
         first = self.shown_text.first_focus
         if first is not None:
-            self.query_one("#ledger-scroll", TermsScroll).scroll_to_line(
-                max(0, first - 1), len(self.shown_text.lines)
-            )
+            self.query_one("#ledger-scroll", TermsScroll).scroll_to_line(first, len(self.shown_text.lines))
 
     # -- actions ---------------------------------------------------------------------
 

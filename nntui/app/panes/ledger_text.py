@@ -85,7 +85,8 @@ def _cells(text: str) -> int:
 
 @dataclass(frozen=True)
 class LedgerText:
-    """The ledger's lines (markup), where the first focused term starts, how many terms are left out."""
+    """The ledger's lines (markup), where the first focused term starts (its section's title when
+    it is the first there), how many terms are left out."""
 
     lines: list[str]
     first_focus: int | None = None
@@ -130,10 +131,13 @@ def render_trace(
     for term in trace:
         if term.name not in shown:
             continue
+        # where a focused term's lines start: with its section's title if it comes first there
+        starts = len(lines)
         if term.kind != kind:
             kind = term.kind
             if lines:
                 lines.append("")
+            starts = len(lines)
             add(f"[b]── {SECTIONS.get(kind, kind)} ──[/b]", 4)
         value = "?" if term.name in masked else format_number(term.value)
         title = f"{term.name} = {value}"
@@ -143,7 +147,7 @@ def render_trace(
             title += f"   check\u00a0{'?' if term.name in masked else format_number(estimate)}"
         focused = term.name in focus
         if focused:
-            first_focus = len(lines) if first_focus is None else first_focus
+            first_focus = starts if first_focus is None else first_focus
             add(f"[reverse]▶ [b]{term.name}[/b]{title[len(term.name) :]}[/reverse]", 4)
         else:
             add(f"[b]{term.name}[/b]{title[len(term.name) :]}", 4)

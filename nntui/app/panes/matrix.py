@@ -137,7 +137,7 @@ class MatrixPane(RuledFields, Pane):
             yield NumberField(values["matrix-seed"], label="seed", step=1, id="matrix-seed")
             yield choice_select([(name, name) for name in ACTIVATIONS], self._activation, "matrix-activation")
         with Horizontal(id="matrix-body"):
-            yield CurvePlot("", xlabel="iteration", flat_word="stuck", id="matrix-plot")
+            yield CurvePlot("", xlabel="iteration", id="matrix-plot")
             yield Static("", id="matrix-table")
         yield StatusLine(self._first_message, classes="pane-status")
 
@@ -241,12 +241,15 @@ class MatrixPane(RuledFields, Pane):
             else []
         )
         scale = "log scale" if self._log else "linear"
-        self.query_one(CurvePlot).show(
-            curves, log_y=self._log, title=f"loss per iteration, {scale}", short_title=f"loss, {scale}"
-        )
+        plot = self.query_one(CurvePlot)
+        plot.flat_word = "stuck" if self._output is not None else ""  # once the run is over
+        plot.show(curves, log_y=self._log, title=f"loss per iteration, {scale}", short_title=f"loss, {scale}")
         rows = ["x1 x2 x3  target  output"]
+        outputs = [short(value, 3) for value in self._output] if self._output is not None else []
+        # a masked prediction is hidden wherever the same number shows (a dead network says 0.5 four times)
+        hidden = {outputs[i] for i in range(len(outputs)) if f"pred_{i}" in self.masked}
         for i, (x, target) in enumerate(zip(MATRIX_X, MATRIX_Y, strict=True)):
-            out = self.shown(f"pred_{i}", short(self._output[i], 3)) if self._output is not None else "..."
+            out = ("?" if outputs[i] in hidden else outputs[i]) if outputs else "..."
             rows.append(f"{int(x[0])}  {int(x[1])}  {int(x[2])}   {int(target[0])}       {out}")
         self.query_one("#matrix-table", Static).update("\n".join(rows))
         total = int(self._rules.values["matrix-iterations"])

@@ -15,7 +15,7 @@ from nntui.core.network import Forward, Params, forward
 from ..widgets.number_field import NumberField
 from .base import Pane
 from .common import FieldRules, RuledFields, StatusLine, pane_css, short, value_rule
-from .marks import highlight
+from .marks import hide_numbers, highlight
 
 __all__ = ["NetworkPane", "draw_network", "highlight_terms"]
 
@@ -43,16 +43,16 @@ def draw_network(v: dict[str, float], fw: Forward, masked: frozenset[str] = froz
     """
     n = {key: short(value, 3) for key, value in v.items()}
     live = {
-        name: "?" if name in masked else short(value)
-        for name, value in (
-            ("sum_h1", fw.sum_h1),
-            ("h1", fw.h1),
-            ("sum_h2", fw.sum_h2),
-            ("h2", fw.h2),
-            ("sum_o1", fw.sum_o1),
-            ("output", fw.y_pred),
-        )
+        "sum_h1": short(fw.sum_h1),
+        "h1": short(fw.h1),
+        "sum_h2": short(fw.sum_h2),
+        "h2": short(fw.h2),
+        "sum_o1": short(fw.sum_o1),
+        "output": short(fw.y_pred),
     }
+    # A masked number is hidden under every name that shows it (equal weights make h2 = h1).
+    hidden = {live[name] for name in masked if name in live}
+    live = {name: "?" if text in hidden else text for name, text in live.items()}
     edges = [
         f"x1 {n['x1']}─w1 {n['w1']}─",
         f"x2 {n['x2']}─w2 {n['w2']}─",
@@ -171,5 +171,7 @@ class NetworkPane(RuledFields, Pane):
         drawing = draw_network(self._values, self._forward, self.masked)
         focus = self.settings.get("focus", ())
         self.query_one("#net-diagram", Static).update(highlight_terms(drawing, focus))
-        output = self.shown("output", repr(self._forward.y_pred))
+        output = repr(self._forward.y_pred)
+        if self.masked & {"output", "h1", "h2", "sum_o1"}:  # one of them may equal the output
+            output = hide_numbers(output, [self.live_values()[name] for name in self.masked])
         self.query_one(StatusLine).say(f"output {output}\nUp/Down nudge a field; r resets")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import numpy as np
@@ -47,51 +46,16 @@ from .common import (
 from .marks import highlight
 from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
 from .plots import Curve, CurvePlot
+from .training_run import (
+    HEAD_START_BUDGET,
+    HEAD_START_EPOCHS,
+    KEPT_RUNS,
+    MAX_EPOCHS,
+    POST_INTERVAL,
+    Run,
+)
 
 __all__ = ["TrainingPane", "Run", "MAX_EPOCHS", "KEPT_RUNS"]
-
-#: Epochs beyond this are capped (with a message) so a run stays interactive.
-MAX_EPOCHS = 20_000
-#: How many earlier runs stay on the plot.
-KEPT_RUNS = 3
-#: The worker posts progress at most this often (seconds, counted from the time the last report
-#: was on screen: the worker waits for that, see ``FrameGate``).
-POST_INTERVAL = 1 / 30
-#: A new run's first epochs are taken at once, on the key press, so the refresh that shows the
-#: new learning rate shows the new curve's start too. Capped by count and by time (seconds):
-#: well under a millisecond.
-HEAD_START_EPOCHS = 25
-HEAD_START_BUDGET = 0.002
-#: The worker waits for each report (and that first frame) to be on screen, but no longer than
-#: this (seconds).
-FRAME_WAIT = 0.1
-
-
-@dataclass(eq=False)
-class Run:
-    """One training run: its settings and what it produced so far."""
-
-    run_id: int
-    learning_rate: float
-    epochs: int
-    seed: int
-    #: The loss after each epoch so far (read-only; replaced, never changed, as the run goes on).
-    losses: np.ndarray = field(default_factory=lambda: np.empty(0))
-    diverged_at: int | None = None
-    params: Params | None = None
-    finished: bool = False
-    #: Where the run's worker waits while the pane draws its latest report.
-    gate: FrameGate = field(default_factory=lambda: FrameGate(FRAME_WAIT), repr=False)
-
-    @property
-    def label(self) -> str:
-        """How the run is named on the plot."""
-        text = f"lr {format_number(self.learning_rate)}"
-        if self.diverged_at is not None:
-            return f"{text} diverged"
-        if not self.finished:
-            return f"{text} stopped"
-        return text
 
 
 class TrainingPane(RuledFields, UsesMyCode, Pane):
@@ -158,7 +122,7 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         self.border_subtitle = f"data shift: {self._shift.name}"
         with Horizontal(id="train-fields"):
             yield from run_fields(self._rules, "train")
-        yield CurvePlot("loss (MSE) per epoch", xlabel="epoch", flat_word="stuck", id="train-plot")
+        yield CurvePlot("loss (MSE) per epoch", xlabel="epoch", id="train-plot")
         yield Static("", id="train-summary")
         yield Static("", id="train-mine")
         yield StatusLine(self._first_message, classes="pane-status")
@@ -449,6 +413,8 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         if self._mine:
             curves.append(Curve("yours", range(1, len(self._mine) + 1), self._mine, color="magenta"))
         scale = "log scale" if self._log else "linear"
+        # "stuck" only once the run is over: a slow run's first few epochs barely move either
+        plot.flat_word = "stuck" if run is None or run.finished else ""
         plot.show(
             curves,
             log_y=self._log,
