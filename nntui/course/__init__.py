@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .locate import LESSONS_ENV, default_lessons_dir, resolve_lessons_dir
-from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step
+from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step, TextPart
 from .panes import PANE_TYPES
 from .parse import load_course, parse_lesson, parse_lesson_text
 
@@ -16,6 +16,7 @@ __all__ = [
     "PaneSpec",
     "Problem",
     "Step",
+    "TextPart",
     "default_lessons_dir",
     "load_course",
     "parse_lesson",

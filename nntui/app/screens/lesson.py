@@ -17,10 +17,10 @@ from textual.widgets.markdown import MarkdownFence
 from ..upkeep import prune_dead_watchers
 from ..widgets.focus_style import FocusStylesSelf
 from ..widgets.steady_footer import SteadyFooter
+from .lesson_checks import StepCheckpoints
 
 if TYPE_CHECKING:
     from ..panes import Pane
-    from ..widgets.checkpoint import CheckpointWidget
 
 # The pane registry and the checkpoint widget are imported when a step needs them: the first
 # frame (the step's text) does not wait for them.
@@ -71,7 +71,7 @@ class StepText(Markdown):
     BLOCKS = {**Markdown.BLOCKS, "fence": PlainFence, "code_block": PlainFence}
 
 
-class LessonScreen(Screen):
+class LessonScreen(StepCheckpoints, Screen):
     """Shows the tutor's current step; Right/Left (n/p, Space) move through the course."""
 
     #: Nothing is focused automatically: ``show_step`` focuses the pane once it is built (or the
@@ -109,6 +109,9 @@ class LessonScreen(Screen):
         Binding(
             "v", "app.switch_view_back", "Text", priority=True, tooltip="narrow screens: show the text again"
         ),
+        # Shown while typing (a checkpoint's answer or a field), when the footer has room and a
+        # learner needs the way out; the hidden twin below does the same from anywhere else.
+        Binding("escape", "leave_field", "Back to pane", key_display="Esc", tooltip="leave the field"),
         Binding(
             "escape",
             "focus_pane",
@@ -121,13 +124,16 @@ class LessonScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._first_footer_hold = ExitStack()
+        #: The current step's checkpoints answered right or shown: their reveal blocks are shown.
+        self._answered: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="body"):
             with TextColumn(id="text-column", can_focus=True):
                 # The first step's text is parsed here so it is on the very first frame.
-                yield StepText(self.tutor.step.markdown, id="step-text")
+                self._answered = self._answered_before(self.tutor.step)
+                yield StepText(self.tutor.step.visible_markdown(self._answered), id="step-text")
                 yield Vertical(id="checks")
                 yield Static(id="your-turn")
             yield Vertical(id="pane-column")
@@ -177,7 +183,8 @@ class LessonScreen(Screen):
         self.app.title = f"{lesson.number}. {lesson.title}"
         self.app.sub_title = f"step {position.step + 1}/{len(lesson.steps)}"
         if not text_ready:
-            await self.query_one("#step-text", Markdown).update(step.markdown)
+            self._answered = self._answered_before(step)
+            await self.query_one("#step-text", Markdown).update(step.visible_markdown(self._answered))
         if not self.is_attached:
             return  # quitting while the text was being replaced
 
@@ -212,14 +219,14 @@ class LessonScreen(Screen):
         shown = list(self.query_one("#pane-column", Vertical).children)
         if len(shown) != len(step.panes):
             return None
-        for widget, spec in zip(shown, step.panes):
+        for widget, spec in zip(shown, step.panes, strict=True):
             try:
                 if not (isinstance(widget, Pane) and type(widget) is pane_class(spec.type)):
                     return None
             except PaneUnavailable:
                 return None
         seed = self.app.session.seed
-        for pane, spec in zip(shown, step.panes):
+        for pane, spec in zip(shown, step.panes, strict=True):
             if not pane.reconfigure(pane_settings(spec, seed)):
                 return None
         return shown
@@ -267,22 +274,7 @@ class LessonScreen(Screen):
     async def _build_parts(self, step, kept: list[Pane] | None) -> None:
         if step is not self.tutor.step or not self.is_attached:
             return  # the learner moved on (or quit) before this ran
-        panes: list[Pane] = list(kept or [])
-
-        def live_values() -> dict[str, float]:
-            values: dict[str, float] = {}
-            for pane in reversed(panes):  # the first pane wins on a shared name
-                values.update(pane.live_values())
-            return values
-
-        if step.checks:
-            from ..widgets.checkpoint import CheckpointWidget
-
-            lesson, progress = self.tutor.lesson, self.tutor.progress
-            await self.query_one("#checks", Vertical).mount_all(
-                CheckpointWidget(check, live_values, passed=progress.passed(lesson.slug, check.id))
-                for check in step.checks
-            )
+        await self._mount_checkpoints(step)
         widgets = []
         if step.panes and kept is None:
             from ..panes import PaneUnavailable, pane_class, pane_settings
@@ -295,11 +287,10 @@ class LessonScreen(Screen):
                         Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
                     )
                     continue
-                pane = cls(pane_settings(spec, self.app.session.seed), classes="pane")
-                panes.append(pane)
-                widgets.append(pane)
+                widgets.append(cls(pane_settings(spec, self.app.session.seed), classes="pane"))
         if widgets and self.is_attached:
             await self.query_one("#pane-column", Vertical).mount_all(widgets)
+        self._mask_open_checks()
         self.action_focus_pane()
 
     def action_focus_pane(self) -> None:
@@ -368,9 +359,10 @@ class LessonScreen(Screen):
             return None
         if action == "contents" and self.app.has_class("-narrow"):
             return False
+        if action == "leave_field":  # only while typing (Esc in the footer); elsewhere, its twin
+            return isinstance(self.focused, Input)
         return True
 
-    def on_checkpoint_widget_passed(self, event: CheckpointWidget.Passed) -> None:
-        """A checkpoint was answered right: record it (and save)."""
-        self.tutor.pass_check(event.check_id)
-        self.app.after_save()
+    def action_leave_field(self) -> None:
+        """Leave a field or a checkpoint's answer box: focus the pane again."""
+        self.action_focus_pane()
