@@ -101,6 +101,9 @@ QUOTED: list[tuple[str, str, object]] = [
     ("05-gradient-descent", "0.2494", lambda: _alice("f_prime_sum_o1")),
     ("05-gradient-descent", "0.0215", lambda: _alice("d_L_d_w1")),
     ("05-gradient-descent", "-0.2376", lambda: _alice("d_L_d_b3")),
+    ("05-gradient-descent", "0.0474", lambda: _alice("h1")),
+    ("05-gradient-descent", "0.0474", lambda: _alice("h2")),
+    ("05-gradient-descent", "0.0452", lambda: _alice("f_prime_sum_h1")),
     ("05-gradient-descent", "0.9979", lambda: _alice_step().after.w1),
     ("05-gradient-descent", "0.0238", lambda: _alice_step().after.b3),
     ("05-gradient-descent", "0.2269", lambda: _alice_step().loss_before),
@@ -117,6 +120,12 @@ QUOTED: list[tuple[str, str, object]] = [
     ("06-training", "0.040", lambda: _predict(data.FRANK)),
     ("06-training", "0.040", lambda: _predict_metric(73, 182)),
     ("06-training", "0.040", lambda: _predict_metric(182, 73)),
+    # lr 25: stuck just below 0.5, then out in epochs 503-505 (losses[k] is after epoch k + 1)
+    ("06-training", "0.49999", lambda: _trained(lr=25).losses[0]),
+    ("06-training", "0.4990", lambda: _trained(lr=25).losses[497]),
+    ("06-training", "0.4908", lambda: _trained(lr=25).losses[502]),
+    ("06-training", "0.3458", lambda: _trained(lr=25).losses[503]),
+    ("06-training", "0.0014", lambda: _trained(lr=25).losses[504]),
     # 07 downhill (the descent pane's start: seed 0 parameters, loss over all four people)
     ("07-downhill", "-0.1808", lambda: _slope("w1")),
     ("07-downhill", "0.1257", lambda: network.Params.random(0).w1),
@@ -129,7 +138,13 @@ QUOTED: list[tuple[str, str, object]] = [
     ("08-matrix-form", "0.971", lambda: _matrix().output[1, 0]),
     ("08-matrix-form", "0.974", lambda: _matrix().output[2, 0]),
     ("08-matrix-form", "0.032", lambda: _matrix().output[3, 0]),
-    ("08-matrix-form", "0.9305", lambda: _matrix(hidden=1).losses[-1]),
+    # one hidden unit drifts (losses[k] is the loss at iteration k + 1, before its update)
+    ("08-matrix-form", "1.0932", lambda: _matrix(hidden=1).losses[0]),
+    ("08-matrix-form", "0.9997", lambda: _matrix(hidden=1).losses[99]),
+    ("08-matrix-form", "0.93", lambda: _matrix(hidden=1).losses[-1]),
+    ("08-matrix-form", "0.0015", lambda: _matrix(hidden=8).losses[-1]),
+    ("08-matrix-form", "0.0024", lambda: _matrix(hidden=16).losses[-1]),
+    ("08-matrix-form", "2.0000", lambda: _matrix(hidden=64).losses[-1]),
     ("08-matrix-form", "0.0139", lambda: _matrix(hidden=2).losses[-1]),
     # 09 what next (hidden activations compared; the learning-rate ladder)
     ("09-what-next", "0.25", lambda: df(0.0)),
@@ -140,6 +155,7 @@ QUOTED: list[tuple[str, str, object]] = [
     ("09-what-next", "0.2492", lambda: _trained(lr=0.001).final_loss),
     ("09-what-next", "0.0107", lambda: _trained(lr=0.03).final_loss),
     ("09-what-next", "0.00006", lambda: _trained(lr=3).final_loss),
+    ("09-what-next", "0.731", lambda: Neuron([-1, 1], 0).feedforward([0, 1])),
 ]
 
 # Numbers that are inputs the lesson chooses (a learning rate, a tolerance), not results:

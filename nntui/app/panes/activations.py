@@ -227,7 +227,7 @@ class ActivationsPane(RuledFields, Pane):
             )
             text = f"{name} ({_MARKER_WORDS[name]})".ljust(15) + short(result.final_loss, 3)
             if result.diverged_at is not None:
-                text += f" (diverged at epoch {result.diverged_at})"
+                text += f" (stuck from epoch {result.diverged_at})"
             parts.append(text)
         self.query_one("#act-losses", CurvePlot).show(curves, log_y=self._log)
         self._show_plots()

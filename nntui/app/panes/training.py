@@ -87,7 +87,7 @@ class Run:
         """How the run is named on the plot."""
         text = f"lr {format_number(self.learning_rate)}"
         if self.diverged_at is not None:
-            return f"{text} diverged"
+            return f"{text} stuck"
         if not self.finished:
             return f"{text} stopped"
         return text
@@ -471,8 +471,8 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         update_static(summary, text)
         if run.diverged_at is not None:
             status.say(
-                f"diverged at epoch {run.diverged_at}: the learning rate is too large; "
-                "every neuron is pinned at 0 or 1, so the loss is stuck"
+                f"stuck from epoch {run.diverged_at}: the learning rate is too large; "
+                "every neuron is pinned at 0 or 1, so the loss stops moving"
             )
         elif run.finished:
             status.say(f"done: loss {short(run.losses[0])} -> {short(run.losses[-1])}")
