@@ -13,13 +13,29 @@ from nntui.core import data, landscape, matrix, network
 from nntui.core.activations import sigmoid, sigmoid_derivative
 from nntui.core.gradcheck import numerical_gradient
 from nntui.core.trace import backprop_trace, sgd_step
-from nntui.core.train import train
+from nntui.core.train import sgd_epochs, train
 
 X, Y = data.dataset("lesson")
 
 
 def _final(**kw):
     return train(X, Y, **{"seed": 0, "learning_rate": 0.1, "epochs": 1000, **kw})
+
+
+# -- 01 neurons -----------------------------------------------------------------------
+
+
+def test_01_the_step_function_has_no_slope_to_follow_and_the_sigmoid_does():
+    # "A step would jump from 1 to 0; the sigmoid only moves from 0.525 to 0.475."
+    step = lambda t: np.where(t >= 0, 1.0, 0.0)  # noqa: E731
+    totals = np.array([-0.1, 0.1])
+    assert list(step(totals)) == [0.0, 1.0]
+    eps = 1e-3
+    assert np.all((step(totals + eps) - step(totals - eps)) == 0)  # flat on either side of the jump
+    assert np.all(sigmoid_derivative(totals) > 0.24)
+    # "b = -threshold": firing at sum >= 3 is the neuron with bias -3 at total >= 0
+    sums = np.linspace(-10, 10, 201)
+    assert np.array_equal(sums >= 3, sums + -3 >= 0)
 
 
 # -- 03 data and loss ------------------------------------------------------------------
@@ -99,6 +115,16 @@ def test_06_rates_up_to_20_train_and_30_is_stopped_stuck_at_one_for_everyone():
     assert stuck.diverged_at == 1
     assert stuck.final_loss == pytest.approx(0.5, abs=1e-3)
     assert np.all(network.predict(stuck.params, X) > 0.99)
+
+
+def test_06_the_seeds_epoch_10_line_comes_after_11_passes():
+    # The seeds: "for epoch in range(epochs): <one pass> ... if epoch % 10 == 0: print(epoch, loss)".
+    printed = {}
+    for epoch, done in zip(range(21), sgd_epochs(X, Y, network.Params.random(0), 0.1, 21), strict=True):
+        if epoch % 10 == 0:
+            printed[epoch] = (done.epoch, done.loss)  # done.epoch counts passes from 1
+    assert printed[10][0] == 11
+    assert printed[10][1] == _final(epochs=11).final_loss != _final(epochs=10).final_loss
 
 
 def test_06_at_25_the_run_is_stuck_for_500_epochs_then_gets_out_in_503_to_505():

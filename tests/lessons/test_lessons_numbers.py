@@ -77,6 +77,9 @@ QUOTED: list[tuple[str, str, object]] = [
     # 01 neurons
     ("01-neurons", "0.9990889488055994", lambda: Neuron([0, 1], 4).feedforward([2, 3])),
     ("01-neurons", "0.999", lambda: Neuron([0, 1], 4).feedforward([2, 3])),
+    ("01-neurons", "0.25", lambda: df(0.0)),
+    ("01-neurons", "0.525", lambda: Neuron([0, 1], -2.9).feedforward([2, 3])),
+    ("01-neurons", "0.475", lambda: Neuron([0, 1], -3.1).feedforward([2, 3])),
     # 02 networks
     ("02-networks", "0.9526", lambda: _shared().h1),
     ("02-networks", "0.73", lambda: f(1.0)),
