@@ -27,6 +27,7 @@ PANE_CLASSES: dict[str, str] = {
         "descent",
         "matrix",
         "activations",
+        "regression",
     )
 }
 
