@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nntui.core import data, landscape, matrix, network
+from nntui.core import data, landscape, matrix, network, regression
 from nntui.core.activations import sigmoid, sigmoid_derivative
 from nntui.core.gradcheck import numerical_gradient
 from nntui.core.trace import backprop_trace, sgd_step
@@ -179,6 +179,30 @@ def test_07_rates_with_the_same_size_of_1_minus_2lr_give_the_same_losses():
     # "it starts at any rate above 1": at 1 the loss neither falls nor grows
     assert _descend_line(1.0, 5) == pytest.approx(_descend_line(1.0, 50))
     assert _descend_line(1.01, 200) > _descend_line(1.01, 100) > _descend_line(1.0, 100)
+
+
+def test_07_the_regression_panes_walk_swings_out_above_1_in_at_0_9_and_between_two_lines_at_1():
+    x, y = regression.FLOOR_AREA, regression.RENT
+    fit = regression.least_squares(x, y)
+    slopes = {
+        lr: [p.line.slope - fit.slope for p in regression.descend(x, y, lr, 6)] for lr in (0.9, 1.0, 1.1)
+    }
+    for lr in (0.9, 1.1):  # "swings from side to side"
+        d = np.array(slopes[lr])
+        assert np.all(np.sign(d[1:]) == -np.sign(d[:-1]))
+    assert np.all(np.diff(np.abs(slopes[0.9])) < 0) and np.all(np.diff(np.abs(slopes[1.1])) > 0)
+    # at 1: the flat line, then one twice as steep as the best, and back, for ever
+    lines = [p.line for p in regression.descend(x, y, 1.0, 4)]
+    assert [line.slope for line in lines] == pytest.approx([0, 2 * fit.slope, 0, 2 * fit.slope, 0], abs=1e-9)
+
+
+def test_07_no_straight_line_has_a_smaller_sum_of_squares_than_the_formulas():
+    x, y = regression.FLOOR_AREA, regression.RENT
+    fit = regression.least_squares(x, y)
+    best = regression.sum_of_squares(fit, x, y)
+    rng = np.random.default_rng(0)
+    for ds, dc in rng.normal(size=(200, 2)) * [1, 50]:
+        assert regression.sum_of_squares(regression.Line(fit.slope + ds, fit.intercept + dc), x, y) > best
 
 
 # -- 08 matrix form --------------------------------------------------------------------

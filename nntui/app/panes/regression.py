@@ -61,7 +61,7 @@ def visible_segment(line: Line, x_limits=X_LIMITS, y_limits=Y_LIMITS) -> tuple[l
 
 def sse_text(value: float) -> str:
     """A sum of squares in few characters: whole units while small, else 3 significant digits."""
-    return f"{value:,.0f}" if abs(value) < 1e6 else short(value, 3)
+    return f"{value:.0f}" if abs(value) < 1e6 else short(value, 3)
 
 
 def _line_text(name: str, line: Line, sse: float, masked: frozenset[str], prefix: str) -> str:
@@ -177,14 +177,15 @@ class RegressionPane(RuledFields, Pane):
         curves = [Curve("formula", *visible_segment(self._fit), color="green")]
         on_plot = bool(visible_segment(walk_line)[0])
         if not point.diverged:
-            # Residuals of the walking line: one vertical segment from each point to the line.
-            for x, y in zip(FLOOR_AREA, RENT, strict=True):
-                top, bottom = sorted((float(y), float(walk_line(x))))
-                low, high = max(top, Y_LIMITS[0]), min(bottom, Y_LIMITS[1])
-                if low < high:
-                    curves.append(Curve("miss", [x, x], [low, high], color="red"))
             # A line of dots, so it reads apart from the formula's without colour.
             curves.append(Curve("walk", *visible_segment(walk_line), color="blue", marker="•"))
+            # Residuals of the walking line: one vertical segment from each point to the line,
+            # drawn over the line so a short miss is not hidden under its dots.
+            for x, y in zip(FLOOR_AREA, RENT, strict=True):
+                low, high = sorted((float(y), float(walk_line(x))))
+                low, high = max(low, Y_LIMITS[0]), min(high, Y_LIMITS[1])
+                if low < high:
+                    curves.append(Curve("miss", [x, x], [low, high], color="red"))
         curves.append(Curve("flats", FLOOR_AREA, RENT, color="yellow", marker="●", points=True))
         self.query_one(CurvePlot).show(curves, title="rent against floor area")
         steps = self.query_one("#regression-steps", Static)
