@@ -27,7 +27,10 @@ def register(subparsers) -> None:
     check = sub.add_parser(
         "check",
         help="report every problem in a folder of lesson files as file:line: message",
-        description="Validate a lessons folder. Exit status 1 if there is any problem, 0 if it is clean.",
+        description=(
+            "Validate a lessons folder: its format, and that no checkpoint's answer is on screen before "
+            "its question. Exit status 1 if there is any problem, 0 if it is clean."
+        ),
     )
     check.add_argument("dir", metavar="DIR", help="the folder of NN-slug.md lesson files")
     check.set_defaults(handler=check_lessons)
@@ -64,10 +67,17 @@ def list_lessons(args: argparse.Namespace) -> int:
 
 
 def check_lessons(args: argparse.Namespace) -> int:
-    """Print every problem of the folder as ``file:line: message``; 1 if any, else 0."""
+    """Print every problem of the folder as ``file:line: message``; 1 if any, else 0.
+
+    Besides the format, each checkpoint's answer is computed and looked for in the text shown
+    before its question (a learner must predict it, not read it).
+    """
     from nntui.course import load_course
+    from nntui.course.answers import giveaway_problems
 
     course = load_course(args.dir)
+    course.problems.extend(giveaway_problems(course))
+    course.problems.sort(key=lambda p: (str(p.path), p.line))
     for problem in course.problems:
         sys.stdout.write(f"{problem}\n")
     if course.problems:

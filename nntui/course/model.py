@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Problem", "PaneSpec", "Checkpoint", "Step", "Lesson", "Course"]
+__all__ = ["Problem", "PaneSpec", "Checkpoint", "TextPart", "Step", "Lesson", "Course"]
+
+#: What a hidden reveal block shows in its place until its checkpoints are answered.
+HIDDEN_TEXT = "*(More here once you have answered the check below.)*"
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,14 @@ class PaneSpec:
 
 @dataclass
 class Checkpoint:
-    """A question whose answer is a live value of the step's pane."""
+    """A question about one of the step's panes, graded against the setup the question states.
+
+    ``setup`` holds the settings the check block overrides (as written); ``settings`` the whole
+    setup of the pane the question is about (that pane's settings with ``setup`` applied,
+    validated), ``pane`` its type and ``pane_index`` its place in the step. ``steps`` is how
+    many times the pane's update key (ledger: one SGD update; descent: one gradient step) has
+    been pressed in the situation the question describes.
+    """
 
     id: str
     question: str
@@ -44,17 +54,65 @@ class Checkpoint:
     tolerance: float = 0.001
     hint: str = ""
     line: int = 0
+    setup: dict[str, Any] = field(default_factory=dict)
+    steps: int = 0
+    pane: str = ""
+    pane_index: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)
+    #: Settings the lesson wrote itself (in the pane block or the setup); others are defaults.
+    given: tuple[str, ...] = ()
+
+
+@dataclass
+class TextPart:
+    """A piece of a step's text; ``reveal_after`` names the checks that must be answered first."""
+
+    markdown: str
+    #: The file's line number of each line of ``markdown``.
+    line_numbers: tuple[int, ...] = ()
+    #: Empty: always shown. Otherwise a reveal block, hidden until these checks are answered.
+    reveal_after: tuple[str, ...] = ()
 
 
 @dataclass
 class Step:
-    """One screenful of a lesson: a title, markdown text, up to two panes and any checkpoints."""
+    """One screenful of a lesson: a title, markdown text, up to two panes and any checkpoints.
+
+    ``markdown`` is the whole text (reveal blocks included); ``parts`` the same text in pieces,
+    so that the lesson screen can hide the reveal blocks until their checks are answered.
+    """
 
     title: str
     markdown: str
     panes: list[PaneSpec] = field(default_factory=list)
     checks: list[Checkpoint] = field(default_factory=list)
     line: int = 0
+    parts: list[TextPart] = field(default_factory=list)
+
+    def visible_markdown(self, answered: set[str] | frozenset[str] = frozenset()) -> str:
+        """The text a learner sees once the checks ``answered`` are answered (or shown).
+
+        Each reveal block still waiting for a check is replaced by one line saying so.
+        """
+        if not self.parts:
+            return self.markdown
+        pieces = []
+        for part in self.parts:
+            if not part.reveal_after or set(part.reveal_after) <= set(answered):
+                pieces.append(part.markdown.strip("\n"))
+            elif not pieces or pieces[-1] != HIDDEN_TEXT:
+                pieces.append(HIDDEN_TEXT)
+        return "\n\n".join(piece for piece in pieces if piece) + "\n"
+
+    def text_before(self, check: Checkpoint) -> list[tuple[int, str]]:
+        """(line, text) of every line a learner sees before answering ``check``: the text
+        outside reveal blocks that wait for it (the question comes after the whole text)."""
+        lines: list[tuple[int, str]] = []
+        for part in self.parts:
+            if check.id in part.reveal_after:
+                continue
+            lines.extend(zip(part.line_numbers, part.markdown.split("\n"), strict=True))
+        return lines
 
 
 @dataclass

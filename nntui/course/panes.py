@@ -283,8 +283,11 @@ PANE_TYPES: dict[str, PaneType] = {
         PaneType(
             "regression",
             "least squares: a line through rent against floor area, by formula and by walking",
-            {"lr": _LR},
-            ("slope", "intercept", "sse", "walk_slope", "walk_intercept", "walk_sse", "steps"),
+            {
+                "lr": _LR,
+                "walked": Integer(0, "steps the walk has taken when the step opens", low=0, high=1000),
+            },
+            ("slope", "intercept", "sse", "walk_slope", "walk_intercept", "walk_sse"),
         ),
     )
 }

@@ -6,7 +6,11 @@ The format (documented for authors in lessons/README.md):
 * each ``## Heading`` starts a step; nothing but blank lines may come before the first one;
 * fenced blocks ```` ```pane TYPE key=value ... ```` put a pane beside the step (body lines
   ``key = value`` add settings), ```` ```check ```` blocks ask a question about a live value.
-  Both kinds of block are taken out of the text the learner reads.
+  Both kinds of block are taken out of the text the learner reads. A check block may state
+  the pane's ``setup`` (settings as in a pane block) and ``steps`` (presses of the pane's
+  update key): the answer is computed from them (``nntui.course.answers``);
+* text between a ``::: reveal`` line and a ``:::`` line is hidden until the step's checkpoints
+  (or those named: ``::: reveal total``) are answered.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step
+from .answers import unanswerable
+from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step, TextPart
 from .panes import PANE_TYPES, SettingError, parse_value, validate_settings
 
 __all__ = ["LESSON_NAME", "MAX_PANES", "load_course", "parse_lesson", "parse_lesson_text"]
@@ -28,7 +33,13 @@ MAX_PANES = 2
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 _PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\[[^\]]*\]?|[^\s\[\]]+)")
 _FRONT_KEYS = ("title", "summary")
-_CHECK_KEYS = ("id", "question", "value", "tolerance", "hint")
+_CHECK_KEYS = ("id", "question", "value", "tolerance", "hint", "setup", "steps")
+_REVEAL_OPEN = re.compile(r"^:::\s*reveal\b(?P<ids>.*)$")
+_REVEAL_CLOSE = re.compile(r"^:::\s*$")
+#: Updates a check may ask the pane to have made (its update key pressed that often).
+MAX_CHECK_STEPS = 1000
+#: Pane types with an update key a check's ``steps`` counts.
+STEPPING_PANES = ("ledger", "descent", "regression")
 
 
 def load_course(directory: Path | str) -> Course:
@@ -92,9 +103,30 @@ def parse_lesson_text(text: str, path: Path, number: int = 0) -> tuple[Lesson, l
 
     steps: list[Step] = []
     current: dict[str, Any] | None = None
+    reveal: dict[str, Any] | None = None  # the open reveal block, if any
+
+    def close_reveal(at: int) -> None:
+        nonlocal reveal
+        if reveal is not None:
+            problem(reveal["line"], f"reveal block is never closed (add a ':::' line before line {at})")
+            reveal = None
+
     i = body_start
     while i < len(lines):
         line = lines[i]
+        opening, closing = _REVEAL_OPEN.match(line), _REVEAL_CLOSE.match(line)
+        if (opening or closing) and current is not None:
+            if opening and reveal is not None:
+                problem(i + 1, f"reveal block inside the reveal block of line {reveal['line']}")
+            elif opening:
+                reveal = {"ids": tuple(opening["ids"].split()), "line": i + 1}
+                current["reveals"].append(reveal)
+            elif reveal is None:
+                problem(i + 1, "':::' closes no reveal block")
+            else:
+                reveal = None
+            i += 1
+            continue
         fence = _FENCE.match(line)
         if fence:
             end = _closing_fence(lines, i, fence["fence"])
@@ -111,27 +143,31 @@ def parse_lesson_text(text: str, path: Path, number: int = 0) -> tuple[Lesson, l
             if kind == "pane":
                 current["panes"].append(_pane(info, body, i + 1, problem))
             elif kind == "check":
+                if reveal is not None:
+                    problem(i + 1, "a check block cannot be inside a reveal block (put it after the ':::')")
                 current["checks"].append(_check(body, i + 1, problem))
             else:
-                current["text"].extend(lines[i : end + 1])
+                current["text"].extend((i + 1 + k, text, reveal) for k, text in enumerate(lines[i : end + 1]))
             i = end + 1
             continue
         if line.startswith("## "):
+            close_reveal(i + 1)
             heading = line[3:].strip().strip("#").strip()
             if not heading:
                 problem(i + 1, "step heading has no title")
             current = _new_step(heading or "(untitled)", i + 1)
-            current["text"].append(line)
+            current["text"].append((i + 1, line, None))
             steps.append(current)
         elif current is None:
             if line.strip():
                 problem(i + 1, "text before the first '## ' step heading")
                 current = _new_step("(untitled)", i + 1)
-                current["text"].append(line)  # so it is not also reported as an empty step
+                current["text"].append((i + 1, line, None))  # so it is not also reported as an empty step
                 steps.append(current)
         else:
-            current["text"].append(line)
+            current["text"].append((i + 1, line, reveal))
         i += 1
+    close_reveal(len(lines) + 1)
 
     result_steps = []
     for raw in steps:
@@ -189,7 +225,7 @@ def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
 
 
 def _new_step(title: str, line: int) -> dict[str, Any]:
-    return {"title": title, "line": line, "text": [], "panes": [], "checks": []}
+    return {"title": title, "line": line, "text": [], "panes": [], "checks": [], "reveals": []}
 
 
 def _pane(info: str, body: list[str], line: int, problem) -> PaneSpec | None:
@@ -262,13 +298,76 @@ def _check(body: list[str], line: int, problem) -> Checkpoint | None:
     if "tolerance" in fields:
         try:
             tolerance = float(fields["tolerance"])
-            if not tolerance >= 0 or tolerance == float("inf"):
+            if not tolerance > 0 or tolerance == float("inf"):
                 raise ValueError
         except ValueError:
-            problem(line, f"check tolerance must be a number >= 0, got {fields['tolerance']!r}")
-    return Checkpoint(
-        fields["id"], fields["question"], fields["value"], tolerance, fields.get("hint", ""), line
-    )
+            problem(line, f"check tolerance must be a number > 0, got {fields['tolerance']!r}")
+            tolerance = 0.001
+    setup: dict[str, Any] = {}
+    if fields.get("setup"):
+        _read_pairs(fields["setup"], line, setup, problem)
+    steps = 0
+    if "steps" in fields:
+        text = fields["steps"]
+        if text.isdigit() and int(text) <= MAX_CHECK_STEPS:
+            steps = int(text)
+        else:
+            problem(line, f"check steps must be a whole number from 0 to {MAX_CHECK_STEPS}, got {text!r}")
+    hint = fields.get("hint", "")
+    return Checkpoint(fields["id"], fields["question"], fields["value"], tolerance, hint, line, setup, steps)
+
+
+def _resolve_check(check: Checkpoint, panes: list[PaneSpec], problem) -> None:
+    """Find the pane ``check`` asks about and fill in the setup its answer is computed from."""
+    if not panes:
+        problem(check.line, f"check {check.id!r} needs a pane in its step to read {check.value!r} from")
+        return
+    having = [i for i, pane in enumerate(panes) if PANE_TYPES[pane.type].has_live_value(check.value)]
+    index = having[0] if having else None
+    if index is None:
+        names = "; ".join(
+            PANE_TYPES[p.type].live_values_help or ", ".join(PANE_TYPES[p.type].live_values) for p in panes
+        )
+        problem(
+            check.line,
+            f"check {check.id!r}: {check.value!r} is not a live value of this step's pane (known: {names})",
+        )
+        return
+    pane = panes[index]
+    settings, found = validate_settings(pane.type, {**pane.settings, **check.setup})
+    for message in found:
+        problem(check.line, f"check {check.id!r}: setup: {message}")
+    if check.steps and pane.type not in STEPPING_PANES:
+        problem(
+            check.line,
+            f"check {check.id!r}: steps needs a pane with an update key ({', '.join(STEPPING_PANES)}), "
+            f"not {pane.type}",
+        )
+    reason = unanswerable(pane.type, settings, check.value)
+    if reason:
+        problem(check.line, f"check {check.id!r}: {reason}")
+    check.pane, check.pane_index, check.settings = pane.type, index, settings
+    check.given = tuple(dict.fromkeys((*pane.given, *(key for key in check.setup if key in settings))))
+
+
+def _text_parts(text: list[tuple[int, str, dict | None]]) -> list[TextPart]:
+    """Group the step's lines into pieces: runs outside reveal blocks, and each reveal block."""
+    parts: list[TextPart] = []
+    group: list[tuple[int, str]] = []
+    owner: dict | None = None
+
+    def flush() -> None:
+        if group and any(t.strip() for _, t in group):
+            ids = tuple(owner["resolved"]) if owner is not None else ()
+            parts.append(TextPart("\n".join(t for _, t in group), tuple(n for n, _ in group), ids))
+
+    for number, line, reveal in text:
+        if reveal is not owner:
+            flush()
+            group, owner = [], reveal
+        group.append((number, line))
+    flush()
+    return parts
 
 
 def _finish_step(raw: dict[str, Any], problem) -> Step:
@@ -277,7 +376,7 @@ def _finish_step(raw: dict[str, Any], problem) -> Step:
     if len(raw["panes"]) > MAX_PANES:
         problem(raw["line"], f"step {raw['title']!r} has {len(raw['panes'])} panes; at most {MAX_PANES}")
         panes = panes[:MAX_PANES]
-    text_lines = raw["text"]
+    text_lines = [text for _, text, _ in raw["text"]]
     has_text = (
         any(line.strip() for line in text_lines[1:])
         if text_lines[:1] and text_lines[0].startswith("## ")
@@ -285,17 +384,20 @@ def _finish_step(raw: dict[str, Any], problem) -> Step:
     )
     if not has_text and not raw["panes"] and not raw["checks"]:
         problem(raw["line"], f"step {raw['title']!r} is empty")
-    for check in checks:
-        if not raw["panes"]:
-            problem(check.line, f"check {check.id!r} needs a pane in its step to read {check.value!r} from")
-        elif panes and not any(PANE_TYPES[pane.type].has_live_value(check.value) for pane in panes):
-            names = "; ".join(
-                PANE_TYPES[p.type].live_values_help or ", ".join(PANE_TYPES[p.type].live_values)
-                for p in panes
-            )
-            problem(
-                check.line,
-                f"check {check.id!r}: {check.value!r} is not a live value of this step's "
-                f"pane (known: {names})",
-            )
-    return Step(raw["title"], "\n".join(text_lines).strip() + "\n", panes, checks, raw["line"])
+    if raw["panes"] and len(panes) == len(raw["panes"]):  # a broken pane block is reported already
+        for check in checks:
+            _resolve_check(check, panes, problem)
+    elif not raw["panes"]:
+        for check in checks:
+            _resolve_check(check, [], problem)
+    ids = [check.id for check in checks]
+    for reveal in raw["reveals"]:
+        unknown = [name for name in reveal["ids"] if name not in ids]
+        if not raw["checks"]:
+            problem(reveal["line"], "reveal block in a step without a check (nothing would reveal it)")
+        elif unknown:
+            problem(reveal["line"], f"reveal block names no check of this step: {', '.join(unknown)}")
+        reveal["resolved"] = reveal["ids"] or tuple(ids)
+    parts = _text_parts(raw["text"])
+    markdown = "\n".join(text_lines).strip() + "\n"
+    return Step(raw["title"], markdown, panes, checks, raw["line"], parts)

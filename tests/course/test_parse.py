@@ -213,3 +213,109 @@ def test_the_authoring_guide_names_every_pane_type_and_setting():
         assert f"### `{name}`" in guide, name
         for setting in spec.settings:
             assert f"| `{setting}` |" in guide, (name, setting)
+
+
+REVEALING = """\
+---
+title: T
+---
+
+## Step
+
+The total is 0*2 + 1*3 + 4 = 7, and then
+
+::: reveal
+with w1 = 1 it becomes 9.0 exactly.
+:::
+
+```pane neuron
+```
+
+```check
+id = total
+question = With w1 = 1, what is the total?
+value = total
+setup = w=[1,1]
+```
+
+## Next
+
+Plain text.
+"""
+
+
+def test_a_check_states_its_setup_and_its_answer_is_computed_from_it():
+    from nntui.course.answers import answer, describe_setup
+
+    lesson, problems = parse_lesson_text(REVEALING, Path("01-t.md"))
+    assert problems == []
+    check = lesson.steps[0].checks[0]
+    assert check.setup == {"w": [1.0, 1.0]} and check.pane == "neuron"
+    assert check.settings == {"w": [1.0, 1.0], "b": 4.0, "x": [2.0, 3.0], "activation": "sigmoid"}
+    assert answer(check) == 9.0  # not the pane's 7
+    assert describe_setup(check) == "w = [1, 1], b = 4, x = [2, 3]"
+
+
+def test_a_reveal_block_is_hidden_until_its_check_is_answered():
+    lesson, _ = parse_lesson_text(REVEALING, Path("01-t.md"))
+    step = lesson.steps[0]
+    hidden = step.visible_markdown()
+    assert "9.0" not in hidden and "0*2 + 1*3 + 4 = 7" in hidden and "answered the check below" in hidden
+    shown = step.visible_markdown({"total"})
+    assert "with w1 = 1 it becomes 9.0 exactly." in shown and "answered the check below" not in shown
+    assert ":::" not in step.markdown and "9.0" in step.markdown
+    assert [number for number, _ in step.text_before(step.checks[0])] == [5, 6, 7, 8]
+
+
+def test_lessons_check_reports_an_answer_written_before_its_question_at_its_line(tmp_path):
+    from nntui.course.answers import giveaway_problems
+
+    (tmp_path / "01-t.md").write_text(REVEALING.replace("::: reveal\n", "").replace(":::\n", ""))
+    problems = [str(p) for p in giveaway_problems(load_course(tmp_path))]
+    assert problems == [
+        f"{tmp_path / '01-t.md'}:9: check 'total': its answer (9) is on screen before the question, "
+        "as 9.0: put it in a '::: reveal' block"
+    ]
+    (tmp_path / "01-t.md").write_text(REVEALING)
+    assert giveaway_problems(load_course(tmp_path)) == []
+
+
+def test_the_shipped_lessons_never_show_an_answer_before_its_question():
+    from nntui.course import default_lessons_dir
+    from nntui.course.answers import giveaway_problems
+
+    assert [str(p) for p in giveaway_problems(load_course(default_lessons_dir()))] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("::: reveal\nx\n", "5: reveal block is never closed"),
+        (":::\n", "5: ':::' closes no reveal block"),
+        ("::: reveal\n::: reveal\n:::\n", "6: reveal block inside the reveal block of line 5"),
+        ("::: reveal\nx\n:::\n", "5: reveal block in a step without a check"),
+        (
+            "::: reveal nosuch\nx\n:::\n```pane neuron\n```\n```check\nid=a\nquestion=q\nvalue=total\n```\n",
+            "5: reveal block names no check of this step: nosuch",
+        ),
+        (
+            "::: reveal\n```check\nid=a\nquestion=q\nvalue=total\n```\n:::\n```pane neuron\n```\n",
+            "6: a check block cannot be inside a reveal block",
+        ),
+        (
+            "```pane neuron\n```\n```check\nid=a\nquestion=q\nvalue=total\nsetup=w=[1]\n```\n",
+            "7: check 'a': setup: pane neuron: w: expected 2 numbers",
+        ),
+        (
+            "```pane neuron\n```\n```check\nid=a\nquestion=q\nvalue=total\nsteps=1\n```\n",
+            "7: check 'a': steps needs a pane with an update key",
+        ),
+        (
+            "```pane ledger preset=trained\n```\n```check\nid=a\nquestion=q\nvalue=y_pred\n```\n",
+            "7: check 'a': preset=trained is the learner's own training",
+        ),
+    ],
+)
+def test_reveal_and_setup_problems_are_reported_at_their_line(text, expected):
+    found = messages("---\ntitle: T\n---\n## S\n" + text)
+    assert any(message.startswith(expected) for message in found), found

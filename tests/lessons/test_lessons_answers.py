@@ -1,12 +1,17 @@
-"""Every checkpoint has a known right answer, computed by ``nntui.core`` for the situation the
-question describes, and the numbers the lesson gives the learner lead to it within the tolerance.
+"""Every checkpoint's right answer is computed by the course (``nntui.course.answers``) from the
+setup its check block states; here it is checked against the core independently, and against the
+numbers the lesson gives the learner.
 
-ANSWERS maps (lesson slug, checkpoint id) to the core's answer; WORKED maps the same key to what
-a learner gets by following the lesson's own rounded numbers and hints. A new checkpoint
-without an entry fails, and so does a question whose worked answer misses the tolerance.
+The course's computed answers are the source. INDEPENDENT maps (lesson slug, checkpoint id) to the
+same answer worked out here another way, straight from ``nntui.core`` and the question's words;
+WORKED to what a learner gets by following the lesson's own rounded numbers and hints. Entries
+that name no checkpoint fail (a renamed or removed question), and so does a question whose
+worked answer misses the tolerance.
 """
 
 from __future__ import annotations
+
+import math
 
 import pytest
 from lesson_text import all_lessons, parse_check
@@ -16,6 +21,8 @@ from nntui.core.activations import sigmoid
 from nntui.core.neuron import Neuron
 from nntui.core.trace import backprop_trace
 from nntui.core.train import train
+from nntui.course import default_lessons_dir, load_course
+from nntui.course.answers import answer
 
 X, Y = data.dataset("lesson")
 
@@ -33,7 +40,7 @@ def _emily():
     return float(network.predict(params, data.LESSON_SHIFT.apply(128, 63))[0])
 
 
-ANSWERS = {
+INDEPENDENT = {
     ("01-neurons", "total"): lambda: Neuron([1, 1], 4).explain([2, 3]).total,
     ("01-neurons", "output"): lambda: Neuron([0, 1], 0).feedforward([2, 3]),
     ("02-networks", "h1"): lambda: _net([0, 1, 0, 1, 0, 1]).h1,
@@ -54,7 +61,16 @@ ANSWERS = {
     ("08-matrix-form", "pred1"): lambda: matrix.train_matrix().output[1, 0],
     ("09-what-next", "tanh"): lambda: train(X, Y, seed=0, activation="tanh").final_loss,
     ("09-what-next", "relu"): lambda: matrix.train_matrix(activation="relu").output[1, 0],
+    ("07-downhill", "overshoot"): lambda: _overshoot(),
 }
+
+
+def _overshoot():
+    """The loss after one gradient step of b3 alone at lr 50, from seed 0's parameters."""
+    params = network.Params.random(0)
+    b3 = params.b3 - 50 * landscape.dataset_gradient(params, X, Y).b3
+    return landscape.dataset_loss(params.with_value("b3", b3), X, Y)
+
 
 # What a learner computes from the lesson's own (rounded) numbers and hints.
 WORKED = {
@@ -86,16 +102,38 @@ CHECKS = [
     for block in lesson.blocks
     if block.kind == "check"
 ]
+COMPUTED = {
+    (lesson.slug, check.id): check
+    for lesson in load_course(default_lessons_dir()).lessons
+    for step in lesson.steps
+    for check in step.checks
+}
 
 
-def test_every_checkpoint_has_an_answer_and_no_answer_is_stale():
+def test_the_course_computes_an_answer_for_every_checkpoint():
     keys = {(slug, fields["id"]) for slug, fields in CHECKS}
-    assert keys == set(ANSWERS) == set(WORKED)
+    assert set(COMPUTED) == keys
+    for key, check in COMPUTED.items():
+        assert math.isfinite(answer(check)), key
+
+
+def test_no_hand_entry_names_a_checkpoint_that_is_gone():
+    assert set(INDEPENDENT) <= set(COMPUTED)
+    assert set(WORKED) <= set(COMPUTED)
+
+
+@pytest.mark.parametrize("key", sorted(INDEPENDENT), ids="-".join)
+def test_the_computed_answer_is_the_cores_answer_to_the_question(key):
+    assert answer(COMPUTED[key]) == pytest.approx(float(INDEPENDENT[key]()), abs=1e-9)
+
+
+@pytest.mark.parametrize("key", sorted(WORKED), ids="-".join)
+def test_the_lessons_numbers_lead_to_the_answer(key):
+    check = COMPUTED[key]
+    computed = answer(check)
+    assert abs(WORKED[key] - computed) <= check.tolerance, f"{key}: worked {WORKED[key]} vs {computed}"
 
 
 @pytest.mark.parametrize("slug,fields", CHECKS, ids=lambda v: v if isinstance(v, str) else v["id"])
-def test_the_lessons_numbers_lead_to_the_answer(slug, fields):
-    key = (slug, fields["id"])
-    answer = float(ANSWERS[key]())
-    tolerance = float(fields["tolerance"])
-    assert abs(WORKED[key] - answer) <= tolerance, f"{key}: worked {WORKED[key]} vs core {answer}"
+def test_every_check_block_states_its_setup(slug, fields):
+    assert fields.get("setup"), f"{slug}: check {fields['id']} has no setup line"

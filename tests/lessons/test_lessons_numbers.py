@@ -137,6 +137,7 @@ QUOTED: list[tuple[str, str, object]] = [
     ("07-downhill", "-0.1808", lambda: _slope("w1")),
     ("07-downhill", "0.1257", lambda: network.Params.random(0).w1),
     ("07-downhill", "0.1438", lambda: network.Params.random(0).w1 - 0.1 * _slope("w1")),
+    ("07-downhill", "0.310", lambda: landscape.dataset_loss(network.Params.random(0), X_LESSON, Y)),
     # 08 matrix form (core.matrix: seed 1, 4 hidden units, 1500 iterations, learning rate 1)
     ("08-matrix-form", "1.3285", lambda: _matrix().losses[0]),
     ("08-matrix-form", "0.0026", lambda: _matrix().losses[-1]),

@@ -16,6 +16,10 @@ def status(pane) -> str:
     return str(pane.query_one(".pane-status").render())
 
 
+def steps_label(pane) -> str:
+    return str(pane.query_one("#regression-steps").render())
+
+
 def info(pane) -> str:
     return str(pane.query_one("#regression-info").render())
 
@@ -28,7 +32,7 @@ async def test_the_formulas_line_is_numpys_and_the_walk_starts_flat(pane_app):
         slope, intercept = np.polyfit(FLOOR_AREA, RENT, 1)
         assert values["slope"] == pytest.approx(slope) and values["intercept"] == pytest.approx(intercept)
         assert values["sse"] == pytest.approx(np.sum((RENT - (slope * FLOOR_AREA + intercept)) ** 2))
-        assert values["walk_slope"] == values["walk_intercept"] == values["steps"] == 0
+        assert values["walk_slope"] == values["walk_intercept"] == 0
         assert values["walk_sse"] == pytest.approx(np.sum(RENT**2))
 
 
@@ -40,13 +44,26 @@ async def test_s_takes_one_step_t_ten_and_r_starts_again(pane_app):
         walk = descend(FLOOR_AREA, RENT, 0.1, 11)
         await pilot.press("s")
         values = pane.live_values()
-        assert values["steps"] == 1 and values["walk_sse"] == pytest.approx(walk[1].sum_of_squares)
-        assert "fell" in status(pane) and "step 1" in str(pane.query_one("#regression-steps").render())
+        assert values["walk_sse"] == pytest.approx(walk[1].sum_of_squares)
+        assert "fell" in status(pane) and steps_label(pane) == "step 1"
         await pilot.press("t")
-        values = pane.live_values()
-        assert values["steps"] == 11 and values["walk_slope"] == pytest.approx(walk[11].line.slope)
+        assert pane.live_values()["walk_slope"] == pytest.approx(walk[11].line.slope)
+        assert steps_label(pane) == "step 11"
         await pilot.press("r")
-        assert pane.live_values()["steps"] == 0 and pane.live_values()["walk_slope"] == 0
+        assert pane.live_values()["walk_slope"] == 0 and steps_label(pane) == "step 0"
+
+
+async def test_walked_starts_the_walk_that_many_steps_in_and_r_returns_there(pane_app):
+    app = pane_app("regression", "lr=0.2 walked=5")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(RegressionPane)
+        fifth = descend(FLOOR_AREA, RENT, 0.2, 5)[5]
+        assert pane.live_values()["walk_sse"] == pytest.approx(fifth.sum_of_squares)
+        await pilot.press("s", "r")
+        assert steps_label(pane) == "step 5" and pane.live_values()["walk_slope"] == pytest.approx(
+            fifth.line.slope
+        )
 
 
 async def test_a_rate_above_1_is_seen_to_diverge(pane_app):
@@ -66,9 +83,9 @@ async def test_a_rate_above_1_is_seen_to_diverge(pane_app):
             if "diverged" in status(pane):
                 break
         assert "diverged after" in status(pane)
-        steps = pane.live_values()["steps"]
+        steps = steps_label(pane)
         await pilot.press("s")
-        assert pane.live_values()["steps"] == steps  # a diverged walk stays where it ran off
+        assert steps_label(pane) == steps  # a diverged walk stays where it ran off
 
 
 async def test_the_rate_field_refuses_what_is_not_a_rate(pane_app):

@@ -91,6 +91,7 @@ class ActivationsPane(RuledFields, Pane):
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self._load_settings()
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
@@ -213,6 +214,10 @@ class ActivationsPane(RuledFields, Pane):
         self.post_message(self.LiveValuesChanged(self))
         self._redraw()
 
+    def masked_changed(self) -> None:
+        """Show the final losses again, the masked ones as ``?``."""
+        self._redraw()
+
     def _redraw(self) -> None:
         curves = []
         parts = []
@@ -225,7 +230,8 @@ class ActivationsPane(RuledFields, Pane):
             curves.append(
                 Curve(name, range(1, len(result.losses) + 1), result.losses, color=color, marker=marker)
             )
-            text = f"{name} ({_MARKER_WORDS[name]})".ljust(15) + short(result.final_loss, 3)
+            final = self.shown(f"final_loss_{name}", short(result.final_loss, 3))
+            text = f"{name} ({_MARKER_WORDS[name]})".ljust(15) + final
             if result.diverged_at is not None:
                 text += f" (stuck from epoch {result.diverged_at})"
             parts.append(text)

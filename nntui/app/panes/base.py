@@ -86,10 +86,17 @@ class Pane(FocusWithinClass, Widget, can_focus=True):
         names = frozenset(names)
         if names != self.masked:
             self.masked = names
-            self.masked_changed()
+            # Before it is mounted (or when it could not be built) there is nothing drawn to
+            # change: a pane draws with ``masked`` in force when it first draws.
+            if self.is_mounted and not self.build_error:
+                self.masked_changed()
 
     def masked_changed(self) -> None:
         """Redraw whatever shows a masked (or newly unmasked) live value; the default does nothing."""
+
+    def shown(self, name: str, text: str) -> str:
+        """``text`` (how the pane prints live value ``name``), or ``?`` while ``name`` is masked."""
+        return "?" if name in self.masked else text
 
     def reconfigure(self, settings: dict[str, Any]) -> bool:
         """Become the pane a new step with ``settings`` would show, keeping the widgets.

@@ -17,6 +17,7 @@ number they show.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ __all__ = [
     "NARROW",
     "set_narrow",
     "short",
+    "hide_numbers",
     "StatusLine",
     "update_static",
     "Rule",
@@ -90,6 +92,27 @@ def short(value: float, digits: int = 4) -> str:
     if value == 0:
         return "0"
     return f"{value:.{digits}g}"
+
+
+#: A number as panes print it: not part of a name (w1, d_L_d_w1), a minus sign only if attached.
+_NUMBER_TOKEN = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w])")
+
+
+def hide_numbers(text: str, values) -> str:
+    """``text`` with every printed form of ``values`` (4 to 10 significant digits) shown as ``?``.
+
+    A masked live value must not be readable anywhere in a pane, also where another line prints
+    the same number (the ledger writes h1 into f'(sum_h1) = h1 * (1 - h1), and with equal weights
+    h2 equals h1).
+    """
+    forms = set()
+    for value in values:
+        if math.isfinite(value):
+            forms.update(f"{value:.{digits}g}" for digits in range(4, 11))
+            forms.add(repr(float(value)))
+    if not forms:
+        return text
+    return _NUMBER_TOKEN.sub(lambda match: "?" if match[0] in forms else match[0], text)
 
 
 def update_static(widget: Static, content: str) -> None:

@@ -137,10 +137,11 @@ class DescentPane(RuledFields, Pane):
         self.query_one("#descent-param", Select).value = next_choice(PARAM_NAMES, self._param)
 
     def reconfigure(self, settings: dict[str, Any]) -> bool:
-        """Show ``settings`` as a new descent pane would: their parameter, start, lr and seed, no step taken."""
+        """Show ``settings`` as a new descent pane would: their parameter, start, lr and seed, no step."""
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self._param = self.settings["param"]
         self._preset = self.settings["preset"]
         self._rules.values.update(
@@ -189,6 +190,10 @@ class DescentPane(RuledFields, Pane):
 
     # -- drawing ---------------------------------------------------------------------
 
+    def masked_changed(self) -> None:
+        """Show the numbers under the plot again, the masked ones as ``?``."""
+        self._show()
+
     def _update(self) -> None:
         self._show()
         self.post_message(self.LiveValuesChanged(self))
@@ -215,19 +220,26 @@ class DescentPane(RuledFields, Pane):
         )
         lr = format_number(self.learning_rate)
         direction = "right" if self._slope < 0 else "left" if self._slope > 0 else "nowhere"
+        here, loss = self.shown("param_value", short(value)), self.shown("loss", short(self._loss))
+        slope = self.shown("slope", short(self._slope))
+        if {"param_value", "slope"} & self.masked:
+            # the step's result and direction would give a masked value away
+            after = "?"
+        else:
+            after = f"{short(self._next_value)} ({direction})"
         lines = [
-            f"● you: {name} = {short(value)}, loss {short(self._loss)}",
-            f"slope d_L_d_{name} = {short(self._slope)}",
-            f"○ next: {name} - {lr} * ({short(self._slope)})",
-            f"        = {short(self._next_value)} ({direction})",
+            f"● you: {name} = {here}, loss {loss}",
+            f"slope d_L_d_{name} = {slope}",
+            f"○ next: {name} - {lr} * ({slope})",
+            f"        = {after}",
         ]
         self.query_one("#descent-info", Static).update("\n".join(lines))
         if self._last is not None:
             old, new, old_loss, new_loss = self._last
             verdict = "the loss fell" if new_loss < old_loss else "it ROSE: the step overshot"
             message = (
-                f"step {self._steps}: {name} {short(old)} -> {short(new)}\n"
-                f"loss {short(old_loss)} -> {short(new_loss)}\n{verdict}"
+                f"step {self._steps}: {name} {short(old)} -> {here}\n"
+                f"loss {short(old_loss)} -> {loss}\n{verdict}"
             )
         else:
             message = "s: take one step downhill"

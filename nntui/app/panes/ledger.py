@@ -30,6 +30,7 @@ from .common import (
     RuledFields,
     StatusLine,
     choice_select,
+    hide_numbers,
     next_choice,
     pane_css,
     short,
@@ -48,11 +49,13 @@ _SECTIONS = {
 }
 
 
-def render_trace(trace: Trace, check: dict[str, float]) -> str:
+def render_trace(trace: Trace, check: dict[str, float], masked: frozenset[str] = frozenset()) -> str:
     """The trace as text, three lines a term: name = value, the formula, the formula with numbers.
 
     Gradients also show ``check``, the finite-difference estimate of the same number; warnings
-    (saturated, exploding, dead) are written out under the term they concern.
+    (saturated, exploding, dead) are written out under the term they concern. The terms named in
+    ``masked`` show ``?`` for their value and check, and wherever their number appears (see
+    ``common.hide_numbers``); their formulas stay.
     """
     lines: list[str] = []
     kind = None
@@ -62,15 +65,29 @@ def render_trace(trace: Trace, check: dict[str, float]) -> str:
             if lines:
                 lines.append("")
             lines.append(f"[b]── {_SECTIONS.get(kind, kind)} ──[/b]")
-        head = f"[b]{term.name}[/b] = {format_number(term.value)}"
+        hidden = term.name in masked
+        head = f"[b]{term.name}[/b] = {'?' if hidden else format_number(term.value)}"
         if term.kind == "gradient":
-            head += f"   check {format_number(check[term.name.removeprefix('d_L_d_')])}"
+            estimate = check[term.name.removeprefix("d_L_d_")]
+            head += f"   check {'?' if hidden else format_number(estimate)}"
         lines.append(head)
         lines.append(f"  {escape(term.formula)}")
         lines.append(f"  = {escape(term.substituted)}")
         for flag in term.flags:
             lines.append(f"  [b]! {escape(flag)}[/b]")
-    return "\n".join(lines)
+    return hide_numbers("\n".join(lines), masked_values(trace, check, masked))
+
+
+def masked_values(trace: Trace, check: dict[str, float], masked: frozenset[str]) -> list[float]:
+    """The numbers of the masked terms (and of their finite-difference checks) to hide."""
+    values = []
+    for name in masked:
+        if name in trace.terms:
+            values.append(trace.value(name))
+            param = name.removeprefix("d_L_d_")
+            if name != param and param in check:
+                values.append(check[param])
+    return values
 
 
 class LedgerPane(RuledFields, UsesMyCode, Pane):
@@ -106,6 +123,8 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._last_step: SgdStep | None = None
         self._updates = 0
         self._trace = self._compute()
+        #: The finite-difference estimates shown beside the gradients (by parameter).
+        self._check: dict[str, float] = {}
         self._asked = 0  # numbers each request, so a late answer for an old trace is dropped
 
     # -- values ----------------------------------------------------------------------
@@ -213,6 +232,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         # Set the choices before the Selects: their Changed messages then find nothing to do.
         self._person = self.settings["person"]
         self._preset = self.settings["preset"]
@@ -259,11 +279,22 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._ask_my_code()
         self.post_message(self.LiveValuesChanged(self))
 
+    def masked_changed(self) -> None:
+        """Draw the table again with the masked terms as ``?``."""
+        self._show()
+        self._ask_my_code()  # its line may print a term's number
+
+    def _hide(self, text: str) -> str:
+        """``text`` with the masked terms' numbers shown as ``?``."""
+        if not self.masked:
+            return text
+        return hide_numbers(text, masked_values(self._trace, self._check, self.masked))
+
     def _show(self) -> None:
         trace = self._trace
         x, y_true = self._sample()
-        check = numerical_gradient(self._params, x, y_true).as_dict()
-        text = render_trace(trace, check)
+        check = self._check = numerical_gradient(self._params, x, y_true).as_dict()
+        text = render_trace(trace, check, self.masked)
         if self._last_step is not None:
             text = "\n".join(self._update_lines()) + "\n" + text
         self.query_one("#ledger-terms", Static).update(text)
@@ -276,9 +307,9 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
             person = get_person(self._person)
             status = (
                 f"{person.name}: x ({short(trace.x[0])}, {short(trace.x[1])}), y_true {short(y_true)}\n"
-                f"loss {short(trace.loss)}"
+                f"loss {self.shown('loss', short(trace.loss))}"
             )
-        self.query_one(StatusLine).say(status)
+        self.query_one(StatusLine).say(self._hide(status))
 
     # -- use my code -------------------------------------------------------------------
 
@@ -314,7 +345,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         if not isinstance(event.value, dict):
             mine.update(f"yours: gave {type(event.value).__name__}, not a dict of terms")
             return
-        mine.update(self._compare_terms(event.value))
+        mine.update(self._hide(self._compare_terms(event.value)))
 
     def _compare_terms(self, terms: dict) -> str:
         """One line: every term of the learner's that the trace also has, checked against it."""
@@ -351,7 +382,10 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
             box.update(f"start: {self._preset}, no update yet\nu: one update at lr {rate}")
             return
         direction = "falls" if step.loss_after < step.loss_before else "does NOT fall"
+        after = self.shown("loss", short(step.loss_after, 6))
         box.update(
-            f"update {self._updates}: {get_person(self._person).name}'s loss\n"
-            f"{short(step.loss_before, 6)} -> {short(step.loss_after, 6)} ({direction})"
+            self._hide(
+                f"update {self._updates}: {get_person(self._person).name}'s loss\n"
+                f"{short(step.loss_before, 6)} -> {after} ({direction})"
+            )
         )

@@ -44,8 +44,11 @@ _PREDICTOR_NAMES = {
 }
 
 
-def render_people(people, X, y, pred, errors) -> str:
-    """The four people as two narrow text tables: raw and shifted inputs; label, guess, squared error."""
+def render_people(people, X, y, pred, errors, masked: frozenset[str] = frozenset()) -> str:
+    """The four people as two narrow text tables: raw and shifted inputs; label, guess, squared error.
+
+    A person's squared error named in ``masked`` (``error_alice``, ...) is shown as ``?``.
+    """
     lines = ["name      lb  in      x1     x2"]
     for person, (x1, x2) in zip(people, X, strict=True):
         lines.append(
@@ -54,7 +57,8 @@ def render_people(people, X, y, pred, errors) -> str:
         )
     lines.append("name    y_true  y_pred  sq. error")
     for person, y_true, y_pred, error in zip(people, y, pred, errors, strict=True):
-        lines.append(f"{person.name:<7} {short(y_true):>6}  {short(y_pred, 4):<6}  {short(error, 4)}")
+        shown = "?" if f"error_{person.name.lower()}" in masked else short(error, 4)
+        lines.append(f"{person.name:<7} {short(y_true):>6}  {short(y_pred, 4):<6}  {shown}")
     return "\n".join(lines)
 
 
@@ -154,6 +158,7 @@ class LossPane(RuledFields, Pane):
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self._predictor = self.settings["predictor"]
         self._shift = self.settings["shift"]
         self._rules.values["loss-seed"] = int(self.settings["seed"])
@@ -191,14 +196,22 @@ class LossPane(RuledFields, Pane):
         self._show()
         self.post_message(self.LiveValuesChanged(self))
 
+    def masked_changed(self) -> None:
+        """Show the table and the MSE again, the masked errors (or MSE) as ``?``."""
+        self._show()
+
     def _show(self) -> None:
         shift = shift_for(self._shift)
-        table = render_people(TRAINING_PEOPLE, self._X, self._y, self._pred, self._errors)
+        table = render_people(TRAINING_PEOPLE, self._X, self._y, self._pred, self._errors, self.masked)
         note = f"x1 = lb - {short(shift.weight, 5)}, x2 = in - {short(shift.height, 5)}"
         self.query_one("#loss-table", Static).update(f"{note}\n{table}")
-        terms = " + ".join(short(e) for e in self._errors)
+        terms = " + ".join(
+            self.shown(f"error_{person.name.lower()}", short(error))
+            for person, error in zip(TRAINING_PEOPLE, self._errors, strict=True)
+        )
+        mse = self.shown("mse", short(self._mse, 6))
         self.query_one("#loss-mse", Static).update(
-            f"MSE = ({terms}) / 4\n    = {short(self._mse, 6)}   ({_PREDICTOR_NAMES[self._predictor]})"
+            f"MSE = ({terms}) / 4\n    = {mse}   ({_PREDICTOR_NAMES[self._predictor]})"
         )
         self.query_one(StatusLine).say(
             self._note or "y: 1 = female, 0 = male\nc: next predictor   s: next shift"

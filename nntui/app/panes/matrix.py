@@ -101,6 +101,7 @@ class MatrixPane(RuledFields, Pane):
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self._load_settings()
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
@@ -228,6 +229,10 @@ class MatrixPane(RuledFields, Pane):
             self.post_message(self.LiveValuesChanged(self))
         self._redraw()
 
+    def masked_changed(self) -> None:
+        """Show the predictions and the final loss again, the masked ones as ``?``."""
+        self._redraw()
+
     def _redraw(self) -> None:
         losses = self._losses
         curves = (
@@ -239,13 +244,13 @@ class MatrixPane(RuledFields, Pane):
         self.query_one(CurvePlot).show(curves, log_y=self._log, title=f"loss per iteration, {scale}")
         rows = ["x1 x2 x3  target  output"]
         for i, (x, target) in enumerate(zip(MATRIX_X, MATRIX_Y, strict=True)):
-            out = short(self._output[i], 3) if self._output is not None else "..."
+            out = self.shown(f"pred_{i}", short(self._output[i], 3)) if self._output is not None else "..."
             rows.append(f"{int(x[0])}  {int(x[1])}  {int(x[2])}   {int(target[0])}       {out}")
         self.query_one("#matrix-table", Static).update("\n".join(rows))
         total = int(self._rules.values["matrix-iterations"])
         if self._output is not None:
             self.query_one(StatusLine).say(
-                f"done: loss {short(losses[0])} -> {short(losses[-1])}\n"
+                f"done: loss {short(losses[0])} -> {self.shown('final_loss', short(losses[-1]))}\n"
                 f"{len(losses)} iterations, lr {format_number(self._rules.values['matrix-lr'])}, "
                 f"{self._activation}"
             )

@@ -24,13 +24,25 @@ _INPUTS = ("x1", "x2")
 _FIELDS = _WEIGHTS + _BIASES + _INPUTS
 
 
-def draw_network(v: dict[str, float], fw: Forward) -> str:
+def draw_network(v: dict[str, float], fw: Forward, masked: frozenset[str] = frozenset()) -> str:
     """The network in box-drawing characters: each edge with its weight, each node with its value.
 
     ``v`` holds w1..w6, b1..b3, x1, x2; ``fw`` is the core's forward pass for them. Edges are
     grouped by the neuron they feed, so no lines cross and the drawing fits a narrow pane.
+    The live values named in ``masked`` (sum_h1, h1, ..., output) are drawn as ``?``.
     """
     n = {key: short(value, 3) for key, value in v.items()}
+    live = {
+        name: "?" if name in masked else short(value)
+        for name, value in (
+            ("sum_h1", fw.sum_h1),
+            ("h1", fw.h1),
+            ("sum_h2", fw.sum_h2),
+            ("h2", fw.h2),
+            ("sum_o1", fw.sum_o1),
+            ("output", fw.y_pred),
+        )
+    }
     edges = [
         f"x1 {n['x1']}─w1 {n['w1']}─",
         f"x2 {n['x2']}─w2 {n['w2']}─",
@@ -39,7 +51,7 @@ def draw_network(v: dict[str, float], fw: Forward) -> str:
     ]
     width = max(len(edge) for edge in edges)
     edges = [edge.ljust(width, "─") for edge in edges]
-    hidden = [f"h1 {short(fw.h1)}─w5 {n['w5']}─", f"h2 {short(fw.h2)}─w6 {n['w6']}─"]
+    hidden = [f"h1 {live['h1']}─w5 {n['w5']}─", f"h2 {live['h2']}─w6 {n['w6']}─"]
     hidden_width = max(len(line) for line in hidden)
     hidden = [line.ljust(hidden_width, "─") for line in hidden]
     gap = " " * (width + 2 + hidden_width)
@@ -47,9 +59,9 @@ def draw_network(v: dict[str, float], fw: Forward) -> str:
         f"{edges[0]}┐",
         f"{edges[1]}┴▶{hidden[0]}┐",
         f"{gap}├▶ o1",
-        f"{edges[2]}┐ {' ' * hidden_width}│  {short(fw.y_pred)}",
+        f"{edges[2]}┐ {' ' * hidden_width}│  {live['output']}",
         f"{edges[3]}┴▶{hidden[1]}┘",
-        f"sum_h1 {short(fw.sum_h1)}  sum_h2 {short(fw.sum_h2)}  sum_o1 {short(fw.sum_o1)}",
+        f"sum_h1 {live['sum_h1']}  sum_h2 {live['sum_h2']}  sum_o1 {live['sum_o1']}",
         f"b1 {n['b1']}  b2 {n['b2']}  b3 {n['b3']}   f = sigmoid",
     ]
     return "\n".join(lines)
@@ -124,6 +136,7 @@ class NetworkPane(RuledFields, Pane):
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self.border_title = "Network 2-2-1"
         self.action_reset()  # sets every field (clearing its message) and draws the network again
         return True
@@ -140,6 +153,11 @@ class NetworkPane(RuledFields, Pane):
         self._show()
         self.post_message(self.LiveValuesChanged(self))
 
+    def masked_changed(self) -> None:
+        """Draw the network again with the masked values as ``?``."""
+        self._show()
+
     def _show(self) -> None:
-        self.query_one("#net-diagram", Static).update(draw_network(self._values, self._forward))
-        self.query_one(StatusLine).say(f"output {self._forward.y_pred!r}\nUp/Down nudge a field; r resets")
+        self.query_one("#net-diagram", Static).update(draw_network(self._values, self._forward, self.masked))
+        output = self.shown("output", repr(self._forward.y_pred))
+        self.query_one(StatusLine).say(f"output {output}\nUp/Down nudge a field; r resets")

@@ -150,6 +150,9 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         except (TypeError, ValueError):
             mine.update(f"yours: gave {type(event.value).__name__}, not a number")
             return
+        if "output" in self.masked:  # compare() would print the pane's output beside a wrong one
+            mine.update("yours: ? (shown once the checkpoint is answered)")
+            return
         mine.update(compare(value, self._result.output))
 
     def action_cycle_activation(self) -> None:
@@ -164,6 +167,7 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
             return False
         self.settings = dict(settings)
         self._initial = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self.my_code_off()
         self.query_one("#neuron-mine", Static).update("")
         self.action_reset()
@@ -183,17 +187,26 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         self._ask_my_code()
         self.post_message(self.LiveValuesChanged(self))
 
+    def masked_changed(self) -> None:
+        """Show (or hide behind ``?``) the weighted sum, total and output."""
+        self._show()
+        self._ask_my_code()  # its line compares with the output
+
     def _show(self) -> None:
         v, r, f = self._values, self._result, format_number
         name = self._activation
+        weighted = self.shown("weighted_sum", f(r.weighted_sum))
+        total = self.shown("total", f(r.total))
+        output = self.shown("output", self._said(r.output))
+        rounded = "" if "output" in self.masked else approx(r.output)
         self.query_one("#activation-name", Static).update(f"f = {name}")
         self.query_one("#neuron-stages", Static).update(
             f"weighted sum  {f(v['w1'])}·{operand(v['x1'])} + {operand(v['w2'])}·{operand(v['x2'])}"
-            f" = [b]{f(r.weighted_sum)}[/]\n"
-            f"plus bias     {f(r.weighted_sum)} + {operand(v['b'])} = [b]{f(r.total)}[/]\n"
-            f"{name}({f(r.total)}) = [b]{self._said(r.output)}[/]"
+            f" = [b]{weighted}[/]\n"
+            f"plus bias     {weighted} + {operand(v['b'])} = [b]{total}[/]\n"
+            f"{name}({total}) = [b]{output}[/]"
             # the lesson rounds (0.999): show that form under the exact one, lined up with it
-            + (f"\n{'':{len(name) + len(f(r.total)) + 5}}{approx(r.output)}" if approx(r.output) else "")
+            + (f"\n{'':{len(name) + len(total) + 5}}{rounded}" if rounded else "")
         )
         self._plot()
 
@@ -219,5 +232,5 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
                 Curve(activation.name, xs.tolist(), ys.tolist()),
                 Curve("you", [total], [output], marker="●", points=True),
             ],
-            title=f"{activation.name}(t) at t = {format_number(total)}",
+            title=f"{activation.name}(t) at t = {self.shown('total', format_number(total))}",
         )

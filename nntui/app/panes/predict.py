@@ -144,6 +144,7 @@ class PredictPane(RuledFields, Pane):
         if self.build_error:
             return False
         self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
         self._units = self.settings["units"]
         w_unit, h_unit = _UNITS[self._units]
         for field_id, key, label in (
@@ -166,6 +167,10 @@ class PredictPane(RuledFields, Pane):
         self._update()
 
     # -- drawing ---------------------------------------------------------------------
+
+    def masked_changed(self) -> None:
+        """Show the probability again, or ``?`` while it is masked."""
+        self._show()
 
     def _update(self) -> None:
         self._compute()
@@ -191,8 +196,8 @@ class PredictPane(RuledFields, Pane):
         lines.append(f"asked: {self._source}")
         self.query_one("#predict-steps", Static).update("\n".join(lines))
         p = self._probability
-        guess = "female" if p >= 0.5 else "male"
+        guess = self.shown("probability", "female" if p >= 0.5 else "male")
         self.query_one("#predict-answer", Static).update(
-            f"probability female: {short(p)}\n(so the network says {guess})"
+            f"probability female: {self.shown('probability', short(p))}\n(so the network says {guess})"
         )
         self.query_one(StatusLine).say("u: units   r: newest trained network")

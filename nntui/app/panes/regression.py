@@ -64,17 +64,12 @@ def sse_text(value: float) -> str:
     return f"{value:.0f}" if abs(value) < 1e6 else short(value, 3)
 
 
-def _line_text(name: str, line: Line, sse: float, masked: frozenset[str], prefix: str) -> str:
-    def shown(key: str, text: str) -> str:
-        return "?" if f"{prefix}{key}" in masked else text
-
-    slope, intercept = shown("slope", short(line.slope)), shown("intercept", short(line.intercept))
-    return f"{name} m {slope} c {intercept} SSE {shown('sse', sse_text(sse))}"
-
-
 class RegressionPane(RuledFields, Pane):
-    """Least squares on five flats; live values slope, intercept, sse and walk_slope, walk_intercept,
-    walk_sse, steps."""
+    """Least squares on five flats.
+
+    Live values: slope, intercept, sse (the formula's line) and walk_slope, walk_intercept,
+    walk_sse (the walking line). The setting ``walked`` starts the walk that many steps in.
+    """
 
     PANE_TYPE = "regression"
     DEFAULT_CSS = pane_css("regression")
@@ -92,8 +87,16 @@ class RegressionPane(RuledFields, Pane):
         self._fit = least_squares(FLOOR_AREA, RENT)
         self._fit_sse = sum_of_squares(self._fit, FLOOR_AREA, RENT)
         self._bound = stability_bound(FLOOR_AREA)
-        self._walk = LineDescent(FLOOR_AREA, RENT, self.learning_rate)
+        self._walk = self._start()
         self._last_sse: float | None = None  # before the latest key press, to say what it did
+
+    def _start(self) -> LineDescent:
+        """The walk as the step opens: from rent = 0, ``walked`` steps in at the rate in force."""
+        walk = LineDescent(FLOOR_AREA, RENT, self.learning_rate)
+        for _ in range(int(self.settings["walked"])):
+            if walk.step().diverged:
+                break
+        return walk
 
     @property
     def learning_rate(self) -> float:
@@ -101,7 +104,7 @@ class RegressionPane(RuledFields, Pane):
         return float(self._rules.values["regression-lr"])
 
     def live_values(self) -> dict[str, float]:
-        """The formula's line and the walk's line, each with its sum of squares, and the steps taken."""
+        """The formula's line and the walk's line, each with its sum of squares."""
         point = self._walk.point
         return {
             "slope": self._fit.slope,
@@ -110,7 +113,6 @@ class RegressionPane(RuledFields, Pane):
             "walk_slope": point.line.slope,
             "walk_intercept": point.line.intercept,
             "walk_sse": point.sum_of_squares,
-            "steps": float(point.step),
         }
 
     # -- layout ----------------------------------------------------------------------
@@ -149,10 +151,21 @@ class RegressionPane(RuledFields, Pane):
         self._update()
 
     def action_reset(self) -> None:
-        """Back to the flat line rent = 0, no steps taken, at the rate in the field."""
-        self._walk = LineDescent(FLOOR_AREA, RENT, self.learning_rate)
+        """Back to where the step started the walk, at the rate in the field."""
+        self._walk = self._start()
         self._last_sse = None
         self._update()
+
+    def reconfigure(self, settings: dict[str, Any]) -> bool:
+        """Show ``settings`` as a new regression pane would: their rate and start, nothing masked."""
+        if self.build_error:
+            return False
+        self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
+        self._rules.values["regression-lr"] = float(self.settings["lr"])
+        self.query_one("#regression-lr", NumberField).set_value(self.learning_rate, notify=False)
+        self.action_reset()
+        return True
 
     def field_changed(self, field_id: str) -> None:
         """A new rate applies to the next steps, from where the walk stands."""
@@ -161,9 +174,8 @@ class RegressionPane(RuledFields, Pane):
         self._update()
 
     def masked_changed(self) -> None:
-        """Show (or hide) the numbers a checkpoint asks about."""
-        if self.is_mounted:
-            self._show()
+        """Show the numbers under the plot again, the masked ones as ``?``."""
+        self._show()
 
     # -- drawing ---------------------------------------------------------------------
 
@@ -191,12 +203,17 @@ class RegressionPane(RuledFields, Pane):
         steps = self.query_one("#regression-steps", Static)
         steps.update(f"step {point.step}" + ("" if on_plot else ", walk off the plot"))
         lines = [
-            _line_text("formula", self._fit, self._fit_sse, self.masked, ""),
-            _line_text("walk", walk_line, point.sum_of_squares, self.masked, "walk_"),
+            self._line_text("formula", self._fit, self._fit_sse, ""),
+            self._line_text("walk", walk_line, point.sum_of_squares, "walk_"),
             "● flats ⠒ formula • walk red: misses",
         ]
         self.query_one("#regression-info", Static).update("\n".join(lines))
         self.query_one(StatusLine).say(self._verdict(point))
+
+    def _line_text(self, name: str, line: Line, sse: float, prefix: str) -> str:
+        slope = self.shown(f"{prefix}slope", short(line.slope))
+        intercept = self.shown(f"{prefix}intercept", short(line.intercept))
+        return f"{name} m {slope} c {intercept} SSE {self.shown(f'{prefix}sse', sse_text(sse))}"
 
     def _verdict(self, point) -> str:
         rate = format_number(self.learning_rate)
@@ -206,7 +223,7 @@ class RegressionPane(RuledFields, Pane):
             return f"s: one step, t: ten (rates above {format_number(self._bound)} diverge)"
         sse = point.sum_of_squares
         if sse < self._last_sse:
-            return f"SSE fell to {sse_text(sse)}"
+            return "SSE fell"
         if sse > self._last_sse:
-            return f"SSE ROSE to {sse_text(sse)}: lr {rate} is too large, the walk diverges"
-        return f"SSE stays at {sse_text(sse)}: at lr {rate} each step jumps to the mirror spot"
+            return f"SSE ROSE: lr {rate} is too large, the walk diverges"
+        return f"SSE stayed: at lr {rate} each step jumps to the mirror spot"

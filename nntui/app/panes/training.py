@@ -240,6 +240,7 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         self._history.clear()
         self.my_code_off()
         self._mine, self._mine_note = [], ""
+        self.masked = frozenset()  # a new pane hides nothing
         self.settings = dict(settings)
         self._rules = FieldRules()
         self._first_message = add_run_settings(self._rules, "train", self.settings, MAX_EPOCHS)
@@ -414,10 +415,16 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         if self._mine_note or run is None or not self._mine:
             return self._mine_note
         if run.finished and len(run.losses) and len(self._mine) == len(run.losses):
+            if "final_loss" in self.masked:  # compare() prints the pane's final loss
+                return "yours: final loss ? (shown once the checkpoint is answered)"
             return compare(self._mine[-1], run.losses[-1]).replace("yours:", "yours: final loss", 1)
         return f"yours: epoch {len(self._mine)}"
 
     # -- drawing -----------------------------------------------------------------------
+
+    def masked_changed(self) -> None:
+        """Show the final loss and the newcomers' predictions again, or ``?`` while masked."""
+        self._summarise()
 
     def _redraw(self) -> None:
         plot = self.query_one(CurvePlot)
@@ -462,10 +469,12 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
             update_static(summary, "")
             return
         # Two short lines at any point of a run, so the pane keeps its layout while it trains.
-        text = f"epoch {len(run.losses)}/{run.epochs}  loss {short(run.losses[-1])}\n"
+        loss = self.shown("final_loss", short(run.losses[-1]))
+        text = f"epoch {len(run.losses)}/{run.epochs}  loss {loss}\n"
         if run.finished and run.params is not None:
             emily, frank = self._predict_newcomers(run.params)
-            text += f"female? Emily {short(emily)}  Frank {short(frank)}"
+            emily_text, frank_text = self.shown("emily", short(emily)), self.shown("frank", short(frank))
+            text += f"female? Emily {emily_text}  Frank {frank_text}"
         else:
             text += "female? Emily ...  Frank ..."
         update_static(summary, text)
@@ -475,4 +484,4 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
                 "every neuron is pinned at 0 or 1, so the loss stops moving"
             )
         elif run.finished:
-            status.say(f"done: loss {short(run.losses[0])} -> {short(run.losses[-1])}")
+            status.say(f"done: loss {short(run.losses[0])} -> {loss}")

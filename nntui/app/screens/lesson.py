@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Header, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from ..upkeep import prune_dead_watchers
@@ -86,6 +86,9 @@ class LessonScreen(Screen):
         # v says what it will show: "Pane" while the text is up, "Text" while the pane is.
         Binding("v", "app.switch_view", "Pane", tooltip="narrow screens: show the pane instead of the text"),
         Binding("v", "app.switch_view_back", "Text", tooltip="narrow screens: show the text again"),
+        # Shown while typing (a checkpoint's answer or a field), when the footer has room and a
+        # learner needs the way out; the hidden twin below does the same from anywhere else.
+        Binding("escape", "leave_field", "Back to the pane", key_display="Esc", tooltip="leave the field"),
         Binding(
             "escape",
             "focus_pane",
@@ -98,13 +101,16 @@ class LessonScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._first_footer_hold = ExitStack()
+        #: The current step's checkpoints answered right or shown: their reveal blocks are shown.
+        self._answered: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="body"):
             with TextColumn(id="text-column", can_focus=True):
                 # The first step's text is parsed here so it is on the very first frame.
-                yield StepText(self.tutor.step.markdown, id="step-text")
+                self._answered = self._answered_before(self.tutor.step)
+                yield StepText(self.tutor.step.visible_markdown(self._answered), id="step-text")
                 yield Vertical(id="checks")
                 yield Static(id="your-turn")
             yield Vertical(id="pane-column")
@@ -154,7 +160,8 @@ class LessonScreen(Screen):
         self.app.title = f"{lesson.number}. {lesson.title}"
         self.app.sub_title = f"step {position.step + 1}/{len(lesson.steps)}"
         if not text_ready:
-            await self.query_one("#step-text", Markdown).update(step.markdown)
+            self._answered = self._answered_before(step)
+            await self.query_one("#step-text", Markdown).update(step.visible_markdown(self._answered))
         if not self.is_attached:
             return  # quitting while the text was being replaced
 
@@ -189,14 +196,14 @@ class LessonScreen(Screen):
         shown = list(self.query_one("#pane-column", Vertical).children)
         if len(shown) != len(step.panes):
             return None
-        for widget, spec in zip(shown, step.panes):
+        for widget, spec in zip(shown, step.panes, strict=True):
             try:
                 if not (isinstance(widget, Pane) and type(widget) is pane_class(spec.type)):
                     return None
             except PaneUnavailable:
                 return None
         seed = self.app.session.seed
-        for pane, spec in zip(shown, step.panes):
+        for pane, spec in zip(shown, step.panes, strict=True):
             if not pane.reconfigure(pane_settings(spec, seed)):
                 return None
         return shown
@@ -244,20 +251,18 @@ class LessonScreen(Screen):
     async def _build_parts(self, step, kept: list[Pane] | None) -> None:
         if step is not self.tutor.step or not self.is_attached:
             return  # the learner moved on (or quit) before this ran
-        panes: list[Pane] = list(kept or [])
-
-        def live_values() -> dict[str, float]:
-            values: dict[str, float] = {}
-            for pane in reversed(panes):  # the first pane wins on a shared name
-                values.update(pane.live_values())
-            return values
-
         if step.checks:
             from ..widgets.checkpoint import CheckpointWidget
 
-            lesson, progress = self.tutor.lesson, self.tutor.progress
+            seed = self.app.session.seed
             await self.query_one("#checks", Vertical).mount_all(
-                CheckpointWidget(check, live_values, passed=progress.passed(lesson.slug, check.id))
+                CheckpointWidget(
+                    check,
+                    live_value=self._live_value_of(check),
+                    set_up=self._set_up_for(check),
+                    passed=check.id in self._answered,
+                    seed=seed,
+                )
                 for check in step.checks
             )
         widgets = []
@@ -272,12 +277,85 @@ class LessonScreen(Screen):
                         Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
                     )
                     continue
-                pane = cls(pane_settings(spec, self.app.session.seed), classes="pane")
-                panes.append(pane)
-                widgets.append(pane)
+                widgets.append(cls(pane_settings(spec, self.app.session.seed), classes="pane"))
         if widgets and self.is_attached:
             await self.query_one("#pane-column", Vertical).mount_all(widgets)
+        self._mask_open_checks()
         self.action_focus_pane()
+
+    # -- checkpoints: predict first, then see ------------------------------------------------
+
+    def _answered_before(self, step) -> set[str]:
+        """The step's checkpoints passed in an earlier visit: their text starts revealed."""
+        lesson, progress = self.tutor.lesson, self.tutor.progress
+        return {check.id for check in step.checks if progress.passed(lesson.slug, check.id)}
+
+    def _pane_of(self, check) -> Pane | None:
+        """The pane ``check`` asks about, if it is on screen."""
+        from ..panes import Pane
+
+        shown = list(self.query_one("#pane-column", Vertical).children)
+        widget = shown[check.pane_index] if check.pane_index < len(shown) else None
+        return widget if isinstance(widget, Pane) else None
+
+    def _live_value_of(self, check):
+        def live_value() -> float | None:
+            pane = self._pane_of(check)
+            return pane.live_values().get(check.value) if pane is not None else None
+
+        return live_value
+
+    def _set_up_for(self, check):
+        async def set_up() -> None:
+            """Put the pane in the question's setup: its settings, then its update key ``steps`` times."""
+            from nntui.course.answers import question_settings
+
+            from ..panes import pane_class
+
+            pane = self._pane_of(check)
+            if pane is None:
+                return
+            settings = question_settings(check, self.app.session.seed)
+            if not pane.reconfigure(settings):
+                fresh = pane_class(check.pane)(settings, classes="pane")
+                await self.query_one("#pane-column", Vertical).mount(fresh, after=pane)
+                await pane.remove()
+                pane = fresh
+            for _ in range(check.steps):
+                getattr(pane, "action_update" if check.pane == "ledger" else "action_step")()
+            pane.mask()  # redrawn whole, then masked again below
+            self._mask_open_checks()
+
+        return set_up
+
+    def _mask_open_checks(self) -> None:
+        """Hide, in each pane, the values that open checkpoints ask for (show all once answered)."""
+        from ..panes import Pane
+
+        step = self.tutor.step
+        column = self.query_one("#pane-column", Vertical)
+        for index, pane in enumerate(column.children):
+            if isinstance(pane, Pane):
+                pane.mask(
+                    {c.value for c in step.checks if c.pane_index == index and c.id not in self._answered}
+                )
+
+    async def _answer_given(self, check_id: str) -> None:
+        """A checkpoint was answered (or its answer shown): reveal its text and pane value."""
+        if check_id in self._answered:
+            return
+        self._answered.add(check_id)
+        self._mask_open_checks()
+        step = self.tutor.step
+        if any(check_id in part.reveal_after for part in step.parts):
+            column = self.query_one("#text-column")
+            keep = column.scroll_y  # the learner's place in the text: the checkpoint stays in view
+            await self.query_one("#step-text", Markdown).update(step.visible_markdown(self._answered))
+            column.scroll_to(y=keep, animate=False)
+
+    async def on_checkpoint_widget_shown(self, event: CheckpointWidget.Shown) -> None:
+        """The answer was shown after wrong tries: the text and pane can say it now."""
+        await self._answer_given(event.check_id)
 
     def action_focus_pane(self) -> None:
         """Focus the step's pane so its keys work at once (else the text, for scrolling).
@@ -325,9 +403,16 @@ class LessonScreen(Screen):
             return None
         if action == "contents" and self.app.has_class("-narrow"):
             return False
+        if action == "leave_field":  # only while typing (Esc in the footer); elsewhere, its twin
+            return isinstance(self.focused, Input)
         return True
 
-    def on_checkpoint_widget_passed(self, event: CheckpointWidget.Passed) -> None:
-        """A checkpoint was answered right: record it (and save)."""
+    async def on_checkpoint_widget_passed(self, event: CheckpointWidget.Passed) -> None:
+        """A checkpoint was answered right: record it (and save), reveal what it kept hidden."""
         self.tutor.pass_check(event.check_id)
         self.app.after_save()
+        await self._answer_given(event.check_id)
+
+    def action_leave_field(self) -> None:
+        """Leave a field or a checkpoint's answer box: focus the pane again."""
+        self.action_focus_pane()
