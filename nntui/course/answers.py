@@ -228,17 +228,21 @@ def _training(settings: dict[str, Any], steps: int) -> dict[str, float]:
 
 
 def _matrix(settings: dict[str, Any], steps: int) -> dict[str, float]:
-    from nntui.core.matrix import train_matrix
+    from collections import deque
 
-    result = train_matrix(
+    from nntui.core.matrix import matrix_steps
+
+    # The pane shows the last iteration's loss and the outputs that loss was measured on.
+    run = matrix_steps(
         hidden=settings["hidden"],
         iterations=settings["iterations"],
         learning_rate=settings["lr"],
         activation=settings["activation"],
         seed=settings["seed"],
     )
-    values = {"final_loss": float(result.losses[-1])}
-    values.update({f"pred_{i}": float(v) for i, v in enumerate(result.output.reshape(-1))})
+    (last,) = deque(run, maxlen=1)
+    values = {"final_loss": float(last.loss)}
+    values.update({f"pred_{i}": float(v) for i, v in enumerate(last.output.reshape(-1))})
     return values
 
 

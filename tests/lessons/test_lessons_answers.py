@@ -58,9 +58,9 @@ INDEPENDENT = {
     ("06-training", "emily"): _emily,
     ("07-downhill", "slope"): lambda: landscape.dataset_gradient(network.Params.random(0), X, Y).w1,
     ("08-matrix-form", "sse"): lambda: matrix.train_matrix().losses[-1],
-    ("08-matrix-form", "pred1"): lambda: matrix.train_matrix().output[1, 0],
+    ("08-matrix-form", "pred1"): lambda: list(matrix.matrix_steps())[-1].output[1, 0],
     ("09-what-next", "tanh"): lambda: train(X, Y, seed=0, activation="tanh").final_loss,
-    ("09-what-next", "relu"): lambda: matrix.train_matrix(activation="relu").output[1, 0],
+    ("09-what-next", "relu"): lambda: list(matrix.matrix_steps(activation="relu"))[-1].output[1, 0],
     ("07-downhill", "overshoot"): lambda: _overshoot(),
 }
 

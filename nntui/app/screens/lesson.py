@@ -88,7 +88,7 @@ class LessonScreen(Screen):
         Binding("v", "app.switch_view_back", "Text", tooltip="narrow screens: show the text again"),
         # Shown while typing (a checkpoint's answer or a field), when the footer has room and a
         # learner needs the way out; the hidden twin below does the same from anywhere else.
-        Binding("escape", "leave_field", "Back to the pane", key_display="Esc", tooltip="leave the field"),
+        Binding("escape", "leave_field", "Back to pane", key_display="Esc", tooltip="leave the field"),
         Binding(
             "escape",
             "focus_pane",
@@ -329,16 +329,32 @@ class LessonScreen(Screen):
         return set_up
 
     def _mask_open_checks(self) -> None:
-        """Hide, in each pane, the values that open checkpoints ask for (show all once answered)."""
-        from ..panes import Pane
+        """Hide, in each pane, the values that open checkpoints ask for (show all once answered).
 
-        step = self.tutor.step
+        A value the pane shows under another name that equals the answer is hidden too (h2 is h1
+        when both hidden neurons are alike; every XOR output is 0.5 when ReLU cannot learn).
+        """
+        from ..panes import Pane
+        from ..widgets.checkpoint import CheckpointWidget
+
+        open_checks = [w for w in self.query_one("#checks").children if isinstance(w, CheckpointWidget)]
         column = self.query_one("#pane-column", Vertical)
         for index, pane in enumerate(column.children):
-            if isinstance(pane, Pane):
-                pane.mask(
-                    {c.value for c in step.checks if c.pane_index == index and c.id not in self._answered}
+            if not isinstance(pane, Pane):
+                continue
+            names: set[str] = set()
+            for widget in open_checks:
+                check = widget.check
+                if check.pane_index != index or check.id in self._answered:
+                    continue
+                names.add(check.value)
+                expected = widget.expected
+                names.update(
+                    name
+                    for name, value in pane.live_values().items()
+                    if abs(value - expected) <= check.tolerance
                 )
+            pane.mask(names)
 
     async def _answer_given(self, check_id: str) -> None:
         """A checkpoint was answered (or its answer shown): reveal its text and pane value."""
@@ -348,10 +364,17 @@ class LessonScreen(Screen):
         self._mask_open_checks()
         step = self.tutor.step
         if any(check_id in part.reveal_after for part in step.parts):
-            column = self.query_one("#text-column")
-            keep = column.scroll_y  # the learner's place in the text: the checkpoint stays in view
             await self.query_one("#step-text", Markdown).update(step.visible_markdown(self._answered))
-            column.scroll_to(y=keep, animate=False)
+            # The text above grew: bring the checkpoint (and its reply) back into view.
+            from ..widgets.checkpoint import CheckpointWidget
+
+            for widget in self.query(CheckpointWidget):
+                if widget.check.id == check_id:
+                    self.call_after_refresh(widget.scroll_visible, animate=False)
+
+    def on_pane_live_values_changed(self, event: Pane.LiveValuesChanged) -> None:
+        """New numbers in a pane (a run finished, a field changed): hide those that equal an open answer."""
+        self._mask_open_checks()
 
     async def on_checkpoint_widget_shown(self, event: CheckpointWidget.Shown) -> None:
         """The answer was shown after wrong tries: the text and pane can say it now."""

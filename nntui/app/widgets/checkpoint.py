@@ -66,9 +66,7 @@ class CheckpointWidget(Vertical):
 
     # Priority: they run before the answer box, which leaves these letters alone (AnswerInput).
     BINDINGS = [
-        Binding(
-            "r", "set_up", "Set up the pane", priority=True, tooltip="put the pane in the question's setup"
-        ),
+        Binding("r", "set_up", "Set up pane", priority=True, tooltip="put the pane in the question's setup"),
         Binding("s", "show_answer", "Show me", priority=True, tooltip="show the right answer"),
     ]
 

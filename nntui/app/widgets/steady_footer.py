@@ -5,7 +5,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from textual.widgets import Footer
+from textual.app import ComposeResult
+from textual.widgets import Footer, Input
+from textual.widgets._footer import FooterKey
 
 __all__ = ["SteadyFooter"]
 
@@ -21,6 +23,9 @@ class SteadyFooter(Footer):
     This footer compares what it would show with what it shows and rebuilds only on a
     difference.
     """
+
+    #: What Enter does in a field whose own keys say nothing (a pane's number field).
+    FIELD_ENTER = "Set"
 
     #: What the footer showed when it was last built (``None``: not built yet).
     _shown: tuple | None = None
@@ -43,7 +48,32 @@ class SteadyFooter(Footer):
             for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
             if binding.show or binding.key == app.COMMAND_PALETTE_BINDING
         )
-        return (self.compact, self.show_command_palette, app.ENABLE_COMMAND_PALETTE, keys)
+        return (self.compact, self.show_command_palette, app.ENABLE_COMMAND_PALETTE, keys, self._enter_hint())
+
+    def _enter_hint(self) -> str | None:
+        """What Enter does while the learner types in a field that does not list it itself.
+
+        A focused Input takes every printable key, so the screen's keys leave the footer; an
+        empty footer would tell the learner nothing about how to finish or leave the field.
+        """
+        screen = self.screen
+        if not isinstance(screen.focused, Input):
+            return None
+        enter = screen.active_bindings.get("enter")
+        if enter is not None and enter.binding.show:
+            return None  # the field lists its own (a checkpoint's "Answer")
+        return self.FIELD_ENTER
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys, led by Enter while a field that does not list it has the focus."""
+        keys = list(super().compose())
+        hint = self._enter_hint() if self._bindings_ready else None
+        if hint:
+            self.styles.grid_size_columns += 1
+            yield FooterKey("enter", "Enter", hint, "", tooltip="keep the value typed").data_bind(
+                compact=Footer.compact
+            )
+        yield from keys
 
     @contextmanager
     def hold(self) -> Iterator[None]:
