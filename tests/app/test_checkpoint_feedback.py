@@ -121,8 +121,18 @@ async def test_the_checkpoints_keys_fit_the_footer_at_80_columns(tmp_path):
         await type_answer(pilot, "0.5")
         keys = footer_text(app)
         assert "Enter Answer" in keys and "r Set up pane" in keys and "s Show me" in keys
-        assert "Esc Back to pane" in keys and "q Quit" in keys
+        assert "Esc Back to pane" in keys
         assert len(keys) <= SIZE[0], keys
+
+
+async def test_other_letters_are_typed_not_taken_as_the_lessons_keys(tmp_path):
+    app = app_at(tmp_path, "01-neurons", 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        widget = await type_answer(pilot, "nine")  # n is Next, q Quit, t Contents elsewhere
+        assert app.tutor.position.step == 1 and app.screen.query_one(CheckpointWidget) is widget
+        assert widget.query_one(AnswerInput).value == "nine"
+        assert feedback(widget) == "Please type a number, like 0.5 or -3."
 
 
 async def test_show_me_needs_a_wrong_try_first(tmp_path):

@@ -319,3 +319,15 @@ def test_the_shipped_lessons_never_show_an_answer_before_its_question():
 def test_reveal_and_setup_problems_are_reported_at_their_line(text, expected):
     found = messages("---\ntitle: T\n---\n## S\n" + text)
     assert any(message.startswith(expected) for message in found), found
+
+
+def test_nntui_lessons_check_reports_the_answer_before_its_question(tmp_path, capsys):
+    from nntui.cli import main
+
+    lesson = tmp_path / "01-t.md"
+    lesson.write_text(REVEALING.replace("::: reveal\n", "").replace(":::\n", ""))
+    assert main(["lessons", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{lesson}:9: check 'total': its answer (9) is on screen before the question" in out
+    lesson.write_text(REVEALING)
+    assert main(["lessons", "check", str(tmp_path)]) == 0

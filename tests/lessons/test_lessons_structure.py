@@ -20,9 +20,7 @@ from nntui.core.trace import backprop_trace
 from nntui.course.panes import PANE_TYPES, SettingError, parse_value, validate_settings
 
 LESSONS = all_lessons()
-CHECK_KEYS = {"id", "question", "value", "tolerance", "hint"}
-#: A check may also state the setup its question is about, and the updates it has made.
-OPTIONAL_CHECK_KEYS = {"setup", "steps"}
+CHECK_KEYS = {"id", "question", "value", "setup", "tolerance", "hint"}
 # The schema describes two panes' live values by a pattern; the exact names come from the core.
 EXACT_LIVE_VALUES = {
     "ledger": set(backprop_trace(Params.ones(), [-2, -1], 1.0).values()),
@@ -87,7 +85,7 @@ def test_checkpoints_are_complete_and_ask_for_a_live_value_of_their_pane(lesson)
         panes = [parse_settings(block)[0] for block in step.blocks if block.kind == "pane"]
         for block in checks:
             fields = parse_check(block.body)
-            assert CHECK_KEYS <= set(fields) <= CHECK_KEYS | OPTIONAL_CHECK_KEYS, (
+            assert CHECK_KEYS <= set(fields) <= CHECK_KEYS | {"steps"}, (
                 f"{lesson.slug}:{block.line}: fields {sorted(fields)}"
             )
             assert fields["id"] not in ids, f"{lesson.slug}: duplicate checkpoint id {fields['id']}"

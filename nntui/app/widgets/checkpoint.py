@@ -32,17 +32,17 @@ def judge(answer: float, expected: float, tolerance: float) -> bool:
 
 
 class AnswerInput(Input):
-    """The answer box. It takes the characters of a number; other letters are left to the
-    checkpoint's keys (``r`` sets the pane up, ``s`` shows the answer), listed in the footer."""
+    """The answer box. It takes what is typed, except the checkpoint's own keys (``r`` sets the
+    pane up, ``s`` shows the answer), which no number is written with; the footer lists them."""
 
-    #: What a number may be written with (``1e-3``, ``-0,5``).
-    NUMBER_CHARACTERS = frozenset("0123456789.,-+eE −")
+    #: Letters left to the checkpoint's bindings.
+    CHECKPOINT_KEYS = frozenset("rs")
 
     BINDINGS = [Binding("enter", "submit", "Answer", key_display="Enter")]
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        """Only a number's characters are typed; the others may be the checkpoint's keys."""
-        return character is not None and character in self.NUMBER_CHARACTERS
+        """Every printable key is typed, except the checkpoint's own."""
+        return character is not None and character.isprintable() and character not in self.CHECKPOINT_KEYS
 
 
 class CheckpointWidget(Vertical):
