@@ -117,7 +117,7 @@ def run(args) -> int:
             )
     if result.diverged_at is not None:
         sys.stderr.write(
-            f"nntui: diverged at epoch {result.diverged_at}: with learning rate {args.lr:g} the steps were "
+            f"nntui: stuck from epoch {result.diverged_at}: with learning rate {args.lr:g} the steps were "
             "so large that every neuron got pinned at 0 or 1, where no gradient flows; try a smaller --lr\n"
         )
         return EXIT_DIVERGED

@@ -266,6 +266,24 @@ def _activations(settings: dict[str, Any], steps: int) -> dict[str, float]:
     }
 
 
+def _regression(settings: dict[str, Any], steps: int) -> dict[str, float]:
+    from nntui.core.regression import FLOOR_AREA, RENT, LineDescent, least_squares, sum_of_squares
+
+    fit = least_squares(FLOOR_AREA, RENT)
+    walk = LineDescent(FLOOR_AREA, RENT, settings["lr"])
+    for _ in range(int(settings["walked"]) + steps):  # the pane's s key takes one step
+        walk.step()
+    point = walk.point
+    return {
+        "slope": fit.slope,
+        "intercept": fit.intercept,
+        "sse": sum_of_squares(fit, FLOOR_AREA, RENT),
+        "walk_slope": point.line.slope,
+        "walk_intercept": point.line.intercept,
+        "walk_sse": point.sum_of_squares,
+    }
+
+
 _COMPUTE: dict[str, Callable[[dict[str, Any], int], dict[str, float]]] = {
     "neuron": _neuron,
     "network": _network,
@@ -275,6 +293,7 @@ _COMPUTE: dict[str, Callable[[dict[str, Any], int], dict[str, float]]] = {
     "training": _training,
     "matrix": _matrix,
     "activations": _activations,
+    "regression": _regression,
 }
 
 

@@ -347,6 +347,15 @@ PANE_TYPES: dict[str, PaneType] = {
             {"lr": _LR, "epochs": _EPOCHS, "seed": _SEED},
             ("final_loss_sigmoid", "final_loss_tanh", "final_loss_relu"),
         ),
+        PaneType(
+            "regression",
+            "least squares: a line through rent against floor area, by formula and by walking",
+            {
+                "lr": _LR,
+                "walked": Integer(0, "steps the walk has taken when the step opens", low=0, high=1000),
+            },
+            ("slope", "intercept", "sse", "walk_slope", "walk_intercept", "walk_sse"),
+        ),
     )
 }
 

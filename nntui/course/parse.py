@@ -45,7 +45,7 @@ _REVEAL_CLOSE = re.compile(r"^:::\s*$")
 #: Updates a check may ask the pane to have made (its update key pressed that often).
 MAX_CHECK_STEPS = 1000
 #: Pane types with an update key a check's ``steps`` counts.
-STEPPING_PANES = ("ledger", "descent")
+STEPPING_PANES = ("ledger", "descent", "regression")
 
 
 def load_course(directory: Path | str) -> Course:

@@ -85,7 +85,7 @@ def test_bad_input_is_one_line_and_status_2(args, fragment):
 def test_divergence_is_said_in_words_with_a_nonzero_status():
     done = nntui("train", "--lr", "100", "--plain")
     assert done.returncode == 1
-    assert "diverged at epoch 1" in done.stderr
+    assert "stuck from epoch 1" in done.stderr
     assert "nan" not in done.stdout.lower()
     assert "RuntimeWarning" not in done.stderr
 

@@ -10,14 +10,25 @@ from hypothesis import strategies as st
 
 from nntui.course.panes import PANE_TYPES, SettingError, parse_value, validate_settings
 
-NINE = ["neuron", "network", "loss", "ledger", "training", "predict", "descent", "matrix", "activations"]
+ALL_PANES = [
+    "neuron",
+    "network",
+    "loss",
+    "ledger",
+    "training",
+    "predict",
+    "descent",
+    "matrix",
+    "activations",
+    "regression",
+]
 
 
-def test_all_nine_pane_types_are_known():
-    assert list(PANE_TYPES) == NINE
+def test_all_pane_types_are_known():
+    assert list(PANE_TYPES) == ALL_PANES
 
 
-@pytest.mark.parametrize("name", NINE)
+@pytest.mark.parametrize("name", ALL_PANES)
 def test_defaults_pass_their_own_checks(name):
     spec = PANE_TYPES[name]
     settings, problems = validate_settings(name, spec.defaults())

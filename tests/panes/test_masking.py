@@ -33,6 +33,7 @@ DISTINCT_SETTINGS = {
     "descent": "param=w2 preset=seed seed=4",
     "matrix": "iterations=300",
     "activations": "epochs=200",
+    "regression": "lr=0.3 walked=3",
 }
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")

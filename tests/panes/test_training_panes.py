@@ -98,7 +98,7 @@ async def test_divergence_is_reported_in_words(pane_app):
         expected = train(X, Y, 30, 1000, 0)
         assert expected.diverged_at is not None
         assert pane.run.diverged_at == expected.diverged_at
-        assert f"diverged at epoch {expected.diverged_at}" in status(pane)
+        assert f"stuck from epoch {expected.diverged_at}" in status(pane)
         assert app.session.trained_params is None  # a diverged run is not offered to other panes
 
 

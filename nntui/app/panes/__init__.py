@@ -29,6 +29,7 @@ PANE_CLASSES: dict[str, str] = {
         "descent",
         "matrix",
         "activations",
+        "regression",
     )
 }
 

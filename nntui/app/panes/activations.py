@@ -233,7 +233,7 @@ class ActivationsPane(RuledFields, Pane):
             final = self.shown(f"final_loss_{name}", short(result.final_loss, 3))
             text = f"{name} ({_MARKER_WORDS[name]})".ljust(15) + final
             if result.diverged_at is not None:
-                text += f" (diverged at epoch {result.diverged_at})"
+                text += f" (stuck from epoch {result.diverged_at})"
             parts.append(text)
         losses = self.query_one("#act-losses", CurvePlot)
         losses.flat_word = "stuck" if len(self._results) == len(ACTIVATIONS) else ""  # once all are over

@@ -454,8 +454,8 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         update_static(summary, text)
         if run.diverged_at is not None:
             status.say(
-                f"diverged at epoch {run.diverged_at}: the learning rate is too large; "
-                "every neuron is pinned at 0 or 1, so the loss is stuck"
+                f"stuck from epoch {run.diverged_at}: the learning rate is too large; "
+                "every neuron is pinned at 0 or 1, so the loss stops moving"
             )
         elif run.finished:
             status.say(f"done: loss {short(run.losses[0])} -> {loss}")

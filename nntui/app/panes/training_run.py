@@ -59,7 +59,7 @@ class Run:
         """How the run is named on the plot."""
         text = f"lr {format_number(self.learning_rate)}"
         if self.diverged_at is not None:
-            return f"{text} diverged"
+            return f"{text} stuck"
         if not self.finished:
             return f"{text} stopped"
         return text
