@@ -117,14 +117,17 @@ async def check_reconfigured(
         seen_footer = _footer(walked)
 
     fresh = make_app(
-        AppConfig(lessons_dir=lesson_folder(tmp_path / "fresh", [(pane, second)]), state_dir=tmp_path / "fresh-state")
+        AppConfig(
+            lessons_dir=lesson_folder(tmp_path / "fresh", [(pane, second)]),
+            state_dir=tmp_path / "fresh-state",
+        )
     )
     async with fresh.run_test(size=SIZE) as pilot:
         await settle(pilot)
         wanted = describe(fresh.screen.query_one(Pane))
         wanted_footer = _footer(fresh)
 
-    for index, (got, want) in enumerate(zip(seen["widgets"], wanted["widgets"])):
+    for index, (got, want) in enumerate(zip(seen["widgets"], wanted["widgets"], strict=False)):
         assert got == want, f"widget {index} of the {pane} pane differs from a new pane's"
     assert seen == wanted
     assert seen_footer == wanted_footer

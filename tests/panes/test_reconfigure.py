@@ -9,7 +9,7 @@ from nntui.app.panes import Pane
 from nntui.app.panes.neuron import NeuronPane
 
 from .conftest import settle
-from .reconfigure import lesson_folder, check_reconfigured
+from .reconfigure import check_reconfigured, lesson_folder
 
 #: Type a new w1 (the first field: Home, delete to the end, type), then go back to the pane.
 TYPE_W1 = ("tab", "ctrl+a", "ctrl+k", "2", ".", "5", "escape")

@@ -33,11 +33,19 @@ LOSS_SEED = 2
     "first, second, keys",
     [
         # steps taken (the count, the last step's message), another parameter, a typed lr
-        ("param=w3 preset=ones lr=0.5", "param=w3 preset=ones lr=0.5", ("s", "s", "c", "s") + _typed(DESCENT_LR, "2")),
+        (
+            "param=w3 preset=ones lr=0.5",
+            "param=w3 preset=ones lr=0.5",
+            ("s", "s", "c", "s") + _typed(DESCENT_LR, "2"),
+        ),
         ("", "param=b3 preset=ones lr=2 seed=7", ("s", "c", "c")),
         ("param=w2 preset=ones lr=0.3 seed=5", "", ("c", "s", "r", "s")),
         # another start and seed: the parameters come from the new step's preset and seed
-        ("preset=seed seed=3", "preset=seed seed=3", DESCENT_OTHER_PRESET + _typed(DESCENT_SEED, "11") + ("s",)),
+        (
+            "preset=seed seed=3",
+            "preset=seed seed=3",
+            DESCENT_OTHER_PRESET + _typed(DESCENT_SEED, "11") + ("s",),
+        ),
         # a refused learning rate leaves its message on the status line
         ("lr=0.5", "lr=0.5", ("s",) + _typed(DESCENT_LR, "-1")),
     ],
@@ -87,7 +95,9 @@ async def test_the_loss_pane_scores_the_trained_network_of_the_session(tmp_path,
     "pane_type, select_id, chosen, attribute",
     [("descent", "descent-param", "w2", "_param"), ("loss", "loss-predictor", "ones", "_predictor")],
 )
-async def test_a_choice_still_on_its_way_does_not_undo_the_new_step(pane_app, pane_type, select_id, chosen, attribute):
+async def test_a_choice_still_on_its_way_does_not_undo_the_new_step(
+    pane_app, pane_type, select_id, chosen, attribute
+):
     # The learner cycles a select and changes step before its Changed message reaches the pane:
     # once the messages land, the pane shows the new step's choice, not the late one.
     from textual.widgets import Select

@@ -32,12 +32,20 @@ TYPE_SEED = _typed(TO_SEED, "7")  # a new seed: new starting parameters (preset 
     "first, second, keys",
     [
         # Updates applied (the old -> new list, the update box), another person, another preset.
-        ("person=bob preset=seed lr=0.5", "person=bob preset=seed lr=0.5", ("u", "u", "c", "s", "m") + TYPE_LR),
+        (
+            "person=bob preset=seed lr=0.5",
+            "person=bob preset=seed lr=0.5",
+            ("u", "u", "c", "s", "m") + TYPE_LR,
+        ),
         ("preset=seed", "preset=seed", ("u",) + TYPE_SEED),
         ("", "", REFUSE_LR),
         ("", "", ("s", "u", "c", "c")),  # preset trained: its note on the status line
         # Every setting different from the step before.
-        ("person=alice preset=ones lr=0.1 seed=1", "person=diana preset=seed lr=0.7 seed=9", ("u",) + TYPE_LR),
+        (
+            "person=alice preset=ones lr=0.1 seed=1",
+            "person=diana preset=seed lr=0.7 seed=9",
+            ("u",) + TYPE_LR,
+        ),
         ("person=charlie preset=seed seed=3", "", ("u", "c", "m")),  # back to the defaults
         ("", "preset=trained lr=2", ("u", "s")),
     ],

@@ -87,7 +87,9 @@ async def test_a_run_still_going_is_replaced_and_its_late_reports_ignored(tmp_pa
         assert app.session.trained_shift == shift_for("mean")
 
     fresh = make_app(
-        AppConfig(lessons_dir=lesson_folder(tmp_path / "fresh", [("training", second)]), state_dir=tmp_path / "fs")
+        AppConfig(
+            lessons_dir=lesson_folder(tmp_path / "fresh", [("training", second)]), state_dir=tmp_path / "fs"
+        )
     )
     async with fresh.run_test(size=SIZE) as pilot:
         await settle(pilot)
