@@ -138,7 +138,10 @@ async def test_other_letters_are_typed_not_taken_as_the_lessons_keys(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         widget = await type_answer(pilot, "nine")  # n is Next, q Quit, t Contents elsewhere
-        assert app.tutor.position.step == step_asking("01-neurons", "total") and app.screen.query_one(CheckpointWidget) is widget
+        assert (
+            app.tutor.position.step == step_asking("01-neurons", "total")
+            and app.screen.query_one(CheckpointWidget) is widget
+        )
         assert widget.query_one(AnswerInput).value == "nine"
         assert feedback(widget) == "Please type a number, like 0.5 or -3."
 
