@@ -89,10 +89,19 @@ def tick_labels(ticks: Sequence[float]) -> list[str]:
         return []
     spacing = min((abs(b - a) for a, b in zip(ticks, ticks[1:], strict=False)), default=abs(ticks[0]) or 1.0)
     for digits in range(1, 13):
-        labels = [f"{tick:.{digits}g}" for tick in ticks]
+        labels = [_compact(f"{tick:.{digits}g}") for tick in ticks]
         if all(abs(float(label) - tick) <= spacing * 1e-6 for label, tick in zip(labels, ticks, strict=True)):
             return labels
-    return [f"{tick:.12g}" for tick in ticks]
+    return [_compact(f"{tick:.12g}") for tick in ticks]
+
+
+def _compact(label: str) -> str:
+    """``1.5e-07`` as ``1.5e-7``: an axis label has few columns to spare."""
+    mantissa, mark, exponent = label.partition("e")
+    if not mark:
+        return label
+    sign = "-" if exponent.startswith("-") else ""
+    return f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
 
 
 def _log_ticks(low: float, high: float, most: int = 5) -> list[float]:
