@@ -305,8 +305,13 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self.post_message(self.LiveValuesChanged(self))
 
     def masked_changed(self) -> None:
-        """Draw the table again with the masked terms as ``?``."""
+        """Draw the table again with the masked terms as ``?``, the step's focus still in view.
+
+        A checkpoint masks (and, answered, unmasks) the very term a step points at: the redrawn
+        table must keep it on screen, where the learner sees the ``?`` become its number.
+        """
         self._show()
+        self._scroll_to_focus()
         self._ask_my_code()  # its line may print a term's number
 
     def _hide(self, text: str) -> str:
