@@ -84,15 +84,36 @@ def nice_ticks(low: float, high: float, most: int = 5) -> list[float]:
 
 
 def tick_labels(ticks: Sequence[float]) -> list[str]:
-    """The shortest labels that still tell the ticks apart and read as their values."""
+    """The shortest labels that still tell the ticks apart and read as their values.
+
+    Plain numbers (``500``, ``0.25``) unless powers of ten read shorter (``1.2e-7``).
+    """
     if not ticks:
         return []
     spacing = min((abs(b - a) for a, b in zip(ticks, ticks[1:], strict=False)), default=abs(ticks[0]) or 1.0)
+
+    def exact(labels: list[str]) -> bool:
+        return all(abs(float(label) - tick) <= spacing * 1e-6 for label, tick in zip(labels, ticks, strict=True))
+
     for digits in range(1, 13):
-        labels = [_compact(f"{tick:.{digits}g}") for tick in ticks]
-        if all(abs(float(label) - tick) <= spacing * 1e-6 for label, tick in zip(labels, ticks, strict=True)):
-            return labels
+        plain = [_plain(tick, digits) for tick in ticks]
+        powers = [_compact(f"{tick:.{digits}g}") for tick in ticks]
+        plain_ok, powers_ok = exact(plain), exact(powers)
+        widest = max(map(len, plain)) <= max(map(len, powers))
+        if plain_ok and (widest or not powers_ok):
+            return plain
+        if powers_ok:
+            return powers
     return [_compact(f"{tick:.12g}") for tick in ticks]
+
+
+def _plain(tick: float, digits: int) -> str:
+    """``tick`` without an exponent, to ``digits`` significant digits (whole numbers in full)."""
+    if tick == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(tick))))
+    text = f"{tick:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _compact(label: str) -> str:
