@@ -93,7 +93,8 @@ def tick_labels(ticks: Sequence[float]) -> list[str]:
     spacing = min((abs(b - a) for a, b in zip(ticks, ticks[1:], strict=False)), default=abs(ticks[0]) or 1.0)
 
     def exact(labels: list[str]) -> bool:
-        return all(abs(float(label) - tick) <= spacing * 1e-6 for label, tick in zip(labels, ticks, strict=True))
+        pairs = zip(labels, ticks, strict=True)
+        return all(abs(float(label) - tick) <= spacing * 1e-6 for label, tick in pairs)
 
     for digits in range(1, 13):
         plain = [_plain(tick, digits) for tick in ticks]
