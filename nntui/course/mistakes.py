@@ -47,7 +47,9 @@ def parse_mistake(text: str, line: int, problem: Report) -> Mistake | None:
         problem(line, f"mistake steps= must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
         return None
     if not raw and not value and steps is None:
-        problem(line, "mistake changes nothing: write setup overrides (b=0), value=NAME or steps=N before '->'")
+        problem(
+            line, "mistake changes nothing: before '->' write setup overrides (b=0), value=NAME or steps=N"
+        )
         return None
     return Mistake(hint, line, value, raw, steps, text=spec)
 
@@ -55,7 +57,6 @@ def parse_mistake(text: str, line: int, problem: Report) -> Mistake | None:
 def resolve_mistake(check: Checkpoint, mistake: Mistake, pane: PaneSpec, problem: Report) -> None:
     """Validate ``mistake`` against the pane ``check`` asks about and fill in its whole setup."""
     from .answers import unanswerable
-
     from .parse import STEPPING_PANES
 
     settings, found = validate_settings(pane.type, {**check.settings, **mistake.setup})
@@ -130,7 +131,8 @@ def mistake_problems(course) -> list:
                     try:
                         wrong = mistake_value(check, mistake)
                     except (ValueError, KeyError) as error:
-                        problems.append(Problem(lesson.path, mistake.line, f"check {check.id!r}: mistake: {error}"))
+                        message = f"check {check.id!r}: mistake: {error}"
+                        problems.append(Problem(lesson.path, mistake.line, message))
                         continue
                     if abs(wrong - expected) <= check.tolerance:
                         message = (

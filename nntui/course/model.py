@@ -6,7 +6,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Problem", "PaneSpec", "Mistake", "Checkpoint", "StatedNumber", "TextPart", "Step", "Lesson", "Course"]
+__all__ = [
+    "Problem",
+    "PaneSpec",
+    "Mistake",
+    "Checkpoint",
+    "StatedNumber",
+    "TextPart",
+    "Step",
+    "Lesson",
+    "Course",
+]
 
 #: What a hidden reveal block shows in its place until its checkpoints are answered.
 HIDDEN_TEXT = "*(More here once you have answered the check below.)*"

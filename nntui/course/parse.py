@@ -27,8 +27,8 @@ from typing import Any
 from nntui.printable import printable
 
 from .answers import unanswerable
-from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step, TextPart
 from .mistakes import parse_mistake, resolve_mistake
+from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step, TextPart
 from .pairs import read_pairs
 from .panes import PANE_TYPES, validate_settings
 from .stated import read_numbers, unwritten_numbers

@@ -84,7 +84,9 @@ def _read_line(text: str, line: int, problem: Report) -> StatedNumber | None:
 
 def _step_lines(step: Step) -> list[tuple[int, str]]:
     """(line, text) of everything the step can show: its text and its checkpoints' words."""
-    lines = [pair for part in step.parts for pair in zip(part.line_numbers, part.markdown.split("\n"), strict=True)]
+    lines = [
+        pair for part in step.parts for pair in zip(part.line_numbers, part.markdown.split("\n"), strict=True)
+    ]
     for check in step.checks:
         lines.append((check.line, check.question))
         lines.extend((check.line, hint) for hint in (check.hint, *(m.hint for m in check.mistakes)) if hint)
