@@ -53,7 +53,7 @@ def on_screen(app, widget) -> bool:
 
 async def test_the_questions_setup_is_right_without_touching_the_pane(tmp_path):
     # Lesson 1 step 2 asks for the total with w1 = 1; the pane starts at w1 = 0 (total 7).
-    app = app_at(tmp_path, "01-neurons", 1)
+    app = app_at(tmp_path, "01-neurons", 2)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.screen.query_one(Pane).live_values()["total"] == 7
@@ -66,13 +66,14 @@ async def test_the_questions_setup_is_right_without_touching_the_pane(tmp_path):
 
 
 async def test_a_wrong_answer_names_the_setup_keeps_the_hint_and_r_sets_the_pane_up(tmp_path):
-    app = app_at(tmp_path, "01-neurons", 1)
+    app = app_at(tmp_path, "01-neurons", 2)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         widget = await type_answer(pilot, "7")  # the pane's number, not the question's
         reply = feedback(widget)
         assert not widget.passed
-        assert reply.startswith("Not quite (for w = [1, 1], b = 4, x = [2, 3]). Hint: Weighted sum")
+        # 7 is the pane's starting total: the hint is aimed at that mistake.
+        assert reply.startswith("Not quite (for w = [1, 1], b = 4, x = [2, 3]). Hint: That is the total with w1 = 0")
         assert "9" not in reply.replace("[", " ")  # the answer stays hidden after one try
         assert "it is not at the question's setup (press r to set it up)" in reply
         assert on_screen(app, widget.query_one(".check-feedback"))
@@ -85,7 +86,7 @@ async def test_a_wrong_answer_names_the_setup_keeps_the_hint_and_r_sets_the_pane
 
 
 async def test_two_wrong_answers_show_the_answer_with_its_setup(tmp_path):
-    app = app_at(tmp_path, "01-neurons", 1)
+    app = app_at(tmp_path, "01-neurons", 2)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_answer(pilot, "7")
@@ -126,11 +127,11 @@ async def test_the_checkpoints_keys_fit_the_footer_at_80_columns(tmp_path):
 
 
 async def test_other_letters_are_typed_not_taken_as_the_lessons_keys(tmp_path):
-    app = app_at(tmp_path, "01-neurons", 1)
+    app = app_at(tmp_path, "01-neurons", 2)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         widget = await type_answer(pilot, "nine")  # n is Next, q Quit, t Contents elsewhere
-        assert app.tutor.position.step == 1 and app.screen.query_one(CheckpointWidget) is widget
+        assert app.tutor.position.step == 2 and app.screen.query_one(CheckpointWidget) is widget
         assert widget.query_one(AnswerInput).value == "nine"
         assert feedback(widget) == "Please type a number, like 0.5 or -3."
 
@@ -157,7 +158,7 @@ async def test_a_checkpoint_passed_before_starts_revealed(tmp_path):
 
 
 async def test_the_footer_keeps_enter_and_esc_while_typing(tmp_path):
-    app = app_at(tmp_path, "01-neurons", 1)
+    app = app_at(tmp_path, "01-neurons", 2)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one(CheckpointWidget).query_one(AnswerInput).focus()
