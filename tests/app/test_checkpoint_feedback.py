@@ -73,7 +73,9 @@ async def test_a_wrong_answer_names_the_setup_keeps_the_hint_and_r_sets_the_pane
         reply = feedback(widget)
         assert not widget.passed
         # 7 is the pane's starting total: the hint is aimed at that mistake.
-        assert reply.startswith("Not quite (for w = [1, 1], b = 4, x = [2, 3]). Hint: That is the total with w1 = 0")
+        assert reply.startswith(
+            "Not quite (for w = [1, 1], b = 4, x = [2, 3]). Hint: That is the total with w1 = 0"
+        )
         assert "9" not in reply.replace("[", " ")  # the answer stays hidden after one try
         assert "it is not at the question's setup (press r to set it up)" in reply
         assert on_screen(app, widget.query_one(".check-feedback"))
