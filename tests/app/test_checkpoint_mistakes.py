@@ -48,6 +48,13 @@ async def test_forgetting_the_bias_gets_the_bias_hint(tmp_path):
         assert "9" not in reply.replace("[", " ")  # the aimed hint does not give the answer away
 
 
+async def test_keeping_the_panes_starting_weights_gets_that_hint(tmp_path):
+    # 01: the pane starts at w1 = 0 (total 7); the question sets w1 = 1.
+    async with app_at(tmp_path, "01-neurons", "total").run_test(size=SIZE) as pilot:
+        reply = await answer_with(pilot, "7")
+        assert "Hint: That is the total with w1 = 0, where the pane starts" in reply
+
+
 async def test_giving_the_total_instead_of_the_sigmoid_gets_the_total_hint(tmp_path):
     # 02: h1 is the sigmoid of its total 3; a learner who stops at the total types 3.
     async with app_at(tmp_path, "02-networks", "h1").run_test(size=SIZE) as pilot:
