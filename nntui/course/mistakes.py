@@ -111,8 +111,9 @@ def aimed_hint(
 
 
 def mistake_problems(course) -> list:
-    """Mistakes that cannot be computed, or whose value is the right answer (their hint never shows)."""
-    from .answers import answer
+    """Mistakes that cannot be computed, whose value is the right answer (their hint never shows),
+    or whose hint states the answer."""
+    from .answers import answer, answer_given_away
     from .model import Problem
 
     problems = []
@@ -126,6 +127,11 @@ def mistake_problems(course) -> list:
                 except (ValueError, KeyError):
                     continue  # reported with the giveaways
                 for mistake in check.mistakes:
+                    # Shown before the answer is: a hint must not state it.
+                    token = answer_given_away(mistake.hint, expected, check.tolerance)
+                    if token:
+                        message = f"check {check.id!r}: mistake's hint gives the answer away ({token})"
+                        problems.append(Problem(lesson.path, mistake.line, message))
                     if not mistake.settings:
                         continue  # reported by the parser
                     try:

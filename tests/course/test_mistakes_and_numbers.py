@@ -159,6 +159,13 @@ def test_a_mistake_that_gives_the_right_answer_is_reported():
     ]
 
 
+def test_a_mistake_hint_that_states_the_answer_is_reported():
+    text = LESSON.replace("hint = General.", "mistake = b=0 -> It is 0.9999, not that.\nhint = General.")
+    lesson, _ = parse(text)
+    found = [str(p) for p in mistake_problems(Course(PATH.parent, [lesson]))]
+    assert found == [f"{PATH}:30: check 'out': mistake's hint gives the answer away (0.9999)"]
+
+
 def test_stated_numbers_are_compared_at_the_precision_written():
     lesson, _ = parse(LESSON)
     assert stated_number_problems(Course(PATH.parent, [lesson])) == []
