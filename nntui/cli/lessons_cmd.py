@@ -30,8 +30,9 @@ def register(subparsers) -> None:
         "check",
         help="report every problem in a folder of lesson files as file:line: message",
         description=(
-            "Validate a lessons folder: its format, and that no checkpoint's answer is on screen before "
-            "its question. Exit status 1 if there is any problem, 0 if it is clean."
+            "Validate a lessons folder: its format, that no checkpoint's answer is on screen before "
+            "its question, that every mistake's hint can show, and that every number a numbers block "
+            "ties to a live value matches it. Exit status 1 if there is any problem, 0 if it is clean."
         ),
     )
     check.add_argument("dir", metavar="DIR", help="the folder of NN-slug.md lesson files")
@@ -73,13 +74,18 @@ def check_lessons(args: argparse.Namespace) -> int:
     """Print every problem of the folder as ``file:line: message``; 1 if any, else 0.
 
     Besides the format, each checkpoint's answer is computed and looked for in the text shown
-    before its question (a learner must predict it, not read it).
+    before its question (a learner must predict it, not read it), each mistake is computed (its
+    value must differ from the answer), and each stated number is recomputed at its precision.
     """
     from nntui.course import load_course
     from nntui.course.answers import giveaway_problems
+    from nntui.course.mistakes import mistake_problems
+    from nntui.course.stated import stated_number_problems
 
     course = load_course(args.dir)
     course.problems.extend(giveaway_problems(course))
+    course.problems.extend(mistake_problems(course))
+    course.problems.extend(stated_number_problems(course))
     course.problems.sort(key=lambda p: (str(p.path), p.line))
     for problem in course.problems:
         sys.stdout.write(f"{printable(str(problem))}\n")

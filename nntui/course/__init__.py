@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .locate import LESSONS_ENV, default_lessons_dir, resolve_lessons_dir
-from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step, TextPart
+from .model import Checkpoint, Course, Lesson, Mistake, PaneSpec, Problem, StatedNumber, Step, TextPart
 from .panes import PANE_TYPES
 from .parse import load_course, parse_lesson, parse_lesson_text
 
@@ -13,8 +13,10 @@ __all__ = [
     "Checkpoint",
     "Course",
     "Lesson",
+    "Mistake",
     "PaneSpec",
     "Problem",
+    "StatedNumber",
     "Step",
     "TextPart",
     "default_lessons_dir",

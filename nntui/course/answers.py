@@ -24,6 +24,7 @@ __all__ = [
     "answer_for",
     "answer_given_away",
     "answer_text",
+    "compute_values",
     "decimals",
     "describe_setup",
     "giveaway_problems",
@@ -61,10 +62,15 @@ def answer_for(pane_type: str, settings: dict[str, Any], value: str, steps: int 
 
     Raises ValueError (one line) when that pane has no such value.
     """
-    values = _COMPUTE[pane_type](settings, steps)
+    values = compute_values(pane_type, settings, steps)
     if value not in values:
         raise ValueError(f"the {pane_type} pane has no value {value!r} for this setup")
     return float(values[value])
+
+
+def compute_values(pane_type: str, settings: dict[str, Any], steps: int = 0) -> dict[str, float]:
+    """Every live value a ``pane_type`` pane built with ``settings`` shows after ``steps`` updates."""
+    return _COMPUTE[pane_type](settings, steps)
 
 
 def decimals(tolerance: float) -> int:

@@ -6,7 +6,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Problem", "PaneSpec", "Checkpoint", "TextPart", "Step", "Lesson", "Course"]
+__all__ = [
+    "Problem",
+    "PaneSpec",
+    "Mistake",
+    "Checkpoint",
+    "StatedNumber",
+    "TextPart",
+    "Step",
+    "Lesson",
+    "Course",
+]
 
 #: What a hidden reveal block shows in its place until its checkpoints are answered.
 HIDDEN_TEXT = "*(More here once you have answered the check below.)*"
@@ -38,6 +48,26 @@ class PaneSpec:
 
 
 @dataclass
+class Mistake:
+    """A usual wrong answer to a checkpoint and the hint aimed at it.
+
+    The wrong answer is computed like the right one: the checkpoint's pane and setup with
+    ``setup`` applied on top, its live value ``value`` (the checkpoint's when empty) after
+    ``steps`` updates (the checkpoint's when None). ``settings`` is that whole setup, filled in
+    when the parser resolves the checkpoint.
+    """
+
+    hint: str
+    line: int = 0
+    value: str = ""
+    setup: dict[str, Any] = field(default_factory=dict)
+    steps: int | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    #: The mistake as written, before ``->`` (for messages).
+    text: str = ""
+
+
+@dataclass
 class Checkpoint:
     """A question about one of the step's panes, graded against the setup the question states.
 
@@ -61,6 +91,26 @@ class Checkpoint:
     settings: dict[str, Any] = field(default_factory=dict)
     #: Settings the lesson wrote itself (in the pane block or the setup); others are defaults.
     given: tuple[str, ...] = ()
+    #: Usual wrong answers, each with the hint aimed at it (``mistake = ... -> hint``).
+    mistakes: list[Mistake] = field(default_factory=list)
+
+
+@dataclass
+class StatedNumber:
+    """A number a step's text states, tied to the live value that computes it (a numbers block).
+
+    ``text`` is the number as written (``0.5237``); the live value ``value`` of a ``pane`` pane
+    built with ``settings`` (the pane type's defaults with ``setup`` applied) after ``steps``
+    updates must round to it at the decimals written.
+    """
+
+    text: str
+    pane: str
+    value: str
+    line: int = 0
+    setup: dict[str, Any] = field(default_factory=dict)
+    steps: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +138,8 @@ class Step:
     checks: list[Checkpoint] = field(default_factory=list)
     line: int = 0
     parts: list[TextPart] = field(default_factory=list)
+    #: The numbers its text states, from its ``numbers`` blocks (never shown).
+    numbers: list[StatedNumber] = field(default_factory=list)
 
     def visible_markdown(self, answered: set[str] | frozenset[str] = frozenset()) -> str:
         """The text a learner sees once the checks ``answered`` are answered (or shown).

@@ -11,6 +11,9 @@ The format (documented for authors in lessons/README.md):
   update key): the answer is computed from them (``nntui.course.answers``);
 * text between a ``::: reveal`` line and a ``:::`` line is hidden until the step's checkpoints
   (or those named: ``::: reveal total``) are answered.
+* a check block's ``mistake = <change> -> <hint>`` lines (``nntui.course.mistakes``) aim a
+  hint at a usual wrong answer; a ```` ```numbers ```` block (``nntui.course.stated``, never
+  shown) ties each number the step's text states to the live value that computes it.
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ from typing import Any
 from nntui.printable import printable
 
 from .answers import unanswerable
+from .mistakes import parse_mistake, resolve_mistake
 from .model import Checkpoint, Course, Lesson, PaneSpec, Problem, Step, TextPart
-from .panes import PANE_TYPES, SettingError, parse_value, validate_settings
+from .pairs import read_pairs
+from .panes import PANE_TYPES, validate_settings
+from .stated import read_numbers, unwritten_numbers
 
 __all__ = ["LESSON_NAME", "MAX_LESSON_BYTES", "MAX_PANES", "load_course", "parse_lesson", "parse_lesson_text"]
 
@@ -37,9 +43,8 @@ MAX_PANES = 2
 MAX_LESSON_BYTES = 256 * 1024
 
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
-_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\[[^\]]*\]?|[^\s\[\]]+)")
 _FRONT_KEYS = ("title", "summary")
-_CHECK_KEYS = ("id", "question", "value", "tolerance", "hint", "setup", "steps")
+_CHECK_KEYS = ("id", "question", "value", "tolerance", "hint", "setup", "steps", "mistake")
 _REVEAL_OPEN = re.compile(r"^:::\s*reveal\b(?P<ids>.*)$")
 _REVEAL_CLOSE = re.compile(r"^:::\s*$")
 #: Updates a check may ask the pane to have made (its update key pressed that often).
@@ -171,6 +176,8 @@ def parse_lesson_text(text: str, path: Path, number: int = 0) -> tuple[Lesson, l
                 if reveal is not None:
                     problem(i + 1, "a check block cannot be inside a reveal block (put it after the ':::')")
                 current["checks"].append(_check(body, i + 1, problem))
+            elif kind == "numbers":
+                current["numbers"].extend(read_numbers(body, i + 1, problem))
             else:
                 current["text"].extend((i + 1 + k, text, reveal) for k, text in enumerate(lines[i : end + 1]))
             i = end + 1
@@ -250,7 +257,7 @@ def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
 
 
 def _new_step(title: str, line: int) -> dict[str, Any]:
-    return {"title": title, "line": line, "text": [], "panes": [], "checks": [], "reveals": []}
+    return {"title": title, "line": line, "text": [], "panes": [], "checks": [], "reveals": [], "numbers": []}
 
 
 def _pane(info: str, body: list[str], line: int, problem) -> PaneSpec | None:
@@ -266,43 +273,21 @@ def _pane(info: str, body: list[str], line: int, problem) -> PaneSpec | None:
         return None
     raw: dict[str, Any] = {}
     rest = parts[2] if len(parts) > 2 else ""
-    _read_pairs(rest, line, raw, problem)
+    read_pairs(rest, line, raw, problem)
     for offset, body_line in enumerate(body, start=1):
         stripped = body_line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        _read_pairs(stripped, line + offset, raw, problem, whole_line=True)
+        read_pairs(stripped, line + offset, raw, problem)
     settings, found = validate_settings(pane_type, raw)
     for message in found:
         problem(line, message)
     return PaneSpec(pane_type, settings, line, tuple(key for key in raw if key in settings))
 
 
-def _read_pairs(text: str, line: int, raw: dict[str, Any], problem, whole_line: bool = False) -> None:
-    position = 0
-    text = text.rstrip()
-    while position < len(text):
-        while position < len(text) and text[position].isspace():
-            position += 1
-        if position >= len(text):
-            break
-        match = _PAIR.match(text, position)
-        if not match:
-            junk = text[position:].split(None, 1)[0]
-            problem(line, f"cannot read {junk!r}: write settings as key=value")
-            return
-        key, value_text = match[1], match[2]
-        if key in raw:
-            problem(line, f"setting {key!r} given twice")
-        try:
-            raw[key] = parse_value(value_text)
-        except SettingError as error:
-            problem(line, f"{key}: {error}")
-        position = match.end()
-
-
 def _check(body: list[str], line: int, problem) -> Checkpoint | None:
     fields: dict[str, str] = {}
+    mistakes = []
     for offset, body_line in enumerate(body, start=1):
         stripped = body_line.strip()
         if not stripped:
@@ -313,6 +298,8 @@ def _check(body: list[str], line: int, problem) -> Checkpoint | None:
             problem(line + offset, f"check line must be 'key = value', got {stripped!r}")
         elif key not in _CHECK_KEYS:
             problem(line + offset, f"unknown check key {key!r} (known: {', '.join(_CHECK_KEYS)})")
+        elif key == "mistake":  # the one key written several times
+            mistakes.append(parse_mistake(value.strip(), line + offset, problem))
         else:
             fields[key] = value.strip()
     missing = [key for key in ("id", "question", "value") if not fields.get(key)]
@@ -330,7 +317,7 @@ def _check(body: list[str], line: int, problem) -> Checkpoint | None:
             tolerance = 0.001
     setup: dict[str, Any] = {}
     if fields.get("setup"):
-        _read_pairs(fields["setup"], line, setup, problem)
+        read_pairs(fields["setup"], line, setup, problem)
     steps = 0
     if "steps" in fields:
         text = fields["steps"]
@@ -339,7 +326,9 @@ def _check(body: list[str], line: int, problem) -> Checkpoint | None:
         else:
             problem(line, f"check steps must be a whole number from 0 to {MAX_CHECK_STEPS}, got {text!r}")
     hint = fields.get("hint", "")
-    return Checkpoint(fields["id"], fields["question"], fields["value"], tolerance, hint, line, setup, steps)
+    check = Checkpoint(fields["id"], fields["question"], fields["value"], tolerance, hint, line, setup, steps)
+    check.mistakes = [mistake for mistake in mistakes if mistake is not None]
+    return check
 
 
 def _resolve_check(check: Checkpoint, panes: list[PaneSpec], problem) -> None:
@@ -373,6 +362,8 @@ def _resolve_check(check: Checkpoint, panes: list[PaneSpec], problem) -> None:
         problem(check.line, f"check {check.id!r}: {reason}")
     check.pane, check.pane_index, check.settings = pane.type, index, settings
     check.given = tuple(dict.fromkeys((*pane.given, *(key for key in check.setup if key in settings))))
+    for mistake in check.mistakes:
+        resolve_mistake(check, mistake, pane, problem)
 
 
 def _text_parts(text: list[tuple[int, str, dict | None]]) -> list[TextPart]:
@@ -425,4 +416,6 @@ def _finish_step(raw: dict[str, Any], problem) -> Step:
         reveal["resolved"] = reveal["ids"] or tuple(ids)
     parts = _text_parts(raw["text"])
     markdown = "\n".join(text_lines).strip() + "\n"
-    return Step(raw["title"], markdown, panes, checks, raw["line"], parts)
+    step = Step(raw["title"], markdown, panes, checks, raw["line"], parts, raw["numbers"])
+    unwritten_numbers(step, problem)
+    return step

@@ -85,7 +85,7 @@ def test_checkpoints_are_complete_and_ask_for_a_live_value_of_their_pane(lesson)
         panes = [parse_settings(block)[0] for block in step.blocks if block.kind == "pane"]
         for block in checks:
             fields = parse_check(block.body)
-            assert CHECK_KEYS <= set(fields) <= CHECK_KEYS | {"steps"}, (
+            assert CHECK_KEYS <= set(fields) <= CHECK_KEYS | {"steps", "mistake"}, (
                 f"{lesson.slug}:{block.line}: fields {sorted(fields)}"
             )
             assert fields["id"] not in ids, f"{lesson.slug}: duplicate checkpoint id {fields['id']}"
@@ -105,8 +105,8 @@ def test_most_lessons_have_checkpoints():
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
 def test_no_unknown_fenced_blocks(lesson):
-    # Only the kinds the app knows or shows: panes, checks, python and its output.
+    # Only the kinds the app knows or shows: panes, checks, numbers, python and its output.
     for block in lesson.blocks:
-        assert block.kind in {"pane", "check", "python", "output"}, (
+        assert block.kind in {"pane", "check", "numbers", "python", "output"}, (
             f"{lesson.slug}:{block.line}: {block.info}"
         )

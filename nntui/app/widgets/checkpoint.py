@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 
 from nntui.course import Checkpoint
 from nntui.course.answers import answer, describe_setup
+from nntui.course.mistakes import aimed_hint, mistake_value
 
 from .number_field import format_number, parse_number
 
@@ -48,7 +49,8 @@ class AnswerInput(Input):
 class CheckpointWidget(Vertical):
     """Asks ``check.question`` and grades the answer against the question's own setup.
 
-    A wrong answer shows the hint; after two wrong answers, or ``s`` after one, the right one
+    A wrong answer shows the hint aimed at it (a usual mistake's, the sign's, or the general
+    one, see ``nntui.course.mistakes``); after two wrong answers, or ``s`` after one, the right one
     is shown (``Shown``). A right answer posts ``Passed`` (the lesson screen records it in
     progress). Either way the lesson screen then reveals the text and the pane's value the
     checkpoint kept hidden. The feedback names the setup, and says so when the pane shows
@@ -102,6 +104,7 @@ class CheckpointWidget(Vertical):
         self.shown = False
         self.wrong_tries = 0
         self._expected: float | None = None
+        self._mistake_values: dict[int, float] = {}
 
     @property
     def expected(self) -> float:
@@ -109,6 +112,17 @@ class CheckpointWidget(Vertical):
         if self._expected is None:
             self._expected = answer(self.check, self.seed)
         return self._expected
+
+    def _mistake_value(self, mistake) -> float:
+        """A usual mistake's value for this question (computed by the core once)."""
+        key = id(mistake)
+        if key not in self._mistake_values:
+            self._mistake_values[key] = mistake_value(self.check, mistake, self.seed)
+        return self._mistake_values[key]
+
+    def hint_for(self, value: float) -> str:
+        """The hint aimed at the wrong answer ``value``: a usual mistake's, the sign's, or the general one."""
+        return aimed_hint(self.check, value, self.expected, self.seed, value_of=self._mistake_value)
 
     @property
     def setup_text(self) -> str:
@@ -174,7 +188,8 @@ class CheckpointWidget(Vertical):
         self.wrong_tries += 1
         if self.wrong_tries >= REVEAL_AFTER or not self.is_open:
             return self._show(f"Not quite. The answer {self._said()}.")
-        hint = f" Hint: {self.check.hint}" if self.check.hint else " Try again."
+        aimed = self.hint_for(value)
+        hint = f" Hint: {aimed}" if aimed else " Try again."
         message = (
             f"Not quite (for {self.setup_text}).{hint} Or press s to see the answer." + self._pane_note()
         )
