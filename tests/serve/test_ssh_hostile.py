@@ -22,6 +22,7 @@ from .harness import (
     INSTRUCTOR_PASSWORD,
     PASSWORD_LOGIN,
     PYTHON,
+    SSH_BASE,
     instructor_options,
     run_nntui,
 )
@@ -289,3 +290,35 @@ def test_clamp_size():
     assert clamp_size(0, 0) == (80, 24)
     assert clamp_size(70000, 70000) == (500, 200)
     assert clamp_size(1, 1) == (10, 5)
+
+
+def _rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def test_a_flood_of_keys_is_held_back_not_buffered_by_the_server(start_server, tmp_path):
+    """64 MB sent into a session whose app does not read its input: the server stops reading
+    the client (SSH flow control) instead of holding the flood in its own memory."""
+    # Like a busy Textual app: its terminal in raw mode (no echo), its input left unread.
+    quiet_app = f'{PYTHON} -c "import time, tty; tty.setraw(0); time.sleep(120)"'
+    server = start_server("--open", app_command=quiet_app)
+    flood = tmp_path / "flood.txt"
+    flood.write_bytes(b"a" * (64 * 1024 * 1024))
+    before = _rss_kb(server.pid)
+    command = ["ssh", *SSH_BASE, "-o", "LogLevel=ERROR", "-tt", "-p", str(server.port), "mallory@127.0.0.1"]
+    with flood.open("rb") as stdin:
+        client = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # Held back, the client never gets it all out; buffered, the server grows by the flood.
+        deadline = time.monotonic() + 10
+        grown = 0
+        while time.monotonic() < deadline and client.poll() is None:
+            grown = max(grown, _rss_kb(server.pid) - before)
+            assert grown < 16 * 1024, f"the server grew by {grown // 1024} MB holding one client's keys"
+            time.sleep(0.1)  # a sampling interval, not synchronisation
+        grown = max(grown, _rss_kb(server.pid) - before)
+        assert grown < 16 * 1024, f"the server grew by {grown // 1024} MB holding one client's keys"
+    finally:
+        client.kill()
+        client.wait()
