@@ -162,6 +162,7 @@ async def test_sizes_from_the_browser_are_clamped(start_server):
             await ws.send_str(json.dumps(["resize", {"width": 3, "height": -7}]))
             await _screen_until(ws, r"size 20x8")
             await ws.send_str("not json")  # ignored, the session goes on
+            await ws.send_str("[" * 5000)  # nested past the JSON parser's depth: ignored too
             await ws.send_str(json.dumps(["resize", {"width": 100000, "height": 10**30}]))
             await _screen_until(ws, r"size 400x150")
 
