@@ -358,3 +358,15 @@ def test_killed_server_leaves_no_sessions(start_server, clients):
     for pid, what in ((session, "the session"), (starter, "the starter")):
         wait_for(lambda pid=pid: process_state(pid) in (None, "Z"), 30, f"{what} to end")
     assert client.wait_exit() == 255  # the connection is simply gone
+
+
+def test_odd_terminal_settings_from_the_client_do_not_stall_session_starts(real_server, clients):
+    """A 70 KB COLORTERM (ssh -o SetEnv) made the fork request too big for the session starter:
+    the start waited 30 s holding a slot of the start gate. Odd values from the client are
+    dropped, and the session is forked from the pre-loaded starter at once, as any other."""
+    mallory = clients(real_server.port, "mallory", "-o", "SetEnv=COLORTERM=" + "x" * 70000)
+    mallory.wait_screen(r"1\. .* — step 1/", timeout=20)
+    (starter,) = [pid for pid in children_of(real_server.pid) if is_starter(pid)]
+    sessions = session_pids(real_server.pid)
+    assert len(sessions) == 1
+    assert sessions <= set(children_of(starter))  # forked, not spawned after a wait
