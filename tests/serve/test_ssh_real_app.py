@@ -370,3 +370,33 @@ def test_odd_terminal_settings_from_the_client_do_not_stall_session_starts(real_
     sessions = session_pids(real_server.pid)
     assert len(sessions) == 1
     assert sessions <= set(children_of(starter))  # forked, not spawned after a wait
+
+
+def test_a_link_in_a_lesson_never_starts_a_browser_on_the_server(start_server, clients, tmp_path):
+    """Textual opens a clicked link with Python's webbrowser, which on a server without a
+    display runs a console browser (www-browser, lynx, w3m: each can run a shell) on the
+    attendee's terminal as the server's account. A server session says where the link goes."""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-links.md").write_text(
+        "---\ntitle: Links\nsummary: one link\n---\n\n## Read more\n\nSee [the docs](https://example.invalid/docs).\n"
+    )
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    marker = tmp_path / "browser-ran"
+    browser = bin_dir / "www-browser"
+    browser.write_text(f'#!/bin/sh\necho "$@" > {marker}\n')
+    browser.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    env.pop("DISPLAY", None)
+    env.pop("BROWSER", None)
+    server = start_server("--lessons", str(lessons), "--mouse", app_command="", env=env)
+    alice = clients(server.port, "alice", cols=100, rows=30)
+    alice.wait_screen(r"See the docs")
+    row, line = next((y, text) for y, text in enumerate(alice.screen.display) if "See the docs" in text)
+    column = line.index("the docs") + 2
+    alice.press(f"\x1b[<0;{column + 1};{row + 1}M\x1b[<0;{column + 1};{row + 1}m")  # a click (SGR)
+    try:
+        alice.wait_screen(r"https://example\.invalid/docs")  # said on screen, for the attendee's browser
+    finally:
+        assert not marker.exists(), f"a browser ran on the server: {marker.read_text()}"
