@@ -53,7 +53,8 @@ class SessionSigner:
             return None
         name, _, rest = token.partition(".")
         issued, _, signature = rest.partition(".")
-        if not is_valid_name(name) or not issued.isdigit():
+        # ASCII first: compare_digest raises on other text, and int() takes digits like "²".
+        if not (token.isascii() and is_valid_name(name) and issued.isdigit()):
             return None
         if not hmac.compare_digest(signature, self._signature(f"{name}.{issued}")):
             return None

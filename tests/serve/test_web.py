@@ -115,6 +115,23 @@ async def test_a_forged_cookie_is_refused(start_server):
     assert refused.value.status == 401
 
 
+def test_a_cookie_with_odd_bytes_gets_the_login_page_not_an_error(start_server):
+    """A signature that is not ASCII made the cookie check raise (a 500 and a traceback in
+    the instructor's log for every such request)."""
+    server = start_server("--open", kind="web")
+    request = (
+        f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n".encode()
+        + "Cookie: nntui_session=alice.123.\u00e9\u00e9\r\nConnection: close\r\n\r\n".encode()
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
+        sock.sendall(request)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+    assert b'name="password"' in reply or b'name="name"' in reply
+
+
 async def test_a_foreign_origin_cannot_drive_a_session(start_server):
     """A page on another site (or another port) cannot open the websocket, even with the cookie."""
     server = start_server("--open", kind="web")
