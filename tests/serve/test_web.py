@@ -132,7 +132,10 @@ def _raw_request(port: int, head: str) -> bytes:
         ("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: nntui_session=alice.123.\u00e9\u00e9\r\n", 200),
         # An unclosed IPv6 bracket made the Host and Origin checks raise.
         ("GET / HTTP/1.1\r\nHost: [::1\r\n", 403),
-        ("POST /login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://[::1\r\nContent-Length: 0\r\n", 403),
+        (
+            "POST /login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://[::1\r\nContent-Length: 0\r\n",
+            403,
+        ),  # noqa: E501
     ],
     ids=["cookie", "host", "origin"],
 )
