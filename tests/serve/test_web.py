@@ -135,15 +135,17 @@ def _raw_request(port: int, head: str) -> bytes:
         (
             "POST /login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://[::1\r\nContent-Length: 0\r\n",
             403,
-        ),  # noqa: E501
+        ),
+        # No Host at all: aiohttp answers 400 itself, and logged a traceback.
+        ("GET / HTTP/1.1\r\n", 400),
     ],
-    ids=["cookie", "host", "origin"],
+    ids=["cookie", "host", "origin", "no-host"],
 )
 def test_odd_headers_get_an_answer_not_an_error(start_server, head, status):
     """Each of these was a 500 and a traceback in the instructor's log, for every request."""
     server = start_server("--open", kind="web")
     reply = _raw_request(server.port, head)
-    assert reply.startswith(f"HTTP/1.1 {status}".encode()), reply[:200]
+    assert reply.split(b"\r\n")[0].split(b" ")[1] == str(status).encode(), reply[:200]
     server.stop()
     assert "Traceback" not in server.proc.before
 
