@@ -142,7 +142,12 @@ def ask_name(title: str, ctl: socket.socket | None, mouse: bool) -> str | None:
     """
     from nntui.app.screens.name import NamePromptApp
 
-    return NamePromptApp(title, claim=functools.partial(claim_name, ctl)).run(mouse=mouse)
+    class ServerNamePrompt(NamePromptApp):
+        def get_system_commands(self, screen):
+            # No Screenshot: it saves to the server account's ~/Downloads.
+            return (c for c in super().get_system_commands(screen) if c.title != "Screenshot")
+
+    return ServerNamePrompt(title, claim=functools.partial(claim_name, ctl)).run(mouse=mouse)
 
 
 # --- running the app ------------------------------------------------------------------------

@@ -282,6 +282,33 @@ def test_screenshot_not_offered_on_the_server(start_server, clients, tmp_path):
     assert saved == [], f"files written in the server's home: {saved}"
 
 
+@pytest.mark.parametrize("who", ["name screen", "dashboard"])
+def test_screenshot_not_offered_before_the_lessons_either(start_server, clients, tmp_path, who):
+    """The shared login's name screen and the instructor's dashboard are apps of their own:
+    their Ctrl+P offered Screenshot too, which saved into the server account's ~/Downloads."""
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    options = ["--shared-user", "room"] if who == "name screen" else list(instructor_options(tmp_path))
+    server = start_server("--open", *options, app_command="", env=env)
+    if who == "name screen":
+        client = clients(server.port, "room", cols=100, rows=30)
+        client.wait_screen(r"What is your name")
+    else:
+        client = clients(server.port, "teacher", *PASSWORD_LOGIN, cols=100, rows=30)
+        client.log_in(INSTRUCTOR_PASSWORD)
+        client.wait_screen(r"NAME")
+    client.press("\x10")  # Ctrl+P
+    client.wait_screen(r"Search for commands")
+    client.press("Screenshot")
+    client.wait_screen(r"No matches found")
+    client.press("\r")
+    client.press("\x11")  # Ctrl+Q
+    client.wait_exit()
+    saved = [path for path in home.rglob("*") if path.is_file()]
+    assert saved == [], f"files written in the server's home: {saved}"
+
+
 def test_clamp_size():
     """The clamp itself: in range, zero (no size sent) and far out of range."""
     from nntui.serve.ssh_session import clamp_size
