@@ -15,6 +15,7 @@ import pytest
 from .harness import (
     INSTRUCTOR_PASSWORD,
     PASSWORD_LOGIN,
+    _parents,
     children_of,
     instructor_options,
     is_starter,
@@ -400,3 +401,48 @@ def test_a_link_in_a_lesson_never_starts_a_browser_on_the_server(start_server, c
         alice.wait_screen(r"https://example\.invalid/docs")  # said on screen, for the attendee's browser
     finally:
         assert not marker.exists(), f"a browser ran on the server: {marker.read_text()}"
+
+
+def _checks_running(server_pid: int) -> int:
+    """How many sandboxed exercise checks run under the server right now (their outer bwrap:
+    the one a check waits for; what runs inside goes with it a moment later)."""
+    parents = _parents()
+    descendants, frontier = set(), {server_pid}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - descendants
+        descendants |= frontier
+
+    def is_check(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                words = handle.read().split(b"\0")
+        except OSError:
+            return False
+        return words[0].endswith(b"bwrap") and b"/nntui/child.py" in words and b"check" in words
+
+    return sum(1 for pid in descendants if is_check(pid) and not is_check(parents[pid]))
+
+
+def test_pressing_check_again_and_again_runs_one_check_at_a_time(start_server, clients, tmp_path):
+    """Each `c` started a check while the last one still ran (an endless loop runs 10 s): a held
+    key gave one attendee dozens of sandboxes at 768 MB and a CPU each. Now a new check first
+    stops the one before it."""
+    state = tmp_path / "state"
+    folder = state / "users" / "alice" / "exercises"
+    folder.mkdir(parents=True)
+    (folder / "ex01_sigmoid.py").write_text("while True:\n    pass\n")
+    server = start_server("--lessons", str(LESSONS), "--allow-exercises", app_command="", state_dir=state)
+    alice = clients(server.port, "alice", cols=100, rows=30)
+    alice.wait_screen(r"step 1/\d+")
+    alice.press("x")
+    alice.wait_screen(r"ex01_sigmoid\.py")
+    for _ in range(12):
+        alice.press("c")
+        alice.drain()
+    most = 0
+    deadline = time.monotonic() + 4
+    while time.monotonic() < deadline:
+        most = max(most, _checks_running(server.pid))
+        alice.drain()
+        time.sleep(0.05)  # a sampling interval, not synchronisation
+    assert 1 <= most <= 2, f"{most} checks ran at once for one attendee"
