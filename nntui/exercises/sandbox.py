@@ -303,6 +303,9 @@ def _judge(result: CheckResult, cases, expected, frames: list[dict], memory_mb: 
         result.summary = f"the checker could not start: {_text(frames[0]['setup'])}"
         return
     if frames and "load" in frames[0]:
+        if not isinstance(frames[0]["load"], dict):  # forged by the learner's code
+            result.summary = "the checker received an answer it does not understand"
+            return
         _describe_error(result, frames[0]["load"], None, memory_mb, loading=True)
         return
     for index, (case, want) in enumerate(zip(cases, expected, strict=True)):

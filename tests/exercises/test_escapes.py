@@ -352,3 +352,23 @@ def test_the_sandbox_init_process_cannot_be_reached(workspace, capsys):
     code, out, _ = _check(workspace, capsys, source)
     assert "REACHED" not in out
     assert code == 0, out  # contained, and the check still runs
+
+
+@pytest.mark.parametrize("frame", [{"load": [1]}, {"load": "x"}, {"error": [1]}, {"setup": None}])
+def test_frames_forged_on_the_result_descriptor_are_judged_not_a_crash(workspace, capsys, frame):
+    """Learner code can write its own frames where the child sends its answers; one whose
+    parts are not what the judge expects must fail the check in one line, not raise."""
+    source = (
+        "import json, os\n"
+        f"body = json.dumps({frame!r}).encode()\n"
+        "for fd in range(3, 10):\n"
+        "    try:\n"
+        "        os.write(fd, len(body).to_bytes(4, 'big') + body)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)\n"
+    )
+    code, out, err = _check(workspace, capsys, source)
+    assert code == 1
+    assert out.startswith("✗ sigmoid:"), out
+    assert "Traceback" not in out + err
