@@ -8,8 +8,9 @@ three files of :mod:`.child`, and the learner's exercise folder, read-only, at
 bwrap's minimal one, read-only). It has no network, its own PID namespace
 (``--die-with-parent``: when the check ends, every process in it ends), its own user
 namespace as ``nobody``, no capabilities, a clean environment, a new session (no terminal
-to type into) and a seccomp filter that refuses fork, vfork and clone.
-Not there: the home folder, the state folder, /etc, the server's keys, nntui itself.
+to type into) and a seccomp filter that refuses fork, vfork, clone, and ptrace and the other
+ways into another process (bwrap's own process 1 is outside the filter and the limits).
+Not there: the home folder, the state folder, /etc, /proc, the server's keys, nntui itself.
 
 Without bwrap the child runs with its own rlimits only (:func:`sandbox_problem` says why);
 ``NNTUI_BWRAP`` names another bwrap, or (empty) pretends there is none.
@@ -76,12 +77,20 @@ def _numpy_dirs() -> list[Path]:
 
 
 def _seccomp_program() -> bytes | None:
-    """A classic BPF filter: fork, vfork and clone fail with EPERM, clone3 with ENOSYS."""
+    """A classic BPF filter: fork, vfork, clone and reaching into another process fail with
+    EPERM, clone3 with ENOSYS.
+
+    bwrap's own process 1 in the sandbox runs without this filter and without the child's
+    rlimits, in a process group of its own: ptrace, process_vm_readv/writev and pidfd_getfd
+    on it would let learner code fork freely and outlive the check.
+    """
     machine = platform.machine()
     if machine in ("x86_64", "AMD64"):
-        arch, refused, clone3 = 0xC000003E, (56, 57, 58), 435  # clone, fork, vfork
+        # clone, fork, vfork, ptrace, process_vm_readv, process_vm_writev, pidfd_getfd
+        arch, refused, clone3 = 0xC000003E, (56, 57, 58, 101, 310, 311, 438), 435
     elif machine in ("aarch64", "arm64"):
-        arch, refused, clone3 = 0xC00000B7, (220,), 435  # clone
+        # clone, ptrace, process_vm_readv, process_vm_writev, pidfd_getfd
+        arch, refused, clone3 = 0xC00000B7, (220, 117, 270, 271, 438), 435
     else:
         return None
     ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
@@ -208,8 +217,9 @@ def _sandboxed(bwrap: str, mode: str, folder: Path, options) -> ChildCommand:
         argv += ["--tmpfs", folder_to_hide, "--remount-ro", folder_to_hide]
     if folder.is_dir():
         argv += ["--ro-bind", str(folder), CHILD_FOLDER]
+    # No /proc: /proc/1/mem would give write access to bwrap's process 1 (see _seccomp_program).
     # /dev's own tmpfs has no size limit: read-only, so /tmp stays the only place to write.
-    argv += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
+    argv += ["--dev", "/dev", "--remount-ro", "/dev"]
     if "--size" in newer:
         argv += ["--size", str(_SCRATCH_BYTES)]
     argv += ["--tmpfs", "/tmp", "--remount-ro", "/", "--chdir", "/tmp"]

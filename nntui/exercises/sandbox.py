@@ -120,6 +120,13 @@ def _expected(exercise: str):
     return cases, [case.expected() for case in cases]
 
 
+# One check at a time per process: a new check first stops the one still running (its result
+# would be stale anyway). Without this, a key held down (or a flood of saves) started a new
+# sandbox on every press while the earlier ones ran on, each with its own memory and CPU limit.
+_start_lock = threading.Lock()
+_running: subprocess.Popen | None = None
+_superseded: set[int] = set()
+
 _notice_lock = threading.Lock()
 _notice_given = False
 
@@ -195,16 +202,7 @@ def run_check(
     folder = CHILD_FOLDER if command.sandboxed else str(path.parent)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
-            process = subprocess.Popen(
-                command.argv,
-                stdin=subprocess.PIPE,
-                stdout=out,
-                stderr=err,
-                cwd=tempfile.gettempdir(),
-                env=child_env_for(command),
-                pass_fds=command.pass_fds,
-                start_new_session=True,
-            )
+            process = _start_alone(command, out, err)
         except OSError as error:
             return CheckResult(exercise, "crashed", f"could not start the checker: {error}")
         finally:
@@ -232,12 +230,17 @@ def run_check(
         finally:
             if process.poll() is None:  # interrupted (or no answers to judge by): no child left behind
                 kill_group(process)
+            _forget(process)
         seconds = time.perf_counter() - started
         size = out.seek(0, os.SEEK_END)
         out.seek(0)
         data = out.read(RESULT_LIMIT + 1)
         printed = _clean_output(_tail(err))
     result = CheckResult(exercise, "crashed", "", output=printed, seconds=seconds, notice=notice)
+    if process.pid in _superseded:
+        _superseded.discard(process.pid)
+        result.summary = "stopped: a newer check started"
+        return result
     if size > RESULT_LIMIT:
         result.summary = f"your code sent back more than {RESULT_LIMIT // (1024 * 1024)} MB"
         return result
@@ -264,6 +267,34 @@ def run_check(
     return result
 
 
+def _start_alone(command, out, err) -> subprocess.Popen:
+    """Start the checker child, after stopping this process's check still running, if any."""
+    global _running
+    with _start_lock:
+        previous = _running
+        if previous is not None and previous.poll() is None:
+            _superseded.add(previous.pid)
+            kill_group(previous)
+        _running = subprocess.Popen(
+            command.argv,
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=err,
+            cwd=tempfile.gettempdir(),
+            env=child_env_for(command),
+            pass_fds=command.pass_fds,
+            start_new_session=True,
+        )
+        return _running
+
+
+def _forget(process: subprocess.Popen) -> None:
+    global _running
+    with _start_lock:
+        if _running is process:
+            _running = None
+
+
 def _judge(result: CheckResult, cases, expected, frames: list[dict], memory_mb: int) -> None:
     """Fill ``result`` from the child's answers; leaves the summary empty if answers are missing."""
     from .cases import compare, describe
@@ -272,6 +303,9 @@ def _judge(result: CheckResult, cases, expected, frames: list[dict], memory_mb: 
         result.summary = f"the checker could not start: {_text(frames[0]['setup'])}"
         return
     if frames and "load" in frames[0]:
+        if not isinstance(frames[0]["load"], dict):  # forged by the learner's code
+            result.summary = "the checker received an answer it does not understand"
+            return
         _describe_error(result, frames[0]["load"], None, memory_mb, loading=True)
         return
     for index, (case, want) in enumerate(zip(cases, expected, strict=True)):

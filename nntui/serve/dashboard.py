@@ -31,6 +31,10 @@ class DashboardApp(App):
         super().__init__()
         self.state_dir = state_dir
 
+    def get_system_commands(self, screen):
+        """Textual's palette commands without Screenshot (it saves to the server account's ~/Downloads)."""
+        return (command for command in super().get_system_commands(screen) if command.title != "Screenshot")
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="summary")

@@ -39,6 +39,17 @@ _DROPPED = {
 }
 
 
+#: The longest TERM, COLORTERM or NO_COLOR a client may hand its session (real ones are short).
+CLIENT_VALUE_LIMIT = 64
+
+
+def _client_value(value: str | None) -> str | None:
+    """A terminal setting from the client, or None when it is not a short line of plain ASCII."""
+    if not value or len(value) > CLIENT_VALUE_LIMIT or not (value.isascii() and value.isprintable()):
+        return None
+    return value
+
+
 @dataclass(frozen=True)
 class SessionPlan:
     """Options every session of one server shares (from the command line and workshop file)."""
@@ -151,8 +162,10 @@ def child_env(
     """Environment for a child: the server's, minus terminal settings, plus the client's TERM.
 
     ``colorterm`` and ``no_color`` are the client's COLORTERM and NO_COLOR, passed on only
-    when the client sent them (the server's own never reach an attendee).
+    when the client sent them (the server's own never reach an attendee). A value from the
+    client that is long or has control characters is dropped (TERM then is "xterm").
     """
+    term, colorterm, no_color = _client_value(term), _client_value(colorterm), _client_value(no_color)
     source = os.environ if base is None else base
     env = {
         key: value

@@ -102,11 +102,26 @@ def spawner(
     return start
 
 
+#: Keystrokes held for a child that is not reading them; past this the client is asked to wait
+#: (``on_input_full``), so a paste or a flood costs the server this much memory, not the flood.
+INPUT_BUFFER_LIMIT = 256 * 1024
+
+
 class PtyChild:
     """A process started on a fresh pty; see the module docstring."""
 
-    def __init__(self, starter: Starter, cols: int, rows: int, on_output: Callable[[bytes], None]) -> None:
+    def __init__(
+        self,
+        starter: Starter,
+        cols: int,
+        rows: int,
+        on_output: Callable[[bytes], None],
+        on_input_full: Callable[[bool], None] | None = None,
+    ) -> None:
         self._starter = starter
+        #: Called with True when INPUT_BUFFER_LIMIT bytes wait for the child, False once it read them.
+        self._on_input_full = on_input_full
+        self._input_full = False
         self._size = (cols, rows)
         self._on_output = on_output
         self._master: int | None = None
@@ -209,6 +224,7 @@ class PtyChild:
             return
         if self._pending:
             self._pending += data
+            self._note_input_held()
             return
         try:
             written = os.write(self._master, data)
@@ -219,6 +235,13 @@ class PtyChild:
         if written < len(data):
             self._pending += data[written:]
             asyncio.get_running_loop().add_writer(self._master, self._flush)
+            self._note_input_held()
+
+    def _note_input_held(self) -> None:
+        if not self._input_full and len(self._pending) >= INPUT_BUFFER_LIMIT:
+            self._input_full = True
+            if self._on_input_full is not None:
+                self._on_input_full(True)
 
     def _flush(self) -> None:
         assert self._master is not None
@@ -231,6 +254,10 @@ class PtyChild:
         del self._pending[:written]
         if not self._pending:
             asyncio.get_running_loop().remove_writer(self._master)
+        if self._input_full and len(self._pending) < INPUT_BUFFER_LIMIT // 2:
+            self._input_full = False
+            if self._on_input_full is not None:
+                self._on_input_full(False)
 
     def resize(self, cols: int, rows: int) -> None:
         """Give the terminal a new size and tell the child (SIGWINCH)."""

@@ -142,7 +142,12 @@ def ask_name(title: str, ctl: socket.socket | None, mouse: bool) -> str | None:
     """
     from nntui.app.screens.name import NamePromptApp
 
-    return NamePromptApp(title, claim=functools.partial(claim_name, ctl)).run(mouse=mouse)
+    class ServerNamePrompt(NamePromptApp):
+        def get_system_commands(self, screen):
+            # No Screenshot: it saves to the server account's ~/Downloads.
+            return (c for c in super().get_system_commands(screen) if c.title != "Screenshot")
+
+    return ServerNamePrompt(title, claim=functools.partial(claim_name, ctl)).run(mouse=mouse)
 
 
 # --- running the app ------------------------------------------------------------------------
@@ -181,6 +186,16 @@ def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
             shutil.rmtree(guest_dir, ignore_errors=True)
 
 
+def show_link(app, url: str, *, new_tab: bool = True) -> None:
+    """A server session's ``App.open_url``: say where a clicked link goes, never open it here.
+
+    Textual opens links with Python's webbrowser, which on a server with no display runs a
+    console browser (www-browser, lynx, w3m: each can start a shell) on the attendee's terminal,
+    as the server's account.
+    """
+    app.notify(f"Open this link in your own browser: {one_line(str(url))[:300]}", timeout=10, markup=False)
+
+
 def run_app(config: AppConfig, notice: str | None = None) -> int:
     """Run the lesson app as ``nntui`` does, plus the session's tuning; returns the exit status.
 
@@ -192,6 +207,7 @@ def run_app(config: AppConfig, notice: str | None = None) -> int:
 
     def tune(app) -> None:
         app.deliver_files = False  # nothing is saved outside the attendee's state folder
+        app.open_url = functools.partial(show_link, app)
         if notice:
             app.notices.append(notice)
         Tuning(app).start()

@@ -186,7 +186,9 @@ class SshSession(asyncssh.SSHServerSession):
         if name is None:
             self._claims = ClaimSocket(self._claim)
             ctl_child = self._claims.child_end
-        self._child = PtyChild(hub.starter(name, session_env, ctl_child), cols, rows, self._write)
+        self._child = PtyChild(
+            hub.starter(name, session_env, ctl_child), cols, rows, self._write, self._hold_input
+        )
         gate = hub.start_gate
         if gate.locked():
             self._write(b"nntui: starting your session, just a moment...\r\n")
@@ -240,6 +242,16 @@ class SshSession(asyncssh.SSHServerSession):
         self._exit(status)
 
     # --- events from the client -----------------------------------------------------------
+    def _hold_input(self, full: bool) -> None:
+        """Stop reading the client while the child has not read what it sent (SSH flow control)."""
+        if self._chan is None or self._closed:
+            return
+        with contextlib.suppress(OSError, asyncssh.Error):
+            if full:
+                self._chan.pause_reading()
+            else:
+                self._chan.resume_reading()
+
     def data_received(self, data: bytes, datatype) -> None:
         self.last_input = asyncio.get_running_loop().time()
         if self._child is not None:

@@ -304,12 +304,26 @@ async def _serve(server: WorkshopWebServer, stop: asyncio.Event) -> None:
         await runner.cleanup()
 
 
+class _BadRequestsInOneLine(logging.Filter):
+    """aiohttp logs every malformed request with a traceback: one line with the reason instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            reason = " ".join(str(error.message).split())[:200]
+            record.msg, record.args, record.exc_info = f"{record.getMessage()}: {reason}", (), None
+        return True
+
+
 def run_web(
     plan: SessionPlan, host: str, port: int, title: str | None = None, access: WebAccess | None = None
 ) -> int:
     """Serve until Ctrl+C / SIGTERM; returns the exit status."""
     server = WorkshopWebServer(plan, host, port, title, access)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("aiohttp.server").addFilter(_BadRequestsInOneLine())
 
     async def main() -> None:
         stop = asyncio.Event()

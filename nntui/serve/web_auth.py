@@ -53,7 +53,8 @@ class SessionSigner:
             return None
         name, _, rest = token.partition(".")
         issued, _, signature = rest.partition(".")
-        if not is_valid_name(name) or not issued.isdigit():
+        # ASCII first: compare_digest raises on other text, and int() takes digits like "²".
+        if not (token.isascii() and is_valid_name(name) and issued.isdigit()):
             return None
         if not hmac.compare_digest(signature, self._signature(f"{name}.{issued}")):
             return None
@@ -72,7 +73,10 @@ def host_allowed(host_header: str | None, listening_on: str) -> bool:
         return True
     if not host_header:
         return False
-    hostname = urlsplit(f"//{host_header}").hostname or ""
+    try:
+        hostname = urlsplit(f"//{host_header}").hostname or ""
+    except ValueError:  # e.g. "[::1" (an unclosed IPv6 bracket)
+        return False
     return is_loopback(hostname)
 
 
@@ -87,7 +91,11 @@ def origin_allowed(origin: str | None, host_header: str | None) -> bool:
         return True
     if not host_header:
         return False
-    parts = urlsplit(origin.strip())
+    try:
+        parts = urlsplit(origin.strip())
+        asked = urlsplit(f"//{host_header}")
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 bracket)
+        return False
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False  # "null" (a sandboxed or privacy-stripped page), file:, extensions
     default_port = {"http": 80, "https": 443}[parts.scheme]
@@ -95,7 +103,6 @@ def origin_allowed(origin: str | None, host_header: str | None) -> bool:
         origin_port = parts.port or default_port
     except ValueError:
         return False
-    asked = urlsplit(f"//{host_header}")
     try:
         asked_port = asked.port or default_port
     except ValueError:

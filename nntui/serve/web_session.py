@@ -282,7 +282,7 @@ class WebSession:
         """One message of textual-serve's page protocol; anything malformed is ignored."""
         try:
             envelope = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
             return
         if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
             return

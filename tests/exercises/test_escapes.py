@@ -324,3 +324,51 @@ def test_scratch_space_is_small(workspace, capsys):
     finally:
         for leftover in Path("/dev/shm").glob(f"{tag}-*"):
             leftover.unlink()
+
+
+def test_the_sandbox_init_process_cannot_be_reached(workspace, capsys):
+    """bwrap's own process 1 in the sandbox has neither the seccomp filter nor the limits, and a
+    different process group from the one a check kills: learner code that could write its memory
+    (ptrace, /proc/1/mem, process_vm_writev) could make it fork freely and outlive the check."""
+    source = (
+        "import ctypes, os\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "if libc.ptrace(16, 1, 0, 0) == 0:  # PTRACE_ATTACH\n"
+        "    print('REACHED ptrace')\n"
+        "try:\n"
+        "    open('/proc/1/mem', 'r+b', buffering=0).close()\n"
+        "    print('REACHED /proc/1/mem')\n"
+        "except OSError:\n"
+        "    pass\n"
+        "buffer = ctypes.create_string_buffer(8)\n"
+        "class IoVec(ctypes.Structure):\n"
+        "    _fields_ = [('base', ctypes.c_void_p), ('length', ctypes.c_size_t)]\n"
+        "local = IoVec(ctypes.addressof(buffer), 8)\n"
+        "remote = IoVec(0x400000, 8)\n"
+        "libc.process_vm_readv(1, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)\n"
+        "if ctypes.get_errno() not in (1, 38):  # EPERM, ENOSYS: refused outright\n"
+        "    print('REACHED process_vm_readv', ctypes.get_errno())\n" + SIGMOID
+    )
+    code, out, _ = _check(workspace, capsys, source)
+    assert "REACHED" not in out
+    assert code == 0, out  # contained, and the check still runs
+
+
+@pytest.mark.parametrize("frame", [{"load": [1]}, {"load": "x"}, {"error": [1]}, {"setup": None}])
+def test_frames_forged_on_the_result_descriptor_are_judged_not_a_crash(workspace, capsys, frame):
+    """Learner code can write its own frames where the child sends its answers; one whose
+    parts are not what the judge expects must fail the check in one line, not raise."""
+    source = (
+        "import json, os\n"
+        f"body = json.dumps({frame!r}).encode()\n"
+        "for fd in range(3, 10):\n"
+        "    try:\n"
+        "        os.write(fd, len(body).to_bytes(4, 'big') + body)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)\n"
+    )
+    code, out, err = _check(workspace, capsys, source)
+    assert code == 1
+    assert out.startswith("✗ sigmoid:"), out
+    assert "Traceback" not in out + err

@@ -22,6 +22,7 @@ from .harness import (
     INSTRUCTOR_PASSWORD,
     PASSWORD_LOGIN,
     PYTHON,
+    SSH_BASE,
     instructor_options,
     run_nntui,
 )
@@ -281,6 +282,33 @@ def test_screenshot_not_offered_on_the_server(start_server, clients, tmp_path):
     assert saved == [], f"files written in the server's home: {saved}"
 
 
+@pytest.mark.parametrize("who", ["name screen", "dashboard"])
+def test_screenshot_not_offered_before_the_lessons_either(start_server, clients, tmp_path, who):
+    """The shared login's name screen and the instructor's dashboard are apps of their own:
+    their Ctrl+P offered Screenshot too, which saved into the server account's ~/Downloads."""
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    options = ["--shared-user", "room"] if who == "name screen" else list(instructor_options(tmp_path))
+    server = start_server("--open", *options, app_command="", env=env)
+    if who == "name screen":
+        client = clients(server.port, "room", cols=100, rows=30)
+        client.wait_screen(r"What is your name")
+    else:
+        client = clients(server.port, "teacher", *PASSWORD_LOGIN, cols=100, rows=30)
+        client.log_in(INSTRUCTOR_PASSWORD)
+        client.wait_screen(r"NAME")
+    client.press("\x10")  # Ctrl+P
+    client.wait_screen(r"Search for commands")
+    client.press("Screenshot")
+    client.wait_screen(r"No matches found")
+    client.press("\r")
+    client.press("\x11")  # Ctrl+Q
+    client.wait_exit()
+    saved = [path for path in home.rglob("*") if path.is_file()]
+    assert saved == [], f"files written in the server's home: {saved}"
+
+
 def test_clamp_size():
     """The clamp itself: in range, zero (no size sent) and far out of range."""
     from nntui.serve.ssh_session import clamp_size
@@ -289,3 +317,35 @@ def test_clamp_size():
     assert clamp_size(0, 0) == (80, 24)
     assert clamp_size(70000, 70000) == (500, 200)
     assert clamp_size(1, 1) == (10, 5)
+
+
+def _rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def test_a_flood_of_keys_is_held_back_not_buffered_by_the_server(start_server, tmp_path):
+    """64 MB sent into a session whose app does not read its input: the server stops reading
+    the client (SSH flow control) instead of holding the flood in its own memory."""
+    # Like a busy Textual app: its terminal in raw mode (no echo), its input left unread.
+    quiet_app = f'{PYTHON} -c "import time, tty; tty.setraw(0); time.sleep(120)"'
+    server = start_server("--open", app_command=quiet_app)
+    flood = tmp_path / "flood.txt"
+    flood.write_bytes(b"a" * (64 * 1024 * 1024))
+    before = _rss_kb(server.pid)
+    command = ["ssh", *SSH_BASE, "-o", "LogLevel=ERROR", "-tt", "-p", str(server.port), "mallory@127.0.0.1"]
+    with flood.open("rb") as stdin:
+        client = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # Held back, the client never gets it all out; buffered, the server grows by the flood.
+        deadline = time.monotonic() + 10
+        grown = 0
+        while time.monotonic() < deadline and client.poll() is None:
+            grown = max(grown, _rss_kb(server.pid) - before)
+            assert grown < 16 * 1024, f"the server grew by {grown // 1024} MB holding one client's keys"
+            time.sleep(0.1)  # a sampling interval, not synchronisation
+        grown = max(grown, _rss_kb(server.pid) - before)
+        assert grown < 16 * 1024, f"the server grew by {grown // 1024} MB holding one client's keys"
+    finally:
+        client.kill()
+        client.wait()

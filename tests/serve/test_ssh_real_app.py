@@ -15,6 +15,7 @@ import pytest
 from .harness import (
     INSTRUCTOR_PASSWORD,
     PASSWORD_LOGIN,
+    _parents,
     children_of,
     instructor_options,
     is_starter,
@@ -358,3 +359,90 @@ def test_killed_server_leaves_no_sessions(start_server, clients):
     for pid, what in ((session, "the session"), (starter, "the starter")):
         wait_for(lambda pid=pid: process_state(pid) in (None, "Z"), 30, f"{what} to end")
     assert client.wait_exit() == 255  # the connection is simply gone
+
+
+def test_odd_terminal_settings_from_the_client_do_not_stall_session_starts(real_server, clients):
+    """A 70 KB COLORTERM (ssh -o SetEnv) made the fork request too big for the session starter:
+    the start waited 30 s holding a slot of the start gate. Odd values from the client are
+    dropped, and the session is forked from the pre-loaded starter at once, as any other."""
+    mallory = clients(real_server.port, "mallory", "-o", "SetEnv=COLORTERM=" + "x" * 70000)
+    mallory.wait_screen(r"1\. .* — step 1/", timeout=20)
+    (starter,) = [pid for pid in children_of(real_server.pid) if is_starter(pid)]
+    sessions = session_pids(real_server.pid)
+    assert len(sessions) == 1
+    assert sessions <= set(children_of(starter))  # forked, not spawned after a wait
+
+
+def test_a_link_in_a_lesson_never_starts_a_browser_on_the_server(start_server, clients, tmp_path):
+    """Textual opens a clicked link with Python's webbrowser, which on a server without a
+    display runs a console browser (www-browser, lynx, w3m: each can run a shell) on the
+    attendee's terminal as the server's account. A server session says where the link goes."""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-links.md").write_text(
+        "---\ntitle: Links\nsummary: one link\n---\n\n## Read more\n\nSee [the docs](https://example.invalid/docs).\n"
+    )
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    marker = tmp_path / "browser-ran"
+    browser = bin_dir / "www-browser"
+    browser.write_text(f'#!/bin/sh\necho "$@" > {marker}\n')
+    browser.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    env.pop("DISPLAY", None)
+    env.pop("BROWSER", None)
+    server = start_server("--lessons", str(lessons), "--mouse", app_command="", env=env)
+    alice = clients(server.port, "alice", cols=100, rows=30)
+    alice.wait_screen(r"See the docs")
+    row, line = next((y, text) for y, text in enumerate(alice.screen.display) if "See the docs" in text)
+    column = line.index("the docs") + 2
+    alice.press(f"\x1b[<0;{column + 1};{row + 1}M\x1b[<0;{column + 1};{row + 1}m")  # a click (SGR)
+    try:
+        alice.wait_screen(r"https://example\.invalid/docs")  # said on screen, for the attendee's browser
+    finally:
+        assert not marker.exists(), f"a browser ran on the server: {marker.read_text()}"
+
+
+def _checks_running(server_pid: int) -> int:
+    """How many sandboxed exercise checks run under the server right now (their outer bwrap:
+    the one a check waits for; what runs inside goes with it a moment later)."""
+    parents = _parents()
+    descendants, frontier = set(), {server_pid}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - descendants
+        descendants |= frontier
+
+    def is_check(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                words = handle.read().split(b"\0")
+        except OSError:
+            return False
+        return words[0].endswith(b"bwrap") and b"/nntui/child.py" in words and b"check" in words
+
+    return sum(1 for pid in descendants if is_check(pid) and not is_check(parents[pid]))
+
+
+def test_pressing_check_again_and_again_runs_one_check_at_a_time(start_server, clients, tmp_path):
+    """Each `c` started a check while the last one still ran (an endless loop runs 10 s): a held
+    key gave one attendee dozens of sandboxes at 768 MB and a CPU each. Now a new check first
+    stops the one before it."""
+    state = tmp_path / "state"
+    folder = state / "users" / "alice" / "exercises"
+    folder.mkdir(parents=True)
+    (folder / "ex01_sigmoid.py").write_text("while True:\n    pass\n")
+    server = start_server("--lessons", str(LESSONS), "--allow-exercises", app_command="", state_dir=state)
+    alice = clients(server.port, "alice", cols=100, rows=30)
+    alice.wait_screen(r"step 1/\d+")
+    alice.press("x")
+    alice.wait_screen(r"ex01_sigmoid\.py")
+    for _ in range(12):
+        alice.press("c")
+        alice.drain()
+    most = 0
+    deadline = time.monotonic() + 4
+    while time.monotonic() < deadline:
+        most = max(most, _checks_running(server.pid))
+        alice.drain()
+        time.sleep(0.05)  # a sampling interval, not synchronisation
+    assert 1 <= most <= 2, f"{most} checks ran at once for one attendee"

@@ -115,6 +115,41 @@ async def test_a_forged_cookie_is_refused(start_server):
     assert refused.value.status == 401
 
 
+def _raw_request(port: int, head: str) -> bytes:
+    """Send one request written by hand (as no browser would) and return the whole reply."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(head.format(port=port).encode("utf-8") + b"Connection: close\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("head", "status"),
+    [
+        # A signature that is not ASCII made the cookie check raise.
+        ("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: nntui_session=alice.123.\u00e9\u00e9\r\n", 200),
+        # An unclosed IPv6 bracket made the Host and Origin checks raise.
+        ("GET / HTTP/1.1\r\nHost: [::1\r\n", 403),
+        (
+            "POST /login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://[::1\r\nContent-Length: 0\r\n",
+            403,
+        ),
+        # No Host at all: aiohttp answers 400 itself, and logged a traceback.
+        ("GET / HTTP/1.1\r\n", 400),
+    ],
+    ids=["cookie", "host", "origin", "no-host"],
+)
+def test_odd_headers_get_an_answer_not_an_error(start_server, head, status):
+    """Each of these was a 500 and a traceback in the instructor's log, for every request."""
+    server = start_server("--open", kind="web")
+    reply = _raw_request(server.port, head)
+    assert reply.split(b"\r\n")[0].split(b" ")[1] == str(status).encode(), reply[:200]
+    server.stop()
+    assert "Traceback" not in server.proc.before
+
+
 async def test_a_foreign_origin_cannot_drive_a_session(start_server):
     """A page on another site (or another port) cannot open the websocket, even with the cookie."""
     server = start_server("--open", kind="web")
@@ -162,6 +197,7 @@ async def test_sizes_from_the_browser_are_clamped(start_server):
             await ws.send_str(json.dumps(["resize", {"width": 3, "height": -7}]))
             await _screen_until(ws, r"size 20x8")
             await ws.send_str("not json")  # ignored, the session goes on
+            await ws.send_str("[" * 5000)  # nested past the JSON parser's depth: ignored too
             await ws.send_str(json.dumps(["resize", {"width": 100000, "height": 10**30}]))
             await _screen_until(ws, r"size 400x150")
 

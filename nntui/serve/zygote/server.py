@@ -287,6 +287,8 @@ class Zygote:
         self._next_id += 1
         request_id = self._next_id
         data = json.dumps({"op": "fork", "id": request_id, "spec": dict(spec)}).encode()
+        if len(data) > MAX_MESSAGE:  # the starter would read it cut short and never answer
+            raise ZygoteUnavailable(f"the request is {len(data)} bytes, more than the starter reads")
         waiter = asyncio.get_running_loop().create_future()
         self._pending[request_id] = waiter
         try:
