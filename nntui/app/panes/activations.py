@@ -14,28 +14,21 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from nntui.core.activations import ACTIVATIONS
 from nntui.core.data import LESSON_SHIFT, dataset
 from nntui.core.train import TrainResult, train
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..messages import ActivationTrained
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import (
-    FieldRules,
-    GilYielder,
-    RuledFields,
-    StatusLine,
-    add_run_settings,
-    pane_css,
-    run_fields,
-    set_narrow,
-    short,
-)
+from .fields import FieldRules, RuledFields, add_run_settings, run_fields
+from .looks import StatusLine, pane_css, set_narrow
 from .plots import Curve, CurvePlot
+from .workers import GilYielder
 
 __all__ = ["ActivationsPane", "MAX_EPOCHS"]
 
@@ -60,15 +53,6 @@ class ActivationsPane(RuledFields, Pane):
         Binding("l", "toggle_log", "Log", tooltip="switch the loss axis between linear and log scale"),
         Binding("g", "switch_plot", "Plot", tooltip="show the other plot (a short pane shows one at a time)"),
     ]
-
-    class Trained(Message):
-        """One activation's run of batch ``run_id`` finished."""
-
-        def __init__(self, run_id: int, activation: str, result: TrainResult) -> None:
-            super().__init__()
-            self.run_id = run_id
-            self.activation = activation
-            self.result = result
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
@@ -203,10 +187,10 @@ class ActivationsPane(RuledFields, Pane):
             result = train(self._X, self._y, lr, epochs, seed, activation=name, should_stop=should_stop)
             if worker.is_cancelled:
                 return
-            self.post_message(self.Trained(run_id, name, result))
+            self.post_message(ActivationTrained(run_id, name, result))
 
-    @on(Trained)
-    def _trained(self, message: Trained) -> None:
+    @on(ActivationTrained)
+    def _trained(self, message: ActivationTrained) -> None:
         message.stop()
         if message.run_id != self._run_id:
             return
@@ -230,7 +214,7 @@ class ActivationsPane(RuledFields, Pane):
             curves.append(
                 Curve(name, range(1, len(result.losses) + 1), result.losses, color=color, marker=marker)
             )
-            final = self.shown(f"final_loss_{name}", short(result.final_loss, 3))
+            final = self.shown(f"final_loss_{name}", format_number(result.final_loss, 3))
             text = f"{name} ({_MARKER_WORDS[name]})".ljust(15) + final
             if result.diverged_at is not None:
                 text += f" (stuck from epoch {result.diverged_at})"
@@ -246,5 +230,6 @@ class ActivationsPane(RuledFields, Pane):
         if len(self._results) == len(ACTIVATIONS):
             v = self._rules.values
             self.query_one(StatusLine).say(
-                f"seed {int(v['act-seed'])}, lr {format_number(v['act-lr'])}, {int(v['act-epochs'])} epochs"
+                f"seed {int(v['act-seed'])}, lr {format_number(v['act-lr'], EXACT)}, "
+                f"{int(v['act-epochs'])} epochs"
             )

@@ -11,10 +11,12 @@ from textual.containers import Container
 from textual.widgets import Static
 
 from nntui.core.network import Forward, Params, forward
+from nntui.numbers import format_number
 
 from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import FieldRules, RuledFields, StatusLine, pane_css, short, value_rule
+from .fields import FieldRules, RuledFields, value_rule
+from .looks import StatusLine, pane_css
 from .marks import hide_numbers, highlight
 
 __all__ = ["NetworkPane", "draw_network", "highlight_terms"]
@@ -41,14 +43,14 @@ def draw_network(v: dict[str, float], fw: Forward, masked: frozenset[str] = froz
     grouped by the neuron they feed, so no lines cross and the drawing fits a narrow pane.
     The live values named in ``masked`` (sum_h1, h1, ..., output) are drawn as ``?``.
     """
-    n = {key: short(value, 3) for key, value in v.items()}
+    n = {key: format_number(value, 3) for key, value in v.items()}
     live = {
-        "sum_h1": short(fw.sum_h1),
-        "h1": short(fw.h1),
-        "sum_h2": short(fw.sum_h2),
-        "h2": short(fw.h2),
-        "sum_o1": short(fw.sum_o1),
-        "output": short(fw.y_pred),
+        "sum_h1": format_number(fw.sum_h1),
+        "h1": format_number(fw.h1),
+        "sum_h2": format_number(fw.sum_h2),
+        "h2": format_number(fw.h2),
+        "sum_o1": format_number(fw.sum_o1),
+        "output": format_number(fw.y_pred),
     }
     # A masked number is hidden under every name that shows it (equal weights make h2 = h1).
     hidden = {live[name] for name in masked if name in live}
@@ -94,7 +96,7 @@ class NetworkPane(RuledFields, Pane):
         self._rules = FieldRules()
         for key, value in self._from_settings(self.settings).items():
             self._rules.add(key, value_rule(key), value)
-        self._forward = self._compute()
+        self.recompute()
 
     @property
     def _values(self) -> dict[str, float]:
@@ -123,7 +125,7 @@ class NetworkPane(RuledFields, Pane):
 
     def on_mount(self) -> None:
         """Draw the starting network."""
-        self._show()
+        self.show_values()
 
     def live_values(self) -> dict[str, float]:
         """sum_h1, h1, sum_h2, h2, sum_o1 and output, as the core computes them."""
@@ -139,7 +141,7 @@ class NetworkPane(RuledFields, Pane):
 
     def field_changed(self, field_id: str) -> None:
         """A weight, bias or input changed: run the network forward again."""
-        self._update()
+        self.update_values()
 
     def reconfigure(self, settings: dict[str, Any]) -> bool:
         """Show ``settings`` as a new network pane would: their numbers, no messages under fields."""
@@ -156,18 +158,13 @@ class NetworkPane(RuledFields, Pane):
         self._values.update(self._from_settings(self.settings))
         for key in _FIELDS:
             self.query_one(f"#{key}", NumberField).set_value(self._values[key], notify=False)
-        self._update()
+        self.update_values()
 
-    def _update(self) -> None:
+    def recompute(self) -> None:
+        """Run the core on the values in force."""
         self._forward = self._compute()
-        self._show()
-        self.post_message(self.LiveValuesChanged(self))
 
-    def masked_changed(self) -> None:
-        """Draw the network again with the masked values as ``?``."""
-        self._show()
-
-    def _show(self) -> None:
+    def show_values(self) -> None:
         drawing = draw_network(self._values, self._forward, self.masked)
         focus = self.settings.get("focus", ())
         self.query_one("#net-diagram", Static).update(highlight_terms(drawing, focus))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -13,12 +14,14 @@ from textual.widgets import Static
 
 from nntui.core.activations import ACTIVATIONS
 from nntui.core.neuron import Neuron, NeuronOutput
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..messages import MyCodeAnswer
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import FieldRules, RuledFields, value_rule
+from .fields import FieldRules, RuledFields, value_rule
 from .marks import highlight
-from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
+from .mycode import MY_CODE_BINDING, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 
 __all__ = ["NeuronPane", "approx", "operand"]
@@ -28,7 +31,7 @@ _FIELDS = ("w1", "w2", "b", "x1", "x2")
 
 def operand(value: float) -> str:
     """``value`` as it reads after ``+`` or ``·``: negative numbers in brackets, ``3 + (-3)``."""
-    text = format_number(value)
+    text = format_number(value, EXACT)
     return f"({text})" if value < 0 else text
 
 
@@ -108,7 +111,7 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
 
     def field_changed(self, field_id: str) -> None:
         """A weight, the bias or an input changed: compute the neuron again."""
-        self._update()
+        self.update_values()
 
     # -- use my code ---------------------------------------------------------------
 
@@ -160,7 +163,7 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         """Switch to the next activation function (sigmoid, tanh, relu)."""
         names = list(ACTIVATIONS)
         self._activation = names[(names.index(self._activation) + 1) % len(names)]
-        self._update()
+        self.update_values()
 
     def reconfigure(self, settings: dict[str, Any]) -> bool:
         """Show ``settings`` as a new neuron pane would: their numbers and activation, "my code" off."""
@@ -180,21 +183,20 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         self._activation = self._initial.get("activation", "sigmoid")
         for name in _FIELDS:
             self.query_one(f"#{name}", NumberField).set_value(self._values[name], notify=False)
-        self._update()
+        self.update_values()
 
-    def _update(self) -> None:
+    def recompute(self) -> None:
+        """Run the core on the values in force."""
         self._result = self._compute()
+
+    def show_values(self) -> None:
+        """Draw the numbers, masked ones as ``?``, and the line comparing with the learner's code."""
         self._show()
         self._ask_my_code()
-        self.post_message(self.LiveValuesChanged(self))
-
-    def masked_changed(self) -> None:
-        """Show (or hide behind ``?``) the weighted sum, total and output."""
-        self._show()
-        self._ask_my_code()  # its line compares with the output
 
     def _show(self) -> None:
-        v, r, f = self._values, self._result, format_number
+        v, r = self._values, self._result
+        f = functools.partial(format_number, digits=EXACT)
         name = self._activation
         weighted = self.shown("weighted_sum", f(r.weighted_sum))
         total = self.shown("total", f(r.total))
@@ -239,5 +241,5 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
                 Curve(activation.name, xs.tolist(), ys.tolist()),
                 Curve("you", [total], [output], marker="●", points=True),
             ],
-            title=f"{activation.name}(t) at t = {self.shown('total', format_number(total))}",
+            title=f"{activation.name}(t) at t = {self.shown('total', format_number(total, EXACT))}",
         )
