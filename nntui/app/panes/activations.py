@@ -69,19 +69,14 @@ class ActivationsPane(RuledFields, Pane):
         #: Which plot a short pane shows: "losses" or "functions".
         self._showing = "losses"
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new activations pane would: their fields, linear scale, the loss
         plot in front, three new runs."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._load_settings()
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
         self.query_one(StatusLine).say(self._first_message)
         self._start()  # a new run id: the old batch's late results are dropped; its worker is cancelled
-        return True
 
     @property
     def results(self) -> dict[str, TrainResult]:

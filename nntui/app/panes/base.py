@@ -120,9 +120,19 @@ class Pane(FocusWithinClass, Widget, can_focus=True):
         change, which in an SSH workshop every attendee shares. A pane that can instead put
         itself in the state a new pane built with ``settings`` would have (numbers, fields,
         messages, modes, plots, running work) does so here and returns True; the tests compare
-        it with a new pane. The default returns False: the lesson screen builds a new pane.
+        it with a new pane: ``settings`` in force, nothing masked, then ``apply_settings``. A pane
+        without ``apply_settings`` (or one that could not be built) returns False: the lesson
+        screen builds a new pane.
         """
-        return False
+        if self.build_error or type(self).apply_settings is Pane.apply_settings:
+            return False
+        self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
+        self.apply_settings()
+        return True
+
+    def apply_settings(self) -> None:
+        """Put the pane in the state a new pane built with ``self.settings`` would have."""
 
     @property
     def shared(self):

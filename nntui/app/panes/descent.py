@@ -130,12 +130,8 @@ class DescentPane(RuledFields, Pane):
         """Look along the next parameter instead."""
         self.query_one("#descent-param", Select).value = next_choice(PARAM_NAMES, self._param)
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new descent pane would: their parameter, start, lr and seed, no step."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._param = self.settings["param"]
         self._preset = self.settings["preset"]
         self._rules.values.update(
@@ -150,7 +146,6 @@ class DescentPane(RuledFields, Pane):
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)
         self.action_reset()  # the preset's parameters, no steps, the plot and the status line
-        return True
 
     def action_reset(self) -> None:
         """Go back to the preset's parameters."""

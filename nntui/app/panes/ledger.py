@@ -159,9 +159,10 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
             self._note = "no trained network yet (run the training pane); using the seed's parameters"
         return Params.random(int(self._rules.values["ledger-seed"]))
 
-    def _compute(self) -> Trace:
+    def recompute(self) -> None:
+        """Trace backpropagation through the network for the chosen person."""
         x, y_true = self._sample()
-        return backprop_trace(self._params, x, y_true, person=self._person)
+        self._trace: Trace = backprop_trace(self._params, x, y_true, person=self._person)
 
     # -- layout ----------------------------------------------------------------------
 
@@ -241,13 +242,9 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._updates = 0
         self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new ledger pane would: their person, preset, lr and seed, no
         update applied, the list scrolled to the top, "my code" off."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         # Set the choices before the Selects: their Changed messages then find nothing to do.
         self._person = self.settings["person"]
         self._preset = self.settings["preset"]
@@ -268,7 +265,6 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         # box and the status line (which also drops a refusal said there).
         self.action_reset()
         self._scroll_to_focus()
-        return True
 
     @on(Select.Changed, "#ledger-person")
     def _person_changed(self, event: Select.Changed) -> None:
@@ -297,10 +293,6 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         if not self.masked:
             return text
         return hide_numbers(text, masked_values(self._trace, self._check, self.masked))
-
-    def recompute(self) -> None:
-        """Run the core on the values in force."""
-        self._trace = self._compute()
 
     def show_values(self) -> None:
         """Draw the numbers, masked ones as ``?``, and the line comparing with the learner's code."""

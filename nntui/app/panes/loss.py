@@ -144,15 +144,11 @@ class LossPane(RuledFields, Pane):
         """Shift the inputs the next way: the lesson's 135/66, the mean, or not at all."""
         self.query_one("#loss-shift", Select).value = next_choice(SHIFTS, self._shift)
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new loss pane would: their predictor, shift and seed, scored afresh.
 
         The trained predictor reads the session's trained network now, as a new pane would.
         """
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._predictor = self.settings["predictor"]
         self._shift = self.settings["shift"]
         self._rules.values["loss-seed"] = int(self.settings["seed"])
@@ -164,7 +160,6 @@ class LossPane(RuledFields, Pane):
         # set_value also clears a "not a number" message under the field
         self.query_one("#loss-seed", NumberField).set_value(self._rules.values["loss-seed"], notify=False)
         self.update_values()  # scores, table, MSE and the status line (a refusal there is replaced)
-        return True
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

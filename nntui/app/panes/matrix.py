@@ -71,12 +71,8 @@ class MatrixPane(RuledFields, Pane):
         self._activation = self.settings["activation"]
         self._log = False
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new matrix pane would: their fields, activation, linear scale, a new run."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._load_settings()
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
@@ -86,7 +82,6 @@ class MatrixPane(RuledFields, Pane):
         select.value = self._activation
         self.query_one(StatusLine).say(self._first_message)
         self._start()  # cancels the old run (its late reports carry an old run id) and trains anew
-        return True
 
     def live_values(self) -> dict[str, float]:
         """final_loss and pred_0..pred_3 of the finished run (empty while it runs)."""

@@ -109,10 +109,11 @@ class NetworkPane(RuledFields, Pane):
         values.update(zip(_INPUTS, settings["x"], strict=True))
         return {key: float(value) for key, value in values.items()}
 
-    def _compute(self) -> Forward:
+    def recompute(self) -> None:
+        """Run the network forward on the values in force."""
         v = self._values
         params = Params.from_weights_biases([v[w] for w in _WEIGHTS], [v[b] for b in _BIASES])
-        return forward(params, (v["x1"], v["x2"]))
+        self._forward: Forward = forward(params, (v["x1"], v["x2"]))
 
     def compose(self) -> ComposeResult:
         self.border_title = "Network 2-2-1"
@@ -143,15 +144,10 @@ class NetworkPane(RuledFields, Pane):
         """A weight, bias or input changed: run the network forward again."""
         self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new network pane would: their numbers, no messages under fields."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self.border_title = "Network 2-2-1"
         self.action_reset()  # sets every field (clearing its message) and draws the network again
-        return True
 
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""
@@ -159,10 +155,6 @@ class NetworkPane(RuledFields, Pane):
         for key in _FIELDS:
             self.query_one(f"#{key}", NumberField).set_value(self._values[key], notify=False)
         self.update_values()
-
-    def recompute(self) -> None:
-        """Run the core on the values in force."""
-        self._forward = self._compute()
 
     def show_values(self) -> None:
         drawing = draw_network(self._values, self._forward, self.masked)

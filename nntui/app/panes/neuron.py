@@ -67,7 +67,7 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         for name, value in self._from_settings(self.settings).items():
             self._rules.add(name, value_rule(name), value)
         self._activation = self.settings.get("activation", "sigmoid")
-        self._result: NeuronOutput = self._compute()
+        self.recompute()
         self._asked = 0  # numbers each request, so a late answer for old numbers is dropped
 
     @property
@@ -99,10 +99,11 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         self.query_one("#neuron-plot", CurvePlot).compact = True
         self._show()
 
-    def _compute(self) -> NeuronOutput:
+    def recompute(self) -> None:
+        """Run the neuron on the values in force."""
         v = self._values
         neuron = Neuron([v["w1"], v["w2"]], v["b"], self._activation)
-        return neuron.explain([v["x1"], v["x2"]])
+        self._result: NeuronOutput = neuron.explain([v["x1"], v["x2"]])
 
     def live_values(self) -> dict[str, float]:
         """weighted_sum (w . x), total (plus the bias) and output (after the activation)."""
@@ -165,17 +166,12 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         self._activation = names[(names.index(self._activation) + 1) % len(names)]
         self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new neuron pane would: their numbers and activation, "my code" off."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self._initial = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
+        self._initial = dict(self.settings)
         self.my_code_off()
         self.query_one("#neuron-mine", Static).update("")
         self.action_reset()
-        return True
 
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""
@@ -184,10 +180,6 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         for name in _FIELDS:
             self.query_one(f"#{name}", NumberField).set_value(self._values[name], notify=False)
         self.update_values()
-
-    def recompute(self) -> None:
-        """Run the core on the values in force."""
-        self._result = self._compute()
 
     def show_values(self) -> None:
         """Draw the numbers, masked ones as ``?``, and the line comparing with the learner's code."""

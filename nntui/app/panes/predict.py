@@ -140,13 +140,9 @@ class PredictPane(RuledFields, Pane):
         self._params = None
         self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new predict pane would: their units and numbers, and the network a
         new pane would ask (the session's newest trained one, or one trained here with their seed)."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._units = self.settings["units"]
         w_unit, h_unit = _UNITS[self._units]
         for field_id, key, label in (
@@ -162,7 +158,6 @@ class PredictPane(RuledFields, Pane):
         self.border_title = "Ask the network"
         self._params, self._source = None, ""  # found again, as on a new pane's mount
         self.update_values()
-        return True
 
     def field_changed(self, field_id: str) -> None:
         """A new weight or height: ask the network again."""

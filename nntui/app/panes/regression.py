@@ -158,16 +158,11 @@ class RegressionPane(RuledFields, Pane):
         self._last_sse = None
         self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new regression pane would: their rate and start, nothing masked."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._rules.values["regression-lr"] = float(self.settings["lr"])
         self.query_one("#regression-lr", NumberField).set_value(self.learning_rate, notify=False)
         self.action_reset()
-        return True
 
     def field_changed(self, field_id: str) -> None:
         """A new rate applies to the next steps, from where the walk stands."""

@@ -166,11 +166,9 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         """A new learning rate, number of epochs or seed: train again with it."""
         self._start()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Become a new training pane for ``settings``: their fields and data, no earlier runs on the
         plot, linear scale, "use my code" off, and a new run started as a new pane starts one."""
-        if self.build_error:
-            return False
         # Cancel the current run first: its worker stops at its next epoch, and its late reports
         # carry an old run id (ids keep counting up, never reset) so ``_progress`` drops them.
         if self._run is not None:
@@ -180,8 +178,6 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         self._history.clear()
         self.my_code_off()
         self._mine, self._mine_note = [], ""
-        self.masked = frozenset()  # a new pane hides nothing
-        self.settings = dict(settings)
         self._rules = FieldRules()
         self._first_message = add_run_settings(self._rules, "train", self.settings, MAX_EPOCHS)
         for field_id, value in self._rules.values.items():
@@ -193,7 +189,6 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         self.border_subtitle = f"data shift: {self._shift.name}"
         self.query_one(StatusLine).say(self._first_message)
         self._start()  # as on_mount; it also draws the plot and summary afresh
-        return True
 
     # -- the run -----------------------------------------------------------------------
 
