@@ -101,9 +101,12 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
 
     def recompute(self) -> None:
         """Run the neuron on the values in force."""
+        self._result = self._compute()
+
+    def _compute(self) -> NeuronOutput:
         v = self._values
         neuron = Neuron([v["w1"], v["w2"]], v["b"], self._activation)
-        self._result: NeuronOutput = neuron.explain([v["x1"], v["x2"]])
+        return neuron.explain([v["x1"], v["x2"]])
 
     def live_values(self) -> dict[str, float]:
         """weighted_sum (w . x), total (plus the bias) and output (after the activation)."""
