@@ -113,7 +113,7 @@ def render_trace(
     Gradients also show ``check``, the finite-difference estimate of the same number; warnings
     (saturated, exploding, dead) are written out under the term they concern. The terms named in
     ``masked`` show ``?`` for their value and check, and wherever their number appears (see
-    ``common.hide_numbers``); their formulas stay. Focused terms are marked; with ``collapse``
+    ``marks.hide_numbers``); their formulas stay. Focused terms are marked; with ``collapse``
     only the road to them is listed (see :func:`road`).
     """
     masked = frozenset(masked)

@@ -2,7 +2,7 @@
 
 ``nntui.core.matrix.matrix_steps`` trains full batch (all rows at once, weights as
 matrices, no biases, sum-of-squares loss); a thread worker drives it and reports the losses
-so far (``common.LossReporter``, as the training pane does), and the pane redraws the curve
+so far (``workers.LossReporter``, as the training pane does), and the pane redraws the curve
 and shows the predictions beside the targets.
 """
 

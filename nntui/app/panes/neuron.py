@@ -48,7 +48,7 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
 
     Shows the three stages (weighted sum, plus bias, activation) with the numbers filled
     in, and the activation curve with the current point on it. Every number stays between
-    -1e6 and 1e6 (``common.value_rule``) so the sums stay finite.
+    -1e6 and 1e6 (``fields.value_rule``) so the sums stay finite.
     """
 
     PANE_TYPE = "neuron"
