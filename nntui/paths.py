@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 __all__ = [
     "PROGRESS_FILE",
     "STATE_ENV",
     "default_state_dir",
     "progress_path",
+    "resolve_folder",
     "resolve_serve_state_dir",
     "resolve_state_dir",
     "user_state_dir",
@@ -39,14 +41,19 @@ def default_state_dir() -> Path:
     return Path(platformdirs.user_data_dir("nntui", appauthor=False))
 
 
-def resolve_state_dir(option: str | os.PathLike | None = None) -> Path:
-    """A learner's folder: the option if given, else ``NNTUI_STATE_DIR``, else the default."""
+def resolve_folder(option: str | os.PathLike | None, env_var: str, default: Callable[[], Path]) -> Path:
+    """The folder ``option`` names if given, else the one in ``env_var`` if set, else ``default()``."""
     if option:
         return Path(option).expanduser()
-    env = os.environ.get(STATE_ENV)
+    env = os.environ.get(env_var)
     if env:
         return Path(env).expanduser()
-    return default_state_dir()
+    return default()
+
+
+def resolve_state_dir(option: str | os.PathLike | None = None) -> Path:
+    """A learner's folder: the option if given, else ``NNTUI_STATE_DIR``, else the default."""
+    return resolve_folder(option, STATE_ENV, default_state_dir)
 
 
 def resolve_serve_state_dir(option: str | os.PathLike | None = None) -> Path:

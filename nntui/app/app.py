@@ -11,7 +11,7 @@ from textual.binding import Binding
 from .config import AppConfig
 from .css_cache import share_parsed_css
 from .screens.lesson import LessonScreen
-from .session import Session
+from .shared import SharedState
 from .tutor import Tutor
 
 __all__ = ["NNTuiApp", "MIN_SIZE", "NARROW_WIDTH"]
@@ -55,7 +55,7 @@ class NNTuiApp(App[None]):
         share_parsed_css(self)  # a forked SSH session finds the CSS parsed by its starter
         self.config = config
         self.tutor = tutor
-        self.session = Session(seed=config.seed)
+        self.shared = SharedState(seed=config.seed)
         self.notices = notices
         self.problems = problems or []
         self.lessons_dir = lessons_dir

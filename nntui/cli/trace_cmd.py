@@ -64,7 +64,7 @@ _SECTIONS = (
 
 def render_trace(trace, origin: str, shift) -> str:
     """The trace as plain text: one term per block, formula, numbers, value, warnings."""
-    from nntui.core.trace import format_number
+    from nntui.numbers import format_number
 
     x1, x2 = trace.x
     lines = [

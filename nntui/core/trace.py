@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
+from nntui.numbers import format_number
+
 from .activations import Activation, get_activation, sigmoid_derivative_from_output
 from .network import PARAM_NAMES, Params, forward
 
@@ -23,7 +25,6 @@ __all__ = [
     "SgdStep",
     "backprop_trace",
     "sgd_step",
-    "format_number",
     "FORWARD_NAMES",
     "DERIVATIVE_NAMES",
     "LOCAL_NAMES",
@@ -57,14 +58,6 @@ GRADIENT_NAMES = tuple(f"d_L_d_{name}" for name in PARAM_NAMES)
 SATURATION_THRESHOLD = 0.01
 #: A chain-rule term above this in size is marked as exploding.
 LARGE_THRESHOLD = 100.0
-
-
-def format_number(value: float, digits: int = 4) -> str:
-    """A short, readable form of ``value`` (4 significant digits by default)."""
-    if value == 0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    return text
 
 
 def _factor(value: float) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from nntui.paths import resolve_folder
+
 __all__ = ["LESSONS_ENV", "default_lessons_dir", "resolve_lessons_dir"]
 
 #: Environment variable naming a lessons folder (same as ``--lessons``).
@@ -27,9 +29,4 @@ def default_lessons_dir() -> Path:
 
 def resolve_lessons_dir(option: str | os.PathLike | None = None) -> Path:
     """The folder to read: the option if given, else the environment variable, else the default."""
-    if option:
-        return Path(option).expanduser()
-    env = os.environ.get(LESSONS_ENV)
-    if env:
-        return Path(env).expanduser()
-    return default_lessons_dir()
+    return resolve_folder(option, LESSONS_ENV, default_lessons_dir)

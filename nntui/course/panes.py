@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nntui.core.trace import DERIVATIVE_NAMES, FORWARD_NAMES, GRADIENT_NAMES, LOCAL_NAMES
+from nntui.numbers import format_number
 
 __all__ = [
     "Setting",
@@ -67,17 +68,19 @@ class Number(Setting):
             raise SettingError(f"expected a finite number, got {value}")
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
             word = "greater than" if self.low_open else "at least"
-            raise SettingError(f"must be {word} {_num(self.low)}, got {_num(value)}")
+            raise SettingError(f"must be {word} {format_number(self.low, 6)}, got {format_number(value, 6)}")
         if self.high is not None and value > self.high:
-            raise SettingError(f"must be at most {_num(self.high)}, got {_num(value)}")
+            raise SettingError(
+                f"must be at most {format_number(self.high, 6)}, got {format_number(value, 6)}"
+            )
         return value
 
     def describe(self) -> str:
         parts = ["number"]
         if self.low is not None:
-            parts.append(f"{'>' if self.low_open else '>='} {_num(self.low)}")
+            parts.append(f"{'>' if self.low_open else '>='} {format_number(self.low, 6)}")
         if self.high is not None:
-            parts.append(f"<= {_num(self.high)}")
+            parts.append(f"<= {format_number(self.high, 6)}")
         return " ".join(parts)
 
 
@@ -94,7 +97,7 @@ class Integer(Setting):
         if isinstance(value, float) and math.isinf(value):
             raise SettingError(f"must be from {self.low} to {self.high}, got a number too large to use")
         if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-            raise SettingError(f"expected a whole number, got {_num(value)}")
+            raise SettingError(f"expected a whole number, got {format_number(value, 6)}")
         value = int(value)
         if not self.low <= value <= self.high:
             shown = str(value) if abs(value) < 10**20 else "a number too large to use"
@@ -417,15 +420,11 @@ def _copy(value: Any) -> Any:
     return list(value) if isinstance(value, list) else value
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
 def _show(value: Any) -> str:
     if isinstance(value, list):
-        return "[" + ", ".join(_num(v) if isinstance(v, float) else str(v) for v in value) + "]"
+        return "[" + ", ".join(format_number(v, 6) if isinstance(v, float) else str(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return _num(value)
+        return format_number(value, 6)
     return repr(value) if isinstance(value, str) else str(value)

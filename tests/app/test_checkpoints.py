@@ -91,7 +91,7 @@ async def test_the_answer_is_hidden_until_answered_whatever_the_pane_shows(tmp_p
     app = app_at(tmp_path, slug, step)
     async with app.run_test(size=SIZES[1]) as pilot:
         await settle(pilot)
-        expected = answer(check, app.session.seed)
+        expected = answer(check, app.shared.seed)
         typed = answer_text(expected, check.tolerance)
         pane_leaks = []
         for size in reversed(SIZES):

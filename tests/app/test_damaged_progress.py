@@ -1,4 +1,5 @@
-"""The app with a damaged progress file: it starts, says what happened in one line, loses nothing."""
+"""The app and its progress file: a damaged one (it starts, says what happened in one line, loses
+nothing), and one that another process writes while the app runs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from nntui.app.screens.lesson import LessonScreen
-from nntui.progress import FILE_NAME
+from nntui.progress import FILE_NAME, ProgressStore
 
 FIXTURE_LESSONS = Path(__file__).parent / "fixture_lessons"
 
@@ -95,3 +96,14 @@ async def test_one_bad_field_is_dropped_and_the_rest_of_the_progress_kept(build,
     saved = json.loads((state_dir / FILE_NAME).read_text())
     assert saved["completed"]["01-first"] == [0, 1, 2] and saved["name"] == "amy"
     assert (state_dir / (FILE_NAME + ".bak")).read_text() == original
+
+
+async def test_app_keeps_exercise_results_written_while_it_runs(build, state_dir):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        store = ProgressStore(state_dir)
+        store.update(lambda p: p.exercises.__setitem__("sigmoid", "passed"))
+        await pilot.press("right")
+    data = json.loads((state_dir / FILE_NAME).read_text())
+    assert data["exercises"] == {"sigmoid": "passed"} and data["step"] == 1

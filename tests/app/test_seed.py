@@ -52,7 +52,7 @@ def test_seed_option_reaches_the_config_and_the_session(build):
     args = build_parser().parse_args(["--seed", "42"])
     assert config_from_args(args).seed == 42
     assert config_from_args(build_parser().parse_args([])).seed is None
-    assert build(seed=42).session.seed == 42
+    assert build(seed=42).shared.seed == 42
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,13 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nntui.app.panes import PANE_CLASSES
 from nntui.app.panes.base import Pane
 from nntui.app.widgets.number_field import NumberField
 
 from .conftest import SIZE, settle, type_into
 
-PANES = ("neuron", "network", "loss", "ledger", "training", "predict", "descent", "matrix", "activations")
+PANES = tuple(PANE_CLASSES)
 #: Printable text plus the words people try: nan, inf, signs, exponents, empty.
 TEXT = st.one_of(
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=8),

@@ -6,12 +6,13 @@ import pytest
 
 from nntui.app.panes.descent import DescentPane
 from nntui.app.panes.ledger import LedgerPane
-from nntui.app.widgets.number_field import NumberField, format_number
+from nntui.app.widgets.number_field import NumberField
 from nntui.core.data import LESSON_SHIFT, dataset, get_person
 from nntui.core.gradcheck import numerical_gradient
 from nntui.core.landscape import dataset_gradient, dataset_loss
 from nntui.core.network import PARAM_NAMES, Params
 from nntui.core.trace import backprop_trace, sgd_step
+from nntui.numbers import EXACT, format_number
 
 from .conftest import SIZE, settle, type_into
 
@@ -38,7 +39,7 @@ async def test_ledger_equals_the_core_trace_for_alice_with_all_ones(pane_app):
             assert " ".join(term.substituted.split()) in text, term.name
         for name in PARAM_NAMES:  # the finite-difference column agrees with backpropagation
             assert getattr(check, name) == pytest.approx(trace.value(f"d_L_d_{name}"), abs=1e-8)
-            assert format_number(getattr(check, name)) in text  # and is shown
+            assert format_number(getattr(check, name), EXACT) in text  # and is shown
 
 
 async def test_one_sgd_update_moves_the_parameters_as_sgd_step_says(pane_app):
@@ -53,7 +54,9 @@ async def test_one_sgd_update_moves_the_parameters_as_sgd_step_says(pane_app):
         assert pane.params == expected.after
         assert pane.last_step.loss_after < pane.last_step.loss_before
         assert "(falls)" in str(pane.query_one("#ledger-update").render())
-        assert f"w1 1 -> {format_number(expected.after.w1)}" in str(pane.query_one("#ledger-terms").render())
+        assert f"w1 1 -> {format_number(expected.after.w1, EXACT)}" in str(
+            pane.query_one("#ledger-terms").render()
+        )
         assert pane.live_values() == backprop_trace(expected.after, x, y_true).values()
         # A second update continues from there; r goes back to the preset.
         await pilot.press("u")
@@ -94,7 +97,7 @@ async def test_ledger_marks_saturation_in_words(pane_app):
         await settle(pilot)
         pane = app.screen.query_one(LedgerPane)
         assert "no trained network yet" in str(pane.query_one(".pane-status").render())
-        app.session.trained_params = Params(20, 20, 20, 20, 20, 20, 0, 0, 0)  # pins every sigmoid
+        app.shared.trained_params = Params(20, 20, 20, 20, 20, 20, 0, 0, 0)  # pins every sigmoid
         await pilot.press("s", "s", "s")  # round the presets back to trained
         await pilot.pause()
         text = str(pane.query_one("#ledger-terms").render())

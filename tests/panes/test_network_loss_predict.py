@@ -79,7 +79,7 @@ async def test_loss_trained_predictor_without_training_says_so(pane_app):
         await settle(pilot)
         pane = app.screen.query_one(LossPane)
         assert "no trained network yet" in str(pane.query_one(".pane-status").render())
-        app.session.trained_params = Params.ones()
+        app.shared.trained_params = Params.ones()
         await pilot.press("c", "c", "c", "c")  # round the predictors back to trained
         await pilot.pause()
         X, y = dataset(LESSON_SHIFT)
@@ -104,7 +104,7 @@ async def test_predict_uses_converted_units_and_the_trained_network(pane_app):
         assert "weight must be above 0" in str(pane.query_one(".pane-status").render())
         assert pane.live_values()["probability"] == pytest.approx(float(predict(params, x)[0]))
         # The trained network from the session is used after r.
-        app.session.trained_params = Params.ones()
+        app.shared.trained_params = Params.ones()
         pane.focus()
         await pilot.press("r")
         await pilot.pause()

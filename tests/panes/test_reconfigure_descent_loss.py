@@ -82,7 +82,7 @@ async def test_the_loss_pane_scores_the_trained_network_of_the_session(tmp_path,
 
     def make_trained_app(config):
         app = make_app(config)
-        app.session.trained_params, app.session.trained_shift = params, shift_for("mean")
+        app.shared.trained_params, app.shared.trained_shift = params, shift_for("mean")
         return app
 
     monkeypatch.setattr(reconfigure, "make_app", make_trained_app)

@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from nntui.app import AppConfig, make_app
+from nntui.app.messages import TrainingProgress
 from nntui.app.panes import Pane
 from nntui.app.panes.training import TrainingPane
 from nntui.core.data import dataset, shift_for
@@ -76,15 +77,15 @@ async def test_a_run_still_going_is_replaced_and_its_late_reports_ignored(tmp_pa
         await pilot.press("right")
         # Whatever the old worker still had on its way arrives now, its end last (made here, so
         # the test does not depend on the threads' timing).
-        pane.post_message(TrainingPane.Progress(old_run.run_id, old_run.losses))
-        pane.post_message(TrainingPane.Progress(old_run.run_id, old_run.losses, tracker=DivergenceTracker()))
+        pane.post_message(TrainingProgress(old_run.run_id, old_run.losses))
+        pane.post_message(TrainingProgress(old_run.run_id, old_run.losses, tracker=DivergenceTracker()))
         await settle(pilot)
         assert app.screen.query_one(Pane) is pane
         assert all(worker.is_cancelled for worker in old_worker)
         seen = describe(pane)
         expected = train(*dataset(shift_for("mean")), 0.3, epochs, 2)
-        assert app.session.trained_params == expected.params
-        assert app.session.trained_shift == shift_for("mean")
+        assert app.shared.trained_params == expected.params
+        assert app.shared.trained_shift == shift_for("mean")
 
     fresh = make_app(
         AppConfig(
@@ -109,8 +110,8 @@ async def test_the_session_holds_the_new_steps_training(tmp_path):
         await pilot.press("right")
         await settle(pilot)
         expected = train(*dataset(shift_for("none")), 3.0, 40, 2)
-        assert app.session.trained_params == expected.params
-        assert app.session.trained_shift == shift_for("none")
+        assert app.shared.trained_params == expected.params
+        assert app.shared.trained_shift == shift_for("none")
 
 
 # -- network -----------------------------------------------------------------------------------

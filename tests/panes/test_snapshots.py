@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from nntui.app.panes import PANE_CLASSES
+
 from .conftest import settle
 
-PANES = ("network", "loss", "ledger", "training", "predict", "descent", "matrix", "activations")
+PANES = tuple(PANE_CLASSES)
 
 
 @pytest.mark.parametrize("pane_type", PANES)

@@ -26,15 +26,15 @@ async def test_training_with_the_mean_shift_records_it(pane_app):
     app = pane_app("training", "shift=mean epochs=20")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.session.trained_params is not None
-        assert app.session.trained_shift.name == "mean"
+        assert app.shared.trained_params is not None
+        assert app.shared.trained_shift.name == "mean"
 
 
 async def test_predict_loss_and_ledger_use_the_trained_shift(pane_app):
     params = _trained_with_mean_shift()
     for pane_type, settings in (("predict", ""), ("loss", "predictor=trained"), ("ledger", "preset=trained")):
         app = pane_app(pane_type, settings)
-        app.session.trained_params, app.session.trained_shift = params, MEAN
+        app.shared.trained_params, app.shared.trained_shift = params, MEAN
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             if pane_type == "predict":

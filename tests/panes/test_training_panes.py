@@ -35,7 +35,7 @@ async def test_training_defaults_match_the_core_and_fill_the_session(pane_app):
         emily, frank = predict(expected.params, newcomers)
         assert values["final_loss"] == pytest.approx(expected.final_loss)
         assert values["emily"] == pytest.approx(emily) and values["frank"] == pytest.approx(frank)
-        assert app.session.trained_params == expected.params
+        assert app.shared.trained_params == expected.params
         assert "Emily" in str(pane.query_one("#train-summary").render())
 
 
@@ -99,7 +99,7 @@ async def test_divergence_is_reported_in_words(pane_app):
         assert expected.diverged_at is not None
         assert pane.run.diverged_at == expected.diverged_at
         assert f"stuck from epoch {expected.diverged_at}" in status(pane)
-        assert app.session.trained_params is None  # a diverged run is not offered to other panes
+        assert app.shared.trained_params is None  # a diverged run is not offered to other panes
 
 
 async def test_training_fields_refuse_bad_rates_and_cap_epochs(pane_app):

@@ -11,26 +11,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from nntui.course.panes import PANE_TYPES
+
 if TYPE_CHECKING:
     from .base import Pane
 
 __all__ = ["PANE_CLASSES", "Pane", "PaneUnavailable", "pane_class", "pane_settings"]
 
-#: Type name -> "module:ClassName". Must list the same types as nntui.course.panes.PANE_TYPES.
+#: Type name -> "module:ClassName", one for each pane type of the lesson schema
+#: (``nntui.course.panes.PANE_TYPES``): pane type ``x`` is ``XPane`` in ``nntui/app/panes/x.py``.
 PANE_CLASSES: dict[str, str] = {
-    name: f"nntui.app.panes.{name}:{name.capitalize()}Pane"
-    for name in (
-        "neuron",
-        "network",
-        "loss",
-        "ledger",
-        "training",
-        "predict",
-        "descent",
-        "matrix",
-        "activations",
-        "regression",
-    )
+    name: f"nntui.app.panes.{name}:{name.capitalize()}Pane" for name in PANE_TYPES
 }
 
 

@@ -14,28 +14,21 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from nntui.core.activations import ACTIVATIONS
 from nntui.core.data import LESSON_SHIFT, dataset
 from nntui.core.train import TrainResult, train
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..messages import ActivationTrained
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import (
-    FieldRules,
-    GilYielder,
-    RuledFields,
-    StatusLine,
-    add_run_settings,
-    pane_css,
-    run_fields,
-    set_narrow,
-    short,
-)
+from .fields import FieldRules, RuledFields, add_run_settings, run_fields
+from .looks import StatusLine, pane_css, set_narrow
 from .plots import Curve, CurvePlot
+from .workers import GilYielder
 
 __all__ = ["ActivationsPane", "MAX_EPOCHS"]
 
@@ -61,15 +54,6 @@ class ActivationsPane(RuledFields, Pane):
         Binding("g", "switch_plot", "Plot", tooltip="show the other plot (a short pane shows one at a time)"),
     ]
 
-    class Trained(Message):
-        """One activation's run of batch ``run_id`` finished."""
-
-        def __init__(self, run_id: int, activation: str, result: TrainResult) -> None:
-            super().__init__()
-            self.run_id = run_id
-            self.activation = activation
-            self.result = result
-
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
         self._X, self._y = dataset(LESSON_SHIFT)
@@ -85,19 +69,14 @@ class ActivationsPane(RuledFields, Pane):
         #: Which plot a short pane shows: "losses" or "functions".
         self._showing = "losses"
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new activations pane would: their fields, linear scale, the loss
         plot in front, three new runs."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._load_settings()
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
         self.query_one(StatusLine).say(self._first_message)
         self._start()  # a new run id: the old batch's late results are dropped; its worker is cancelled
-        return True
 
     @property
     def results(self) -> dict[str, TrainResult]:
@@ -203,10 +182,10 @@ class ActivationsPane(RuledFields, Pane):
             result = train(self._X, self._y, lr, epochs, seed, activation=name, should_stop=should_stop)
             if worker.is_cancelled:
                 return
-            self.post_message(self.Trained(run_id, name, result))
+            self.post_message(ActivationTrained(run_id, name, result))
 
-    @on(Trained)
-    def _trained(self, message: Trained) -> None:
+    @on(ActivationTrained)
+    def _trained(self, message: ActivationTrained) -> None:
         message.stop()
         if message.run_id != self._run_id:
             return
@@ -230,7 +209,7 @@ class ActivationsPane(RuledFields, Pane):
             curves.append(
                 Curve(name, range(1, len(result.losses) + 1), result.losses, color=color, marker=marker)
             )
-            final = self.shown(f"final_loss_{name}", short(result.final_loss, 3))
+            final = self.shown(f"final_loss_{name}", format_number(result.final_loss, 3))
             text = f"{name} ({_MARKER_WORDS[name]})".ljust(15) + final
             if result.diverged_at is not None:
                 text += f" (stuck from epoch {result.diverged_at})"
@@ -246,5 +225,6 @@ class ActivationsPane(RuledFields, Pane):
         if len(self._results) == len(ACTIVATIONS):
             v = self._rules.values
             self.query_one(StatusLine).say(
-                f"seed {int(v['act-seed'])}, lr {format_number(v['act-lr'])}, {int(v['act-epochs'])} epochs"
+                f"seed {int(v['act-seed'])}, lr {format_number(v['act-lr'], EXACT)}, "
+                f"{int(v['act-epochs'])} epochs"
             )

@@ -6,9 +6,9 @@ import functools
 import inspect
 from typing import Any, ClassVar
 
-from textual.message import Message
 from textual.widget import Widget
 
+from ..messages import PaneLiveValuesChanged
 from ..widgets.focus_style import FocusWithinClass
 
 __all__ = ["Pane"]
@@ -58,12 +58,7 @@ class Pane(FocusWithinClass, Widget, can_focus=True):
 
         return Static(self.build_error, classes="pane-missing", markup=False)
 
-    class LiveValuesChanged(Message):
-        """The pane's live values changed (posted by subclasses after a recompute)."""
-
-        def __init__(self, pane: Pane) -> None:
-            super().__init__()
-            self.pane = pane
+    LiveValuesChanged = PaneLiveValuesChanged
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -81,7 +76,7 @@ class Pane(FocusWithinClass, Widget, can_focus=True):
         """Show the live values ``names`` as ``?`` (an empty set shows everything again).
 
         The lesson screen masks what an open checkpoint asks for, so the pane does not give the
-        answer away before the learner predicts it. Subclasses redraw in ``masked_changed``.
+        answer away before the learner predicts it. The pane redraws in ``masked_changed``.
         """
         names = frozenset(names)
         if names != self.masked:
@@ -92,7 +87,26 @@ class Pane(FocusWithinClass, Widget, can_focus=True):
                 self.masked_changed()
 
     def masked_changed(self) -> None:
-        """Redraw whatever shows a masked (or newly unmasked) live value; the default does nothing."""
+        """Redraw whatever shows a masked (or newly unmasked) live value (``show_values``)."""
+        self.show_values()
+
+    # -- after a change: compute, show, tell -------------------------------------------------
+
+    def update_values(self) -> None:
+        """Recompute the pane's numbers, show them and tell the lesson its live values changed.
+
+        Every change a learner makes runs this one sequence, so the checkpoints (which listen
+        for ``LiveValuesChanged``) always read what the pane shows.
+        """
+        self.recompute()
+        self.show_values()
+        self.post_message(self.LiveValuesChanged(self))
+
+    def recompute(self) -> None:
+        """Work out the pane's numbers from its settings and fields; the default has none to work out."""
+
+    def show_values(self) -> None:
+        """Draw the pane's numbers, masked ones as ``?``; the default draws nothing."""
 
     def shown(self, name: str, text: str) -> str:
         """``text`` (how the pane prints live value ``name``), or ``?`` while ``name`` is masked."""
@@ -106,14 +120,24 @@ class Pane(FocusWithinClass, Widget, can_focus=True):
         change, which in an SSH workshop every attendee shares. A pane that can instead put
         itself in the state a new pane built with ``settings`` would have (numbers, fields,
         messages, modes, plots, running work) does so here and returns True; the tests compare
-        it with a new pane. The default returns False: the lesson screen builds a new pane.
+        it with a new pane: ``settings`` in force, nothing masked, then ``apply_settings``. A pane
+        without ``apply_settings`` (or one that could not be built) returns False: the lesson
+        screen builds a new pane.
         """
-        return False
+        if self.build_error or type(self).apply_settings is Pane.apply_settings:
+            return False
+        self.settings = dict(settings)
+        self.masked = frozenset()  # a new pane hides nothing
+        self.apply_settings()
+        return True
+
+    def apply_settings(self) -> None:
+        """Put the pane in the state a new pane built with ``self.settings`` would have."""
 
     @property
-    def session(self):
-        """The app's shared ``Session`` (trained parameters etc.)."""
-        return getattr(self.app, "session", None)
+    def shared(self):
+        """The app's ``SharedState`` (trained parameters etc.)."""
+        return getattr(self.app, "shared", None)
 
 
 def _guard_init(init):

@@ -20,20 +20,13 @@ from textual.widgets import Select, Static
 from nntui.core.data import LESSON_SHIFT, dataset
 from nntui.core.landscape import dataset_gradient, dataset_loss, gradient_step, loss_slice
 from nntui.core.network import PARAM_NAMES, Params
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import (
-    LR_RULE,
-    SEED_RULE,
-    FieldRules,
-    RuledFields,
-    StatusLine,
-    choice_select,
-    next_choice,
-    pane_css,
-    short,
-)
+from .choices import choice_select, next_choice
+from .fields import LR_RULE, SEED_RULE, FieldRules, RuledFields
+from .looks import StatusLine, pane_css
 from .marks import highlight
 from .plots import Curve, CurvePlot
 
@@ -120,7 +113,7 @@ class DescentPane(RuledFields, Pane):
 
     def on_mount(self) -> None:
         """Draw the starting slice."""
-        self._show()
+        self.show_values()
 
     # -- actions ---------------------------------------------------------------------
 
@@ -131,18 +124,14 @@ class DescentPane(RuledFields, Pane):
         self._steps += 1
         self._compute()
         self._last = (old_value, getattr(self._params, self._param), old_loss, self._loss)
-        self._update()
+        self.update_values()
 
     def action_cycle_param(self) -> None:
         """Look along the next parameter instead."""
         self.query_one("#descent-param", Select).value = next_choice(PARAM_NAMES, self._param)
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new descent pane would: their parameter, start, lr and seed, no step."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._param = self.settings["param"]
         self._preset = self.settings["preset"]
         self._rules.values.update(
@@ -157,7 +146,6 @@ class DescentPane(RuledFields, Pane):
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)
         self.action_reset()  # the preset's parameters, no steps, the plot and the status line
-        return True
 
     def action_reset(self) -> None:
         """Go back to the preset's parameters."""
@@ -165,7 +153,7 @@ class DescentPane(RuledFields, Pane):
         self._steps = 0
         self._last = None
         self._compute()
-        self._update()
+        self.update_values()
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -176,7 +164,7 @@ class DescentPane(RuledFields, Pane):
             self._param = event.value
             self._last = None
             self._compute()
-            self._update()
+            self.update_values()
         elif event.select.id == "descent-preset" and event.value != self._preset:
             self._preset = event.value
             self.action_reset()
@@ -187,19 +175,11 @@ class DescentPane(RuledFields, Pane):
             self.action_reset()
         else:
             self._compute()
-            self._update()
+            self.update_values()
 
     # -- drawing ---------------------------------------------------------------------
 
-    def masked_changed(self) -> None:
-        """Show the numbers under the plot again, the masked ones as ``?``."""
-        self._show()
-
-    def _update(self) -> None:
-        self._show()
-        self.post_message(self.LiveValuesChanged(self))
-
-    def _show(self) -> None:
+    def show_values(self) -> None:
         name = self._param
         value = getattr(self._params, name)
         low = min(value - 3.0, self._next_value - 1.0)
@@ -219,15 +199,18 @@ class DescentPane(RuledFields, Pane):
             ],
             title=f"loss over the four people, only {name} moves",
         )
-        lr = format_number(self.learning_rate)
+        lr = format_number(self.learning_rate, EXACT)
         direction = "right" if self._slope < 0 else "left" if self._slope > 0 else "nowhere"
-        here, loss = self.shown("param_value", short(value)), self.shown("loss", short(self._loss))
-        slope = self.shown("slope", short(self._slope))
+        here, loss = (
+            self.shown("param_value", format_number(value)),
+            self.shown("loss", format_number(self._loss)),
+        )
+        slope = self.shown("slope", format_number(self._slope))
         if {"param_value", "slope"} & self.masked:
             # the step's result and direction would give a masked value away
             after = "?"
         else:
-            after = f"{short(self._next_value)} ({direction})"
+            after = f"{format_number(self._next_value)} ({direction})"
         focus = self.settings.get("focus", ())
         lines = [
             "● you: "
@@ -243,8 +226,8 @@ class DescentPane(RuledFields, Pane):
             old, new, old_loss, new_loss = self._last
             verdict = "the loss fell" if new_loss < old_loss else "it ROSE: the step overshot"
             message = (
-                f"step {self._steps}: {name} {short(old)} -> {here}\n"
-                f"loss {short(old_loss)} -> {loss}\n{verdict}"
+                f"step {self._steps}: {name} {format_number(old)} -> {here}\n"
+                f"loss {format_number(old_loss)} -> {loss}\n{verdict}"
             )
         else:
             message = "s: take one step downhill"

@@ -20,23 +20,17 @@ from nntui.core.data import LESSON_SHIFT, TRAINING_PEOPLE, get_person
 from nntui.core.gradcheck import numerical_gradient
 from nntui.core.network import PARAM_NAMES, Params
 from nntui.core.trace import SgdStep, Trace, backprop_trace, sgd_step
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..messages import MyCodeAnswer
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import (
-    LR_RULE,
-    SEED_RULE,
-    FieldRules,
-    RuledFields,
-    StatusLine,
-    choice_select,
-    next_choice,
-    pane_css,
-    short,
-)
+from .choices import choice_select, next_choice
+from .fields import LR_RULE, SEED_RULE, FieldRules, RuledFields
 from .ledger_text import LedgerText, masked_values, render_trace
+from .looks import StatusLine, pane_css
 from .marks import hide_numbers
-from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
+from .mycode import MY_CODE_BINDING, UsesMyCode, compare
 
 __all__ = ["LedgerPane", "render_trace"]
 
@@ -102,7 +96,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._params = self._preset_params()
         self._last_step: SgdStep | None = None
         self._updates = 0
-        self._trace = self._compute()
+        self.recompute()
         #: The finite-difference estimates shown beside the gradients (by parameter).
         self._check: dict[str, float] = {}
         self._asked = 0  # numbers each request, so a late answer for an old trace is dropped
@@ -150,8 +144,8 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
     def _sample(self) -> tuple[Any, float]:
         person = get_person(self._person)
         shift = LESSON_SHIFT
-        if self._preset == "trained" and self.session is not None and self.session.trained_params is not None:
-            shift = self.session.shift_of_trained()  # feed the trained network the way it learned
+        if self._preset == "trained" and self.shared is not None and self.shared.trained_params is not None:
+            shift = self.shared.shift_of_trained()  # feed the trained network the way it learned
         return shift.apply(person.weight_lb, person.height_in), float(person.label)
 
     def _preset_params(self) -> Params:
@@ -159,15 +153,16 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         if self._preset == "ones":
             return Params.ones()
         if self._preset == "trained":
-            trained = self.session.trained_params if self.session is not None else None
+            trained = self.shared.trained_params if self.shared is not None else None
             if trained is not None:
                 return trained
             self._note = "no trained network yet (run the training pane); using the seed's parameters"
         return Params.random(int(self._rules.values["ledger-seed"]))
 
-    def _compute(self) -> Trace:
+    def recompute(self) -> None:
+        """Trace backpropagation through the network for the chosen person."""
         x, y_true = self._sample()
-        return backprop_trace(self._params, x, y_true, person=self._person)
+        self._trace: Trace = backprop_trace(self._params, x, y_true, person=self._person)
 
     # -- layout ----------------------------------------------------------------------
 
@@ -218,7 +213,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._last_step = step
         self._updates += 1
         self._params = step.after
-        self._refresh()
+        self.update_values()
 
     def action_show_all(self) -> None:
         """Show every term, or again only the step's focused terms and the road to them."""
@@ -245,15 +240,11 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._params = self._preset_params()
         self._last_step = None
         self._updates = 0
-        self._refresh()
+        self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new ledger pane would: their person, preset, lr and seed, no
         update applied, the list scrolled to the top, "my code" off."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         # Set the choices before the Selects: their Changed messages then find nothing to do.
         self._person = self.settings["person"]
         self._preset = self.settings["preset"]
@@ -274,7 +265,6 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         # box and the status line (which also drops a refusal said there).
         self.action_reset()
         self._scroll_to_focus()
-        return True
 
     @on(Select.Changed, "#ledger-person")
     def _person_changed(self, event: Select.Changed) -> None:
@@ -282,7 +272,7 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         if isinstance(event.value, str) and event.value != self._person:
             self._person = event.value
             self._last_step = None
-            self._refresh()
+            self.update_values()
 
     @on(Select.Changed, "#ledger-preset")
     def _preset_changed(self, event: Select.Changed) -> None:
@@ -298,27 +288,25 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _refresh(self) -> None:
-        self._trace = self._compute()
-        self._show()
-        self._ask_my_code()
-        self.post_message(self.LiveValuesChanged(self))
-
     def masked_changed(self) -> None:
         """Draw the table again with the masked terms as ``?``, the step's focus still in view.
 
         A checkpoint masks (and, answered, unmasks) the very term a step points at: the redrawn
         table must keep it on screen, where the learner sees the ``?`` become its number.
         """
-        self._show()
+        super().masked_changed()
         self._scroll_to_focus()
-        self._ask_my_code()  # its line may print a term's number
 
     def _hide(self, text: str) -> str:
         """``text`` with the masked terms' numbers shown as ``?``."""
         if not self.masked:
             return text
         return hide_numbers(text, masked_values(self._trace, self._check, self.masked))
+
+    def show_values(self) -> None:
+        """Draw the numbers, masked ones as ``?``, and the line comparing with the learner's code."""
+        self._show()
+        self._ask_my_code()
 
     def _show(self) -> None:
         trace = self._trace
@@ -342,8 +330,9 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         if not status:
             person = get_person(self._person)
             status = (
-                f"{person.name}: x ({short(trace.x[0])}, {short(trace.x[1])}), y_true {short(y_true)}\n"
-                f"loss {self.shown('loss', short(trace.loss))}"
+                f"{person.name}: x ({format_number(trace.x[0])}, {format_number(trace.x[1])}), "
+                f"y_true {format_number(y_true)}\n"
+                f"loss {self.shown('loss', format_number(trace.loss))}"
             )
         self.query_one(StatusLine).say(self._hide(status))
 
@@ -405,23 +394,27 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         if step is None:
             return []
         before, after = step.before.as_dict(), step.after.as_dict()
-        lines = [f"[b]── Update {self._updates}: p - {format_number(step.learning_rate)} * d_L_d_p ──[/b]"]
+        lines = [
+            f"[b]── Update {self._updates}: p - {format_number(step.learning_rate, EXACT)} * d_L_d_p ──[/b]"
+        ]
         for name in PARAM_NAMES:
-            lines.append(f"{name} {format_number(before[name])} -> {format_number(after[name])}")
+            lines.append(
+                f"{name} {format_number(before[name], EXACT)} -> {format_number(after[name], EXACT)}"
+            )
         return lines  # render_trace puts a blank line before the first section
 
     def _show_update(self) -> None:
         step = self._last_step
         box = self.query_one("#ledger-update", Static)
         if step is None:
-            rate = format_number(self.learning_rate)
+            rate = format_number(self.learning_rate, EXACT)
             box.update(f"start: {self._preset}, no update yet\nu: one update at lr {rate}")
             return
         direction = "falls" if step.loss_after < step.loss_before else "does NOT fall"
-        after = self.shown("loss", short(step.loss_after, 6))
+        after = self.shown("loss", format_number(step.loss_after, 6))
         box.update(
             self._hide(
                 f"update {self._updates}: {get_person(self._person).name}'s loss\n"
-                f"{short(step.loss_before, 6)} -> {after} ({direction})"
+                f"{format_number(step.loss_before, 6)} -> {after} ({direction})"
             )
         )

@@ -16,8 +16,8 @@ from typing import Iterable, Sequence
 from rich.markup import escape
 
 from nntui.core.trace import Trace
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import format_number
 from .marks import hide_numbers
 
 __all__ = ["LedgerText", "render_trace", "masked_values", "road", "wrap_line"]
@@ -113,7 +113,7 @@ def render_trace(
     Gradients also show ``check``, the finite-difference estimate of the same number; warnings
     (saturated, exploding, dead) are written out under the term they concern. The terms named in
     ``masked`` show ``?`` for their value and check, and wherever their number appears (see
-    ``common.hide_numbers``); their formulas stay. Focused terms are marked; with ``collapse``
+    ``marks.hide_numbers``); their formulas stay. Focused terms are marked; with ``collapse``
     only the road to them is listed (see :func:`road`).
     """
     masked = frozenset(masked)
@@ -139,12 +139,12 @@ def render_trace(
                 lines.append("")
             starts = len(lines)
             add(f"[b]── {SECTIONS.get(kind, kind)} ──[/b]", 4)
-        value = "?" if term.name in masked else format_number(term.value)
+        value = "?" if term.name in masked else format_number(term.value, EXACT)
         title = f"{term.name} = {value}"
         if term.kind == "gradient":
             estimate = check[term.name.removeprefix("d_L_d_")]
             # a no-break space: "check" stays with its number when the line wraps
-            title += f"   check\u00a0{'?' if term.name in masked else format_number(estimate)}"
+            title += f"   check\u00a0{'?' if term.name in masked else format_number(estimate, EXACT)}"
         focused = term.name in focus
         if focused:
             first_focus = starts if first_focus is None else first_focus

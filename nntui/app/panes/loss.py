@@ -18,19 +18,13 @@ from textual.widgets import Select, Static
 from nntui.core.data import TRAINING_PEOPLE, dataset, shift_for
 from nntui.core.losses import mse, squared_errors
 from nntui.core.network import Params, predict
+from nntui.numbers import format_number
 
 from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import (
-    SEED_RULE,
-    FieldRules,
-    RuledFields,
-    StatusLine,
-    choice_select,
-    next_choice,
-    pane_css,
-    short,
-)
+from .choices import choice_select, next_choice
+from .fields import SEED_RULE, FieldRules, RuledFields
+from .looks import StatusLine, pane_css
 
 __all__ = ["LossPane", "PREDICTORS", "SHIFTS"]
 
@@ -52,13 +46,13 @@ def render_people(people, X, y, pred, errors, masked: frozenset[str] = frozenset
     lines = ["name      lb  in      x1     x2"]
     for person, (x1, x2) in zip(people, X, strict=True):
         lines.append(
-            f"{person.name:<7} {short(person.weight_lb):>4} {short(person.height_in):>3} "
-            f"{short(x1, 4):>7} {short(x2, 4):>6}"
+            f"{person.name:<7} {format_number(person.weight_lb):>4} {format_number(person.height_in):>3} "
+            f"{format_number(x1, 4):>7} {format_number(x2, 4):>6}"
         )
     lines.append("name    y_true  y_pred  sq. error")
     for person, y_true, y_pred, error in zip(people, y, pred, errors, strict=True):
-        shown = "?" if f"error_{person.name.lower()}" in masked else short(error, 4)
-        lines.append(f"{person.name:<7} {short(y_true):>6}  {short(y_pred, 4):<6}  {shown}")
+        shown = "?" if f"error_{person.name.lower()}" in masked else format_number(error, 4)
+        lines.append(f"{person.name:<7} {format_number(y_true):>6}  {format_number(y_pred, 4):<6}  {shown}")
     return "\n".join(lines)
 
 
@@ -83,7 +77,7 @@ class LossPane(RuledFields, Pane):
         self._rules = FieldRules()
         self._rules.add("loss-seed", SEED_RULE, int(self.settings["seed"]))
         self._note = ""
-        self._compute()
+        self.recompute()
 
     # -- values ----------------------------------------------------------------------
 
@@ -95,12 +89,12 @@ class LossPane(RuledFields, Pane):
             return np.ones(len(X))
         params = None
         if self._predictor == "trained":
-            params = self.session.trained_params if self.session is not None else None
+            params = self.shared.trained_params if self.shared is not None else None
             if params is None:
                 self._note = "no trained network yet (run the training pane); showing the random network"
             else:
                 # the trained network reads inputs shifted the way it was trained, whatever is shown
-                trained_shift = self.session.shift_of_trained()
+                trained_shift = self.shared.shift_of_trained()
                 if trained_shift.name != self._shift:
                     self._note = f"the trained network is fed the {trained_shift.name} shift it learned with"
                 return predict(params, dataset(trained_shift)[0])
@@ -108,7 +102,7 @@ class LossPane(RuledFields, Pane):
             params = Params.random(int(self._rules.values["loss-seed"]))
         return predict(params, X)
 
-    def _compute(self) -> None:
+    def recompute(self) -> None:
         self._X, self._y = dataset(shift_for(self._shift))
         self._pred = self._predictions(self._X)
         self._errors = squared_errors(self._y, self._pred)
@@ -138,7 +132,7 @@ class LossPane(RuledFields, Pane):
 
     def on_mount(self) -> None:
         """Fill the table."""
-        self._show()
+        self.show_values()
 
     # -- actions ---------------------------------------------------------------------
 
@@ -150,15 +144,11 @@ class LossPane(RuledFields, Pane):
         """Shift the inputs the next way: the lesson's 135/66, the mean, or not at all."""
         self.query_one("#loss-shift", Select).value = next_choice(SHIFTS, self._shift)
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new loss pane would: their predictor, shift and seed, scored afresh.
 
         The trained predictor reads the session's trained network now, as a new pane would.
         """
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._predictor = self.settings["predictor"]
         self._shift = self.settings["shift"]
         self._rules.values["loss-seed"] = int(self.settings["seed"])
@@ -169,8 +159,7 @@ class LossPane(RuledFields, Pane):
             select.value = value
         # set_value also clears a "not a number" message under the field
         self.query_one("#loss-seed", NumberField).set_value(self._rules.values["loss-seed"], notify=False)
-        self._update()  # scores, table, MSE and the status line (a refusal there is replaced)
-        return True
+        self.update_values()  # scores, table, MSE and the status line (a refusal there is replaced)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -183,33 +172,24 @@ class LossPane(RuledFields, Pane):
             self._shift = event.value
         else:
             return  # already in force (set by ``reconfigure``)
-        self._update()
+        self.update_values()
 
     def field_changed(self, field_id: str) -> None:
         """A new seed: score the random network it makes."""
-        self._update()
+        self.update_values()
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _update(self) -> None:
-        self._compute()
-        self._show()
-        self.post_message(self.LiveValuesChanged(self))
-
-    def masked_changed(self) -> None:
-        """Show the table and the MSE again, the masked errors (or MSE) as ``?``."""
-        self._show()
-
-    def _show(self) -> None:
+    def show_values(self) -> None:
         shift = shift_for(self._shift)
         table = render_people(TRAINING_PEOPLE, self._X, self._y, self._pred, self._errors, self.masked)
-        note = f"x1 = lb - {short(shift.weight, 5)}, x2 = in - {short(shift.height, 5)}"
+        note = f"x1 = lb - {format_number(shift.weight, 5)}, x2 = in - {format_number(shift.height, 5)}"
         self.query_one("#loss-table", Static).update(f"{note}\n{table}")
         terms = " + ".join(
-            self.shown(f"error_{person.name.lower()}", short(error))
+            self.shown(f"error_{person.name.lower()}", format_number(error))
             for person, error in zip(TRAINING_PEOPLE, self._errors, strict=True)
         )
-        mse = self.shown("mse", short(self._mse, 6))
+        mse = self.shown("mse", format_number(self._mse, 6))
         self.query_one("#loss-mse", Static).update(
             f"MSE = ({terms}) / 4\n    = {mse}   ({_PREDICTOR_NAMES[self._predictor]})"
         )

@@ -2,7 +2,7 @@
 
 ``nntui.core.matrix.matrix_steps`` trains full batch (all rows at once, weights as
 matrices, no biases, sum-of-squares loss); a thread worker drives it and reports the losses
-so far (``common.LossReporter``, as the training pane does), and the pane redraws the curve
+so far (``workers.LossReporter``, as the training pane does), and the pane redraws the curve
 and shows the predictions beside the targets.
 """
 
@@ -20,27 +20,16 @@ from textual.worker import get_current_worker
 
 from nntui.core.activations import ACTIVATIONS
 from nntui.core.matrix import MATRIX_X, MATRIX_Y, matrix_steps
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..messages import MatrixProgress
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import (
-    LR_RULE,
-    SEED_RULE,
-    FieldRules,
-    FrameGate,
-    LossReporter,
-    Rule,
-    RuledFields,
-    RunReport,
-    StatusLine,
-    choice_select,
-    epochs_rule,
-    next_choice,
-    pane_css,
-    set_narrow,
-    short,
-)
+from .choices import choice_select, next_choice
+from .fields import LR_RULE, SEED_RULE, FieldRules, Rule, RuledFields, epochs_rule
+from .looks import StatusLine, pane_css, set_narrow
 from .plots import Curve, CurvePlot
+from .workers import FrameGate, LossReporter
 
 __all__ = ["MatrixPane", "MAX_ITERATIONS"]
 
@@ -59,20 +48,6 @@ class MatrixPane(RuledFields, Pane):
         Binding("a", "cycle_activation", "Activation", tooltip="next hidden activation: sigmoid, tanh, relu"),
         Binding("l", "toggle_log", "Log", tooltip="switch the loss axis between linear and log scale"),
     ]
-
-    class Progress(RunReport):
-        """Losses of run ``run_id`` so far; ``output`` (the predictions) when it is done."""
-
-        def __init__(
-            self,
-            run_id: int,
-            losses: np.ndarray,
-            *,
-            gate: FrameGate | None = None,
-            output: list[float] | None = None,
-        ) -> None:
-            super().__init__(run_id, losses, final=output is not None, gate=gate)
-            self.output = output
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
@@ -96,12 +71,8 @@ class MatrixPane(RuledFields, Pane):
         self._activation = self.settings["activation"]
         self._log = False
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new matrix pane would: their fields, activation, linear scale, a new run."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._load_settings()
         for field in self.query(NumberField):
             field.set_value(self._rules.values[field.id or ""], notify=False)  # also clears its error
@@ -111,7 +82,6 @@ class MatrixPane(RuledFields, Pane):
         select.value = self._activation
         self.query_one(StatusLine).say(self._first_message)
         self._start()  # cancels the old run (its late reports carry an old run id) and trains anew
-        return True
 
     def live_values(self) -> dict[str, float]:
         """final_loss and pred_0..pred_3 of the finished run (empty while it runs)."""
@@ -204,7 +174,7 @@ class MatrixPane(RuledFields, Pane):
         """Drive the core's generator, reporting the losses so far; stop when cancelled."""
         worker = get_current_worker()
         reporter = LossReporter(
-            lambda so_far: self.post_message(self.Progress(run_id, so_far, gate=gate)),
+            lambda so_far: self.post_message(MatrixProgress(run_id, so_far, gate=gate)),
             gate,
             (),
             POST_INTERVAL,
@@ -216,10 +186,10 @@ class MatrixPane(RuledFields, Pane):
             reporter.add(float(step.loss))
         if step is not None and not worker.is_cancelled:
             output = [float(v) for v in step.output.reshape(-1)]
-            self.post_message(self.Progress(run_id, reporter.losses, output=output))
+            self.post_message(MatrixProgress(run_id, reporter.losses, output=output))
 
-    @on(Progress)
-    def _progress(self, message: Progress) -> None:
+    @on(MatrixProgress)
+    def _progress(self, message: MatrixProgress) -> None:
         message.stop()
         if not message.accept(self, self._run_id):
             return
@@ -245,7 +215,7 @@ class MatrixPane(RuledFields, Pane):
         plot.flat_word = "stuck" if self._output is not None else ""  # once the run is over
         plot.show(curves, log_y=self._log, title=f"loss per iteration, {scale}", short_title=f"loss, {scale}")
         rows = ["x1 x2 x3  target  output"]
-        outputs = [short(value, 3) for value in self._output] if self._output is not None else []
+        outputs = [format_number(value, 3) for value in self._output] if self._output is not None else []
         # a masked prediction is hidden wherever the same number shows (a dead network says 0.5 four times)
         hidden = {outputs[i] for i in range(len(outputs)) if f"pred_{i}" in self.masked}
         for i, (x, target) in enumerate(zip(MATRIX_X, MATRIX_Y, strict=True)):
@@ -255,9 +225,12 @@ class MatrixPane(RuledFields, Pane):
         total = int(self._rules.values["matrix-iterations"])
         if self._output is not None:
             self.query_one(StatusLine).say(
-                f"done: loss {short(losses[0])} -> {self.shown('final_loss', short(losses[-1]))}\n"
-                f"{len(losses)} iterations, lr {format_number(self._rules.values['matrix-lr'])}, "
+                f"done: loss {format_number(losses[0])} -> "
+                f"{self.shown('final_loss', format_number(losses[-1]))}\n"
+                f"{len(losses)} iterations, lr {format_number(self._rules.values['matrix-lr'], EXACT)}, "
                 f"{self._activation}"
             )
         elif len(losses):
-            self.query_one(StatusLine).say(f"iteration {len(losses)}/{total}  loss {short(losses[-1])}")
+            self.query_one(StatusLine).say(
+                f"iteration {len(losses)}/{total}  loss {format_number(losses[-1])}"
+            )

@@ -10,9 +10,8 @@ import math
 from typing import Any
 
 from textual.binding import Binding
-from textual.message import Message
 
-__all__ = ["MY_CODE_BINDING", "MyCode", "MyCodeAnswer", "UsesMyCode", "compare"]
+__all__ = ["MY_CODE_BINDING", "MyCode", "UsesMyCode", "compare"]
 
 #: The key every "use my code" pane offers (free in the app, lesson screen and the panes).
 MY_CODE_BINDING = Binding("m", "toggle_my_code", "My code", tooltip="use my code: run your passing exercise")
@@ -25,16 +24,6 @@ def compare(mine: float, builtin: float, tolerance: float = 1e-6) -> str:
     if abs(mine - builtin) <= tolerance * max(1.0, abs(builtin)):
         return f"yours: {mine:.5g} ✓ matches"
     return f"yours: {mine:.5g} ✗ differs from {builtin:.5g}"
-
-
-class MyCodeAnswer(Message):
-    """A learner's function answered (``value``) or failed (``error``, one line), for request ``tag``."""
-
-    def __init__(self, tag: Any, value: Any = None, error: str = "") -> None:
-        super().__init__()
-        self.tag = tag
-        self.value = value
-        self.error = error
 
 
 class MyCode:

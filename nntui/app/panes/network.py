@@ -11,10 +11,12 @@ from textual.containers import Container
 from textual.widgets import Static
 
 from nntui.core.network import Forward, Params, forward
+from nntui.numbers import format_number
 
 from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import FieldRules, RuledFields, StatusLine, pane_css, short, value_rule
+from .fields import FieldRules, RuledFields, value_rule
+from .looks import StatusLine, pane_css
 from .marks import hide_numbers, highlight
 
 __all__ = ["NetworkPane", "draw_network", "highlight_terms"]
@@ -41,14 +43,14 @@ def draw_network(v: dict[str, float], fw: Forward, masked: frozenset[str] = froz
     grouped by the neuron they feed, so no lines cross and the drawing fits a narrow pane.
     The live values named in ``masked`` (sum_h1, h1, ..., output) are drawn as ``?``.
     """
-    n = {key: short(value, 3) for key, value in v.items()}
+    n = {key: format_number(value, 3) for key, value in v.items()}
     live = {
-        "sum_h1": short(fw.sum_h1),
-        "h1": short(fw.h1),
-        "sum_h2": short(fw.sum_h2),
-        "h2": short(fw.h2),
-        "sum_o1": short(fw.sum_o1),
-        "output": short(fw.y_pred),
+        "sum_h1": format_number(fw.sum_h1),
+        "h1": format_number(fw.h1),
+        "sum_h2": format_number(fw.sum_h2),
+        "h2": format_number(fw.h2),
+        "sum_o1": format_number(fw.sum_o1),
+        "output": format_number(fw.y_pred),
     }
     # A masked number is hidden under every name that shows it (equal weights make h2 = h1).
     hidden = {live[name] for name in masked if name in live}
@@ -94,7 +96,7 @@ class NetworkPane(RuledFields, Pane):
         self._rules = FieldRules()
         for key, value in self._from_settings(self.settings).items():
             self._rules.add(key, value_rule(key), value)
-        self._forward = self._compute()
+        self.recompute()
 
     @property
     def _values(self) -> dict[str, float]:
@@ -107,10 +109,11 @@ class NetworkPane(RuledFields, Pane):
         values.update(zip(_INPUTS, settings["x"], strict=True))
         return {key: float(value) for key, value in values.items()}
 
-    def _compute(self) -> Forward:
+    def recompute(self) -> None:
+        """Run the network forward on the values in force."""
         v = self._values
         params = Params.from_weights_biases([v[w] for w in _WEIGHTS], [v[b] for b in _BIASES])
-        return forward(params, (v["x1"], v["x2"]))
+        self._forward: Forward = forward(params, (v["x1"], v["x2"]))
 
     def compose(self) -> ComposeResult:
         self.border_title = "Network 2-2-1"
@@ -123,7 +126,7 @@ class NetworkPane(RuledFields, Pane):
 
     def on_mount(self) -> None:
         """Draw the starting network."""
-        self._show()
+        self.show_values()
 
     def live_values(self) -> dict[str, float]:
         """sum_h1, h1, sum_h2, h2, sum_o1 and output, as the core computes them."""
@@ -139,35 +142,21 @@ class NetworkPane(RuledFields, Pane):
 
     def field_changed(self, field_id: str) -> None:
         """A weight, bias or input changed: run the network forward again."""
-        self._update()
+        self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new network pane would: their numbers, no messages under fields."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self.border_title = "Network 2-2-1"
         self.action_reset()  # sets every field (clearing its message) and draws the network again
-        return True
 
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""
         self._values.update(self._from_settings(self.settings))
         for key in _FIELDS:
             self.query_one(f"#{key}", NumberField).set_value(self._values[key], notify=False)
-        self._update()
+        self.update_values()
 
-    def _update(self) -> None:
-        self._forward = self._compute()
-        self._show()
-        self.post_message(self.LiveValuesChanged(self))
-
-    def masked_changed(self) -> None:
-        """Draw the network again with the masked values as ``?``."""
-        self._show()
-
-    def _show(self) -> None:
+    def show_values(self) -> None:
         drawing = draw_network(self._values, self._forward, self.masked)
         focus = self.settings.get("focus", ())
         self.query_one("#net-diagram", Static).update(highlight_terms(drawing, focus))

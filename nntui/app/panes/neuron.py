@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -13,12 +14,14 @@ from textual.widgets import Static
 
 from nntui.core.activations import ACTIVATIONS
 from nntui.core.neuron import Neuron, NeuronOutput
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..messages import MyCodeAnswer
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import FieldRules, RuledFields, value_rule
+from .fields import FieldRules, RuledFields, value_rule
 from .marks import highlight
-from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
+from .mycode import MY_CODE_BINDING, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 
 __all__ = ["NeuronPane", "approx", "operand"]
@@ -28,7 +31,7 @@ _FIELDS = ("w1", "w2", "b", "x1", "x2")
 
 def operand(value: float) -> str:
     """``value`` as it reads after ``+`` or ``·``: negative numbers in brackets, ``3 + (-3)``."""
-    text = format_number(value)
+    text = format_number(value, EXACT)
     return f"({text})" if value < 0 else text
 
 
@@ -45,7 +48,7 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
 
     Shows the three stages (weighted sum, plus bias, activation) with the numbers filled
     in, and the activation curve with the current point on it. Every number stays between
-    -1e6 and 1e6 (``common.value_rule``) so the sums stay finite.
+    -1e6 and 1e6 (``fields.value_rule``) so the sums stay finite.
     """
 
     PANE_TYPE = "neuron"
@@ -64,7 +67,7 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         for name, value in self._from_settings(self.settings).items():
             self._rules.add(name, value_rule(name), value)
         self._activation = self.settings.get("activation", "sigmoid")
-        self._result: NeuronOutput = self._compute()
+        self.recompute()
         self._asked = 0  # numbers each request, so a late answer for old numbers is dropped
 
     @property
@@ -96,6 +99,10 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         self.query_one("#neuron-plot", CurvePlot).compact = True
         self._show()
 
+    def recompute(self) -> None:
+        """Run the neuron on the values in force."""
+        self._result = self._compute()
+
     def _compute(self) -> NeuronOutput:
         v = self._values
         neuron = Neuron([v["w1"], v["w2"]], v["b"], self._activation)
@@ -108,7 +115,7 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
 
     def field_changed(self, field_id: str) -> None:
         """A weight, the bias or an input changed: compute the neuron again."""
-        self._update()
+        self.update_values()
 
     # -- use my code ---------------------------------------------------------------
 
@@ -160,19 +167,14 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         """Switch to the next activation function (sigmoid, tanh, relu)."""
         names = list(ACTIVATIONS)
         self._activation = names[(names.index(self._activation) + 1) % len(names)]
-        self._update()
+        self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new neuron pane would: their numbers and activation, "my code" off."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self._initial = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
+        self._initial = dict(self.settings)
         self.my_code_off()
         self.query_one("#neuron-mine", Static).update("")
         self.action_reset()
-        return True
 
     def action_reset(self) -> None:
         """Put every number back to the lesson's settings."""
@@ -180,21 +182,16 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
         self._activation = self._initial.get("activation", "sigmoid")
         for name in _FIELDS:
             self.query_one(f"#{name}", NumberField).set_value(self._values[name], notify=False)
-        self._update()
+        self.update_values()
 
-    def _update(self) -> None:
-        self._result = self._compute()
+    def show_values(self) -> None:
+        """Draw the numbers, masked ones as ``?``, and the line comparing with the learner's code."""
         self._show()
         self._ask_my_code()
-        self.post_message(self.LiveValuesChanged(self))
-
-    def masked_changed(self) -> None:
-        """Show (or hide behind ``?``) the weighted sum, total and output."""
-        self._show()
-        self._ask_my_code()  # its line compares with the output
 
     def _show(self) -> None:
-        v, r, f = self._values, self._result, format_number
+        v, r = self._values, self._result
+        f = functools.partial(format_number, digits=EXACT)
         name = self._activation
         weighted = self.shown("weighted_sum", f(r.weighted_sum))
         total = self.shown("total", f(r.total))
@@ -239,5 +236,5 @@ class NeuronPane(RuledFields, UsesMyCode, Pane):
                 Curve(activation.name, xs.tolist(), ys.tolist()),
                 Curve("you", [total], [output], marker="●", points=True),
             ],
-            title=f"{activation.name}(t) at t = {self.shown('total', format_number(total))}",
+            title=f"{activation.name}(t) at t = {self.shown('total', format_number(total, EXACT))}",
         )

@@ -2,7 +2,7 @@
 
 Units are converted by ``nntui.core.data``, the numbers shifted like the training data,
 and the probability comes from ``nntui.core.network.predict`` with the parameters the
-training pane left in ``app.session`` (or, before any training, a network the pane trains
+training pane left in ``app.shared`` (or, before any training, a network the pane trains
 once with the core's ``train`` and the lessons' settings).
 """
 
@@ -18,10 +18,12 @@ from textual.widgets import Static
 from nntui.core.data import LESSON_SHIFT, cm_to_inches, dataset, inches_to_cm, kg_to_lb, lb_to_kg
 from nntui.core.network import Params, predict
 from nntui.core.train import train
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import FieldRules, Rule, RuledFields, StatusLine, pane_css, short
+from .fields import FieldRules, Rule, RuledFields
+from .looks import StatusLine, pane_css
 
 __all__ = ["PredictPane", "CAVEAT"]
 
@@ -62,9 +64,9 @@ class PredictPane(RuledFields, Pane):
     # -- values ----------------------------------------------------------------------
 
     def _network(self) -> tuple[Params, str]:
-        trained = self.session.trained_params if self.session is not None else None
+        trained = self.shared.trained_params if self.shared is not None else None
         if trained is not None:
-            self._shift = self.session.shift_of_trained()
+            self._shift = self.shared.shift_of_trained()
             return trained, "the training pane's network"
         self._shift = LESSON_SHIFT
         seed = int(self.settings["seed"])
@@ -79,7 +81,7 @@ class PredictPane(RuledFields, Pane):
             return kg_to_lb(weight), cm_to_inches(height)
         return weight, height
 
-    def _compute(self) -> None:
+    def recompute(self) -> None:
         if self._params is None:
             self._params, self._source = self._network()
         weight_lb, height_in = self._in_lessons_units()
@@ -110,7 +112,7 @@ class PredictPane(RuledFields, Pane):
 
     def on_mount(self) -> None:
         """Find a network and answer for the starting numbers."""
-        self._update()
+        self.update_values()
 
     # -- actions ---------------------------------------------------------------------
 
@@ -131,20 +133,16 @@ class PredictPane(RuledFields, Pane):
             field = self.query_one(f"#{field_id}", NumberField)
             field.set_value(value, notify=False)
             field.query_one(".nf-label", Static).update(label)
-        self._update()
+        self.update_values()
 
     def action_refresh_network(self) -> None:
         """Use the newest trained parameters (after another training run)."""
         self._params = None
-        self._update()
+        self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new predict pane would: their units and numbers, and the network a
         new pane would ask (the session's newest trained one, or one trained here with their seed)."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._units = self.settings["units"]
         w_unit, h_unit = _UNITS[self._units]
         for field_id, key, label in (
@@ -159,25 +157,15 @@ class PredictPane(RuledFields, Pane):
             field.query_one(".nf-label", Static).update(label)
         self.border_title = "Ask the network"
         self._params, self._source = None, ""  # found again, as on a new pane's mount
-        self._update()
-        return True
+        self.update_values()
 
     def field_changed(self, field_id: str) -> None:
         """A new weight or height: ask the network again."""
-        self._update()
+        self.update_values()
 
     # -- drawing ---------------------------------------------------------------------
 
-    def masked_changed(self) -> None:
-        """Show the probability again, or ``?`` while it is masked."""
-        self._show()
-
-    def _update(self) -> None:
-        self._compute()
-        self._show()
-        self.post_message(self.LiveValuesChanged(self))
-
-    def _show(self) -> None:
+    def show_values(self) -> None:
         weight, height = self._rules.values["predict-weight"], self._rules.values["predict-height"]
         w_unit, h_unit = _UNITS[self._units]
         weight_lb, height_in = self._in_lessons_units()
@@ -185,19 +173,20 @@ class PredictPane(RuledFields, Pane):
         lines = []
         if self._units == "metric":
             lines.append(
-                f"{format_number(weight)} kg = {short(weight_lb)} lb, "
-                f"{format_number(height)} cm = {short(height_in)} in"
+                f"{format_number(weight, EXACT)} kg = {format_number(weight_lb)} lb, "
+                f"{format_number(height, EXACT)} cm = {format_number(height_in)} in"
             )
         else:
-            lines.append(f"{format_number(weight)} {w_unit}, {format_number(height)} {h_unit}")
+            lines.append(f"{format_number(weight, EXACT)} {w_unit}, {format_number(height, EXACT)} {h_unit}")
         shift = self._shift
-        lines.append(f"shifted by {short(shift.weight)} lb / {short(shift.height)} in:")
-        lines.append(f"x = ({short(x1)}, {short(x2)})")
+        lines.append(f"shifted by {format_number(shift.weight)} lb / {format_number(shift.height)} in:")
+        lines.append(f"x = ({format_number(x1)}, {format_number(x2)})")
         lines.append(f"asked: {self._source}")
         self.query_one("#predict-steps", Static).update("\n".join(lines))
         p = self._probability
         guess = self.shown("probability", "female" if p >= 0.5 else "male")
         self.query_one("#predict-answer", Static).update(
-            f"probability female: {self.shown('probability', short(p))}\n(so the network says {guess})"
+            f"probability female: {self.shown('probability', format_number(p))}\n"
+            f"(so the network says {guess})"
         )
         self.query_one(StatusLine).say("u: units   r: newest trained network")

@@ -24,10 +24,12 @@ from nntui.core.regression import (
     stability_bound,
     sum_of_squares,
 )
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import LR_RULE, FieldRules, RuledFields, StatusLine, pane_css, short
+from .fields import LR_RULE, FieldRules, RuledFields
+from .looks import StatusLine, pane_css
 from .plots import Curve, CurvePlot
 
 __all__ = ["RegressionPane", "sse_text", "visible_segment"]
@@ -61,7 +63,7 @@ def visible_segment(line: Line, x_limits=X_LIMITS, y_limits=Y_LIMITS) -> tuple[l
 
 def sse_text(value: float) -> str:
     """A sum of squares in few characters: whole units while small, else 3 significant digits."""
-    return f"{value:.0f}" if abs(value) < 1e6 else short(value, 3)
+    return f"{value:.0f}" if abs(value) < 1e6 else format_number(value, 3)
 
 
 class RegressionPane(RuledFields, Pane):
@@ -131,7 +133,7 @@ class RegressionPane(RuledFields, Pane):
 
     def on_mount(self) -> None:
         """Draw the points, the formula's line and the walk's start."""
-        self._show()
+        self.show_values()
 
     # -- actions ---------------------------------------------------------------------
 
@@ -148,42 +150,29 @@ class RegressionPane(RuledFields, Pane):
         for _ in range(count):
             if self._walk.step().diverged:
                 break
-        self._update()
+        self.update_values()
 
     def action_reset(self) -> None:
         """Back to where the step started the walk, at the rate in the field."""
         self._walk = self._start()
         self._last_sse = None
-        self._update()
+        self.update_values()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Show ``settings`` as a new regression pane would: their rate and start, nothing masked."""
-        if self.build_error:
-            return False
-        self.settings = dict(settings)
-        self.masked = frozenset()  # a new pane hides nothing
         self._rules.values["regression-lr"] = float(self.settings["lr"])
         self.query_one("#regression-lr", NumberField).set_value(self.learning_rate, notify=False)
         self.action_reset()
-        return True
 
     def field_changed(self, field_id: str) -> None:
         """A new rate applies to the next steps, from where the walk stands."""
         self._walk.learning_rate = self.learning_rate
         self._last_sse = None
-        self._update()
-
-    def masked_changed(self) -> None:
-        """Show the numbers under the plot again, the masked ones as ``?``."""
-        self._show()
+        self.update_values()
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _update(self) -> None:
-        self._show()
-        self.post_message(self.LiveValuesChanged(self))
-
-    def _show(self) -> None:
+    def show_values(self) -> None:
         point = self._walk.point
         walk_line = point.line
         curves = [Curve("formula", *visible_segment(self._fit), color="green")]
@@ -211,16 +200,16 @@ class RegressionPane(RuledFields, Pane):
         self.query_one(StatusLine).say(self._verdict(point))
 
     def _line_text(self, name: str, line: Line, sse: float, prefix: str) -> str:
-        slope = self.shown(f"{prefix}slope", short(line.slope))
-        intercept = self.shown(f"{prefix}intercept", short(line.intercept))
+        slope = self.shown(f"{prefix}slope", format_number(line.slope))
+        intercept = self.shown(f"{prefix}intercept", format_number(line.intercept))
         return f"{name} m {slope} c {intercept} SSE {self.shown(f'{prefix}sse', sse_text(sse))}"
 
     def _verdict(self, point) -> str:
-        rate = format_number(self.learning_rate)
+        rate = format_number(self.learning_rate, EXACT)
         if point.diverged:
             return f"diverged after {point.step} steps: at lr {rate} each step lands further out"
         if self._last_sse is None:
-            return f"s: one step, t: ten (rates above {format_number(self._bound)} diverge)"
+            return f"s: one step, t: ten (rates above {format_number(self._bound, EXACT)} diverge)"
         sse = point.sum_of_squares
         if sse < self._last_sse:
             return "SSE fell"

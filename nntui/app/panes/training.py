@@ -25,26 +25,16 @@ from textual.worker import get_current_worker
 from nntui.core.data import EMILY, FRANK, dataset, shift_for
 from nntui.core.network import Params, predict
 from nntui.core.train import DivergenceTracker, Epoch, sgd_epochs
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import NumberField, format_number
+from ..messages import MyCodeAnswer, TrainingProgress
+from ..widgets.number_field import NumberField
 from .base import Pane
-from .common import (
-    FieldRules,
-    FrameGate,
-    LossReporter,
-    RuledFields,
-    RunReport,
-    StatusLine,
-    add_run_settings,
-    ladder_step,
-    pane_css,
-    read_only,
-    run_fields,
-    short,
-    update_static,
-)
+from .choices import ladder_step
+from .fields import FieldRules, RuledFields, add_run_settings, run_fields
+from .looks import StatusLine, pane_css, update_static
 from .marks import highlight
-from .mycode import MY_CODE_BINDING, MyCodeAnswer, UsesMyCode, compare
+from .mycode import MY_CODE_BINDING, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 from .training_run import (
     HEAD_START_BUDGET,
@@ -54,6 +44,7 @@ from .training_run import (
     POST_INTERVAL,
     Run,
 )
+from .workers import FrameGate, LossReporter, read_only
 
 __all__ = ["TrainingPane", "Run", "MAX_EPOCHS", "KEPT_RUNS"]
 
@@ -63,7 +54,7 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
 
     The loss curve is redrawn while the run goes on; the final predictions for Emily and
     Frank (whom the network never saw) are shown when it ends, and the trained parameters
-    are left in ``app.session`` for the other panes' "trained" presets.
+    are left in ``app.shared`` for the other panes' "trained" presets.
     """
 
     PANE_TYPE = "training"
@@ -81,22 +72,6 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         Binding("c", "clear_runs", "Clear", tooltip="clear the older runs from the plot"),
         MY_CODE_BINDING,
     ]
-
-    class Progress(RunReport):
-        """The losses of run ``run_id`` so far; at the end, how it went and its last epoch."""
-
-        def __init__(
-            self,
-            run_id: int,
-            losses: np.ndarray,
-            *,
-            gate: FrameGate | None = None,
-            tracker: DivergenceTracker | None = None,
-            last: Epoch | None = None,
-        ) -> None:
-            super().__init__(run_id, losses, final=tracker is not None, gate=gate)
-            self.tracker = tracker
-            self.last = last
 
     def __init__(self, settings: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
@@ -191,11 +166,9 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         """A new learning rate, number of epochs or seed: train again with it."""
         self._start()
 
-    def reconfigure(self, settings: dict[str, Any]) -> bool:
+    def apply_settings(self) -> None:
         """Become a new training pane for ``settings``: their fields and data, no earlier runs on the
         plot, linear scale, "use my code" off, and a new run started as a new pane starts one."""
-        if self.build_error:
-            return False
         # Cancel the current run first: its worker stops at its next epoch, and its late reports
         # carry an old run id (ids keep counting up, never reset) so ``_progress`` drops them.
         if self._run is not None:
@@ -205,8 +178,6 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         self._history.clear()
         self.my_code_off()
         self._mine, self._mine_note = [], ""
-        self.masked = frozenset()  # a new pane hides nothing
-        self.settings = dict(settings)
         self._rules = FieldRules()
         self._first_message = add_run_settings(self._rules, "train", self.settings, MAX_EPOCHS)
         for field_id, value in self._rules.values.items():
@@ -218,7 +189,6 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         self.border_subtitle = f"data shift: {self._shift.name}"
         self.query_one(StatusLine).say(self._first_message)
         self._start()  # as on_mount; it also draws the plot and summary afresh
-        return True
 
     # -- the run -----------------------------------------------------------------------
 
@@ -266,9 +236,9 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         run.diverged_at = tracker.diverged_at(finished=True)
         if last is not None:
             run.params = last.params
-        if run.diverged_at is None and run.params is not None and self.session is not None:
-            self.session.trained_params = run.params
-            self.session.trained_shift = self._shift
+        if run.diverged_at is None and run.params is not None and self.shared is not None:
+            self.shared.trained_params = run.params
+            self.shared.trained_shift = self._shift
         self.post_message(self.LiveValuesChanged(self))
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
@@ -287,7 +257,7 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         worker = get_current_worker()
         gate.wait()
         reporter = LossReporter(
-            lambda so_far: self.post_message(self.Progress(run_id, so_far, gate=gate)),
+            lambda so_far: self.post_message(TrainingProgress(run_id, so_far, gate=gate)),
             gate,
             losses,
             POST_INTERVAL,
@@ -299,10 +269,10 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
             tracker.update(epoch)
             reporter.add(epoch.loss)
         if not worker.is_cancelled:
-            self.post_message(self.Progress(run_id, reporter.losses, tracker=tracker, last=epoch))
+            self.post_message(TrainingProgress(run_id, reporter.losses, tracker=tracker, last=epoch))
 
-    @on(Progress)
-    def _progress(self, message: Progress) -> None:
+    @on(TrainingProgress)
+    def _progress(self, message: TrainingProgress) -> None:
         message.stop()
         run = self._run
         if run is None or not message.accept(self, run.run_id):
@@ -436,18 +406,18 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         update_static(mine, self._mine_summary())
         mine.display = bool(self._mine_summary())  # no blank line while "use my code" is off
         if run is not None and not run.finished:
-            status.say(f"training at learning rate {format_number(run.learning_rate)} ...")
+            status.say(f"training at learning rate {format_number(run.learning_rate, EXACT)} ...")
         if run is None or not len(run.losses):
             update_static(summary, "")
             return
         # Two short lines at any point of a run, so the pane keeps its layout while it trains.
         focus = self.settings.get("focus", ())
-        loss = self.shown("final_loss", short(run.losses[-1]))
+        loss = self.shown("final_loss", format_number(run.losses[-1]))
         text = f"epoch {len(run.losses)}/{run.epochs}  {highlight(f'loss {loss}', 'final_loss' in focus)}\n"
         if run.finished and run.params is not None:
             emily, frank = self._predict_newcomers(run.params)
-            emily_text = highlight(f"Emily {self.shown('emily', short(emily))}", "emily" in focus)
-            frank_text = highlight(f"Frank {self.shown('frank', short(frank))}", "frank" in focus)
+            emily_text = highlight(f"Emily {self.shown('emily', format_number(emily))}", "emily" in focus)
+            frank_text = highlight(f"Frank {self.shown('frank', format_number(frank))}", "frank" in focus)
             text += f"female? {emily_text}  {frank_text}"
         else:
             text += "female? Emily ...  Frank ..."
@@ -458,4 +428,4 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
                 "every neuron is pinned at 0 or 1, so the loss stops moving"
             )
         elif run.finished:
-            status.say(f"done: loss {short(run.losses[0])} -> {loss}")
+            status.say(f"done: loss {format_number(run.losses[0])} -> {loss}")

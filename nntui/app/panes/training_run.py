@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nntui.core.network import Params
+from nntui.numbers import EXACT, format_number
 
-from ..widgets.number_field import format_number
-from .common import FrameGate
+from .workers import FrameGate
 
 __all__ = [
     "Run",
@@ -57,7 +57,7 @@ class Run:
     @property
     def label(self) -> str:
         """How the run is named on the plot."""
-        text = f"lr {format_number(self.learning_rate)}"
+        text = f"lr {format_number(self.learning_rate, EXACT)}"
         if self.diverged_at is not None:
             return f"{text} stuck"
         if not self.finished:

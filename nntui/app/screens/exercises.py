@@ -20,7 +20,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, ListItem, ListView, Static
 from textual.worker import get_current_worker
@@ -37,6 +36,8 @@ from nntui.exercises.sandbox import (
 )
 from nntui.exercises.watch import EventWatcher, default_watch_mode, signature
 from nntui.exercises.workspace import Workspace, WorkspaceError, default_workspace, resolve_state_dir
+
+from ..messages import ExercisesScreenFileChanged
 
 __all__ = ["ExercisesScreen"]
 
@@ -240,15 +241,12 @@ class ExercisesScreen(Screen):
             self._show_file_line()
         self._poll_timer = self.set_interval(self.poll_interval, self.poll_file)
 
-    class FileChanged(Message):
-        """Watchdog saw the exercise file change (posted from its thread)."""
-
     def _event_from_thread(self) -> None:
         # On watchdog's thread: post_message is thread-safe and, unlike call_from_thread,
         # never waits for the UI thread (which may itself be stopping the observer).
-        self.post_message(self.FileChanged())
+        self.post_message(ExercisesScreenFileChanged())
 
-    def on_exercises_screen_file_changed(self, message: FileChanged) -> None:
+    def on_exercises_screen_file_changed(self, message: ExercisesScreenFileChanged) -> None:
         """Check the file after a filesystem event."""
         self.poll_file()
 

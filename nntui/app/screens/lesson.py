@@ -225,7 +225,7 @@ class LessonScreen(StepCheckpoints, Screen):
                     return None
             except PaneUnavailable:
                 return None
-        seed = self.app.session.seed
+        seed = self.app.shared.seed
         for pane, spec in zip(shown, step.panes, strict=True):
             if not pane.reconfigure(pane_settings(spec, seed)):
                 return None
@@ -287,7 +287,7 @@ class LessonScreen(StepCheckpoints, Screen):
                         Static(f"[b]{spec.type}[/b] pane: {error}", classes="pane-missing", markup=True)
                     )
                     continue
-                widgets.append(cls(pane_settings(spec, self.app.session.seed), classes="pane"))
+                widgets.append(cls(pane_settings(spec, self.app.shared.seed), classes="pane"))
         if widgets and self.is_attached:
             await self.query_one("#pane-column", Vertical).mount_all(widgets)
         self._mask_open_checks()

@@ -40,7 +40,7 @@ class StepCheckpoints:
                 live_value=self._live_value_of(check),
                 set_up=self._set_up_for(check),
                 passed=check.id in self._answered,
-                seed=self.app.session.seed,
+                seed=self.app.shared.seed,
             )
             for check in step.checks
         )
@@ -78,7 +78,7 @@ class StepCheckpoints:
             pane = self._pane_of(check)
             if pane is None:
                 return
-            settings = question_settings(check, self.app.session.seed)
+            settings = question_settings(check, self.app.shared.seed)
             if not pane.reconfigure(settings):
                 fresh = pane_class(check.pane)(settings, classes="pane")
                 await self.query_one("#pane-column", Vertical).mount(fresh, after=pane)

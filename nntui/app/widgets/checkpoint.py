@@ -12,14 +12,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Static
 
 from nntui.course import Checkpoint
 from nntui.course.answers import answer, describe_setup
 from nntui.course.mistakes import aimed_hint, mistake_value
+from nntui.numbers import EXACT, format_number
 
-from .number_field import format_number, parse_number
+from ..messages import CheckpointWidgetPassed, CheckpointWidgetShown
+from .number_field import parse_number
 
 __all__ = ["AnswerInput", "CheckpointWidget", "judge"]
 
@@ -72,19 +73,8 @@ class CheckpointWidget(Vertical):
         Binding("s", "show_answer", "Show me", priority=True, tooltip="show the right answer"),
     ]
 
-    class Passed(Message):
-        """The learner answered the checkpoint correctly."""
-
-        def __init__(self, check_id: str) -> None:
-            super().__init__()
-            self.check_id = check_id
-
-    class Shown(Message):
-        """The right answer was shown (after wrong tries): the checkpoint is no longer open."""
-
-        def __init__(self, check_id: str) -> None:
-            super().__init__()
-            self.check_id = check_id
+    Passed = CheckpointWidgetPassed
+    Shown = CheckpointWidgetShown
 
     def __init__(
         self,
@@ -156,7 +146,7 @@ class CheckpointWidget(Vertical):
 
     def _said(self) -> str:
         """The right answer, with its setup: ``for w = [1, 1], ...: total = 9``."""
-        return f"for {self.setup_text}: {self.check.value} = {format_number(self.expected)}"
+        return f"for {self.setup_text}: {self.check.value} = {format_number(self.expected, EXACT)}"
 
     def _pane_note(self) -> str:
         """A sentence when the pane shows other numbers than the question's setup, else ""."""
@@ -164,7 +154,7 @@ class CheckpointWidget(Vertical):
         if live is None or judge(live, self.expected, self.check.tolerance):
             return ""
         if not self.is_open:
-            shown = format_number(live)
+            shown = format_number(live, EXACT)
         else:
             shown = "other numbers"  # its value would give the answer away
         return f" The pane shows {shown}: it is not at the question's setup (press r to set it up)."

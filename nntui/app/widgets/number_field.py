@@ -7,11 +7,14 @@ import math
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-__all__ = ["NumberField", "format_number", "parse_number"]
+from nntui.numbers import EXACT, format_number
+
+from ..messages import NumberFieldChanged
+
+__all__ = ["NumberField", "parse_number"]
 
 
 def parse_number(text: str) -> float | None:
@@ -21,11 +24,6 @@ def parse_number(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
-
-
-def format_number(value: float) -> str:
-    """A short, exact-looking form: ``0.5``, ``-3``, ``1e-05``."""
-    return f"{value:.10g}"
 
 
 class NumberField(Widget):
@@ -54,18 +52,7 @@ class NumberField(Widget):
         Binding("shift+down", "nudge(-10)", "-10 steps", show=False),
     ]
 
-    class Changed(Message):
-        """A new good value was entered or nudged."""
-
-        def __init__(self, field: NumberField, value: float) -> None:
-            super().__init__()
-            self.field = field
-            self.value = value
-
-        @property
-        def control(self) -> NumberField:
-            """The field that changed."""
-            return self.field
+    Changed = NumberFieldChanged
 
     def __init__(
         self,
@@ -94,7 +81,7 @@ class NumberField(Widget):
             if self.label:
                 yield Label(self.label, classes="nf-label")
             # Focusing selects the text, so typing replaces the value as in any form (not "4" + "20").
-            yield Input(format_number(self._value), compact=True, select_on_focus=True)
+            yield Input(format_number(self._value, EXACT), compact=True, select_on_focus=True)
         yield Static("", classes="nf-error")
 
     @property
@@ -108,7 +95,7 @@ class NumberField(Widget):
             return
         self._value = float(value)
         self._show_error("")
-        self.input.value = format_number(self._value)  # posts Input.Changed, handled below
+        self.input.value = format_number(self._value, EXACT)  # posts Input.Changed, handled below
         if notify:
             self.post_message(self.Changed(self, self._value))
 
@@ -125,7 +112,7 @@ class NumberField(Widget):
         event.stop()  # the outside world hears NumberField.Changed only
         value = parse_number(event.value)
         if value is None:
-            shown = format_number(self._value)
+            shown = format_number(self._value, EXACT)
             self._show_error(
                 f"not a number; still {shown}" if event.value.strip() else f"empty; still {shown}"
             )
@@ -146,7 +133,7 @@ class NumberField(Widget):
 
     def _restore(self) -> None:
         if parse_number(self.input.value) is None:
-            self.input.value = format_number(self._value)
+            self.input.value = format_number(self._value, EXACT)
             self._show_error("")
 
     def _show_error(self, message: str) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Session"]
+__all__ = ["SharedState"]
 
 
 @dataclass
-class Session:
+class SharedState:
     """What one pane leaves for another during a run.
 
     ``trained_params`` holds the core's parameters (``nntui.core`` ``Params``) after the

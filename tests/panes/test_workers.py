@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nntui.app.panes.common import FrameGate, LossReporter, RunReport, next_choice
+from nntui.app.messages import RunReport
+from nntui.app.panes.choices import next_choice
+from nntui.app.panes.workers import FrameGate, LossReporter
 
 
 @settings(deadline=None)  # timing on a shared machine is not what this test is about

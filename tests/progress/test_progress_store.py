@@ -167,14 +167,3 @@ def test_state_dir_option_beats_environment(tmp_path, monkeypatch):
     assert resolve_state_dir(tmp_path / "opt") == tmp_path / "opt"
     monkeypatch.delenv("NNTUI_STATE_DIR")
     assert resolve_state_dir(None).name == "nntui"
-
-
-async def test_app_keeps_exercise_results_written_while_it_runs(build, state_dir):
-    app = build()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        store = ProgressStore(state_dir)
-        store.update(lambda p: p.exercises.__setitem__("sigmoid", "passed"))
-        await pilot.press("right")
-    data = json.loads((state_dir / FILE_NAME).read_text())
-    assert data["exercises"] == {"sigmoid": "passed"} and data["step"] == 1
