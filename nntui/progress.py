@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from .files import write_atomically
 from .paths import PROGRESS_FILE, STATE_ENV, default_state_dir, progress_path, resolve_state_dir
 from .printable import clip, printable
 
@@ -322,20 +323,8 @@ class ProgressStore:
         data = json.dumps(progress.to_dict(), indent=2, sort_keys=False) + "\n"
         try:
             self.state_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.state_dir)
+            write_atomically(self.path, data, durable=True)
         except OSError as error:
-            raise ProgressError(f"cannot save progress in {self.state_dir}: {_reason(error)}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except OSError as error:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
             raise ProgressError(f"cannot save progress in {self.state_dir}: {_reason(error)}") from None
 
     def update(self, change: Callable[[Progress], None]) -> Progress:

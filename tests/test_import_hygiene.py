@@ -1,6 +1,6 @@
 """The layers import only downwards; the core, lessons, progress and exercises never load Textual.
 
-From the bottom up: ``nntui.core``, ``nntui.printable``, ``nntui.paths`` and ``nntui.numbers``;
+From the bottom up: ``nntui.core``, ``nntui.printable``, ``nntui.paths``, ``nntui.numbers`` and ``nntui.files``;
 ``nntui.course`` and ``nntui.progress``; ``nntui.exercises``; ``nntui.app``; ``nntui.serve``; ``nntui.cli``.
 Every ``import`` statement of every module counts, including those inside functions
 (the modules import heavy libraries lazily, and a lazy import runs back up just the same).
@@ -26,6 +26,7 @@ LAYERS = {
     "nntui.printable": 0,
     "nntui.paths": 0,
     "nntui.numbers": 0,
+    "nntui.files": 0,
     "nntui.course": 1,
     "nntui.progress": 1,
     "nntui.exercises": 2,

@@ -28,6 +28,7 @@ __all__ = [
     "decimals",
     "describe_setup",
     "giveaway_problems",
+    "network_values",
     "question_settings",
     "unanswerable",
 ]
@@ -165,6 +166,11 @@ def _network(settings: dict[str, Any], steps: int) -> dict[str, float]:
     from nntui.core.network import Params, forward
 
     fw = forward(Params.from_weights_biases(settings["weights"], settings["biases"]), settings["x"])
+    return network_values(fw)
+
+
+def network_values(fw) -> dict[str, float]:
+    """The network pane's live values from one forward pass (``nntui.core.network.Forward``)."""
     return {
         "sum_h1": fw.sum_h1,
         "h1": fw.h1,

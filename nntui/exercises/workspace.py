@@ -16,10 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from nntui.files import write_atomically
 from nntui.paths import resolve_state_dir  # re-exported: the exercise modules find the folder here
 
 from .catalogue import EXERCISES, Exercise, get_exercise
@@ -136,7 +136,7 @@ class Workspace:
                     n += 1
                     backup = folder / f"{ex.module}-{stamp}-{n}.py"
                 backup.write_bytes(target.read_bytes())
-            self._atomic_write(target, ex.stub)
+            write_atomically(target, ex.stub)
         except OSError as error:
             raise WorkspaceError(f"cannot reset {target}: {_reason(error)}") from None
         state = self._load_state()
@@ -144,20 +144,6 @@ class Workspace:
         state.get("hints", {}).pop(ex.name, None)
         self._save_state(state)
         return backup
-
-    @staticmethod
-    def _atomic_write(target: Path, text: str) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, target)
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
 
     # ------------------------------------------------------------------ small state
 
@@ -175,7 +161,7 @@ class Workspace:
     def _save_state(self, state: dict) -> None:
         try:
             self._state_path.parent.mkdir(parents=True, exist_ok=True)
-            self._atomic_write(self._state_path, json.dumps(state, indent=2) + "\n")
+            write_atomically(self._state_path, json.dumps(state, indent=2) + "\n")
         except OSError:
             pass  # hints and pass hashes are conveniences; losing them loses nothing the learner wrote
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
+
+from nntui.files import write_atomically
 
 __all__ = ["LiveSession", "Registry", "SESSIONS_FILE"]
 
@@ -81,9 +82,6 @@ class Registry:
             "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sessions-")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(record, handle)
-            os.replace(tmp, self.path)
+            write_atomically(self.path, json.dumps(record))
         except OSError:
             pass  # status is a convenience; never let it break a session

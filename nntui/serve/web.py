@@ -16,12 +16,13 @@ import os
 import shlex
 import signal
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from aiohttp import web
 from textual_serve.server import Server
+
+from nntui.files import write_atomically
 
 from .auth import LoginMethod, Open
 from .launch import SessionPlan, app_argv, child_env, exercises_env, user_state_dir
@@ -256,10 +257,7 @@ class WorkshopWebServer(Server):
         }
         path = self.plan.state_dir / WEB_SESSIONS_FILE
         try:
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".web-sessions-")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(record, handle)
-            os.replace(tmp, path)
+            write_atomically(path, json.dumps(record))
         except OSError:
             pass  # status is a convenience; never let it break a session
 

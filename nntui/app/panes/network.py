@@ -11,6 +11,7 @@ from textual.containers import Container
 from textual.widgets import Static
 
 from nntui.core.network import Forward, Params, forward
+from nntui.course.answers import network_values
 from nntui.numbers import format_number
 
 from ..widgets.number_field import NumberField
@@ -130,15 +131,7 @@ class NetworkPane(RuledFields, Pane):
 
     def live_values(self) -> dict[str, float]:
         """sum_h1, h1, sum_h2, h2, sum_o1 and output, as the core computes them."""
-        fw = self._forward
-        return {
-            "sum_h1": fw.sum_h1,
-            "h1": fw.h1,
-            "sum_h2": fw.sum_h2,
-            "h2": fw.h2,
-            "sum_o1": fw.sum_o1,
-            "output": fw.y_pred,
-        }
+        return network_values(self._forward)
 
     def field_changed(self, field_id: str) -> None:
         """A weight, bias or input changed: run the network forward again."""

@@ -10,13 +10,14 @@ are shown in a line under the text, in words.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
+
+from nntui.files import write_atomically
 
 __all__ = ["EditorScreen", "MAX_FILE_BYTES"]
 
@@ -97,17 +98,7 @@ class EditorScreen(Screen[bool]):
 
     def _write(self, text: str) -> None:
         """Replace the file with ``text`` in one step (a temporary file renamed over it)."""
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomically(self.path, text)
 
     # ------------------------------------------------------------------ state
 
