@@ -305,8 +305,10 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self.post_message(self.LiveValuesChanged(self))
 
     def masked_changed(self) -> None:
-        """Draw the table again with the masked terms as ``?``."""
+        """Draw the table again with the masked terms as ``?``, still opened at the focused term."""
         self._show()
+        # The new text is laid out afresh, which drops a scroll made for the old one.
+        self._scroll_to_focus()
         self._ask_my_code()  # its line may print a term's number
 
     def _hide(self, text: str) -> str:
