@@ -254,9 +254,10 @@ class MatrixPane(RuledFields, Pane):
         self.query_one("#matrix-table", Static).update("\n".join(rows))
         total = int(self._rules.values["matrix-iterations"])
         if self._output is not None:
+            iterations = f"{len(losses)} iteration{'' if len(losses) == 1 else 's'}"
             self.query_one(StatusLine).say(
                 f"done: loss {short(losses[0])} -> {self.shown('final_loss', short(losses[-1]))}\n"
-                f"{len(losses)} iterations, lr {format_number(self._rules.values['matrix-lr'])}, "
+                f"{iterations}, lr {format_number(self._rules.values['matrix-lr'])}, "
                 f"{self._activation}"
             )
         elif len(losses):
