@@ -89,10 +89,17 @@ def tick_labels(ticks: Sequence[float]) -> list[str]:
         return []
     spacing = min((abs(b - a) for a, b in zip(ticks, ticks[1:], strict=False)), default=abs(ticks[0]) or 1.0)
     for digits in range(1, 13):
-        labels = [f"{tick:.{digits}g}" for tick in ticks]
+        labels = [_plain(f"{tick:.{digits}g}", tick, digits) for tick in ticks]
         if all(abs(float(label) - tick) <= spacing * 1e-6 for label, tick in zip(labels, ticks, strict=True)):
             return labels
     return [f"{tick:.12g}" for tick in ticks]
+
+
+def _plain(label: str, tick: float, digits: int) -> str:
+    """``label`` without an exponent where the plain number is as short to read (500, not 5e+02)."""
+    if "e" not in label or not 1e-3 <= abs(tick) < 1e6:
+        return label
+    return f"{tick:.{max(0, digits - 1 - math.floor(math.log10(abs(tick))))}f}"
 
 
 def _log_ticks(low: float, high: float, most: int = 5) -> list[float]:
