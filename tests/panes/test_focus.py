@@ -192,3 +192,16 @@ async def test_ledger_lines_fit_beside_the_scrollbar_so_nothing_is_wrapped_again
         lines = [line for line in plain.splitlines() if "more terms not shown" not in line]  # prose
         too_wide = [line for line in lines if cell_len(line) > terms.content_region.width]
         assert not too_wide, (terms.content_region.width, too_wide)
+
+
+async def test_an_update_keeps_the_focused_ledger_term_on_screen(pane_app):
+    """Lesson 5 asks for Alice's loss after one update: after `u` its line is still in view."""
+    app = pane_app("ledger", "focus=y_pred,loss")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(LedgerPane)
+        pane.focus()
+        await pilot.press("u")
+        await settle(pilot)
+        runs = highlighted_on_screen(app, pane)
+        assert any("▶ y_pred =" in run for run in runs), runs
