@@ -189,6 +189,11 @@ STATED: list[tuple[str, str, object]] = [
     ("03-data-and-loss", "25", lambda: X_LESSON[1][0]),
     ("03-data-and-loss", "17", lambda: X_LESSON[2][0]),
     ("04-backpropagation", "-3", lambda: _alice("sum_h1")),
+    (
+        "05-gradient-descent",
+        "31",
+        lambda: trace.backprop_trace(network.Params.ones(), X_LESSON[1], 0.0).value("sum_h1"),
+    ),
     # lr 25: the first epoch whose loss is clearly below the stuck 0.4999...
     ("06-training", "503", lambda: _first_epoch_below(0.495, lr=25)),
     ("07-downhill", "2233", _rent_sse),
