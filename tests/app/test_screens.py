@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+
+from textual.widgets import Static
 
 from nntui.app.panes import Pane
 from nntui.app.screens.help import HelpScreen
@@ -247,3 +250,22 @@ def test_unknown_theme_is_a_one_line_error(build):
     with pytest.raises(ConfigError) as info:
         build(theme="no-such-theme")
     assert "\n" not in str(info.value) and "textual-light" in str(info.value)
+
+
+async def test_help_lists_the_checkpoint_keys_r_and_s(build):
+    """A learner stuck on a checkpoint finds `r` (set up the pane) and `s` (show me) under `?`."""
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        from rich.console import Console
+
+        console = Console(width=116, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#help-table", Static).content)
+        lines = console.export_text().splitlines()
+        setup = [line for line in lines if "question's setup" in line]
+        show = [line for line in lines if "show me" in line]
+        assert setup and setup[0].split()[0] == "r", setup
+        assert show and show[0].split()[0] == "s", show

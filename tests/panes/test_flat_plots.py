@@ -102,3 +102,9 @@ def test_nntui_train_draws_a_learning_run_with_round_loss_ticks():
     text = plot_losses(losses, 0.1, size=(80, 20))
     assert "stuck" not in text and not LONG_NUMBER.search(text)
     assert "0.1" in text and "1000" in text
+
+
+def test_axis_labels_of_everyday_sizes_have_no_exponent():
+    """Rents of 500 to 1500 and areas of 20 to 100 m² read as themselves, not as 5e+02 or 2e+01."""
+    assert tick_labels(nice_ticks(0, 1500)) == ["0", "500", "1000", "1500"]
+    assert tick_labels(nice_ticks(20, 100)) == ["20", "40", "60", "80", "100"]

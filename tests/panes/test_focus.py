@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from rich.cells import cell_len
+from rich.text import Text
 
 from nntui.app import AppConfig, make_app
 from nntui.app.panes import Pane
@@ -169,3 +171,37 @@ async def test_every_course_step_with_focus_shows_it_at_80x24(tmp_path, slug, nu
             for term in pane.settings.get("focus", ())[:1]:  # the first is scrolled to
                 wanted = SHOWN_AS.get((pane.PANE_TYPE, term), term)
                 assert any(wanted in run for run in runs), f"{slug} step {number}: {term} not shown in {runs}"
+
+
+async def test_ledger_lines_fit_beside_the_scrollbar_so_nothing_is_wrapped_again(tmp_path):
+    """The table is wrapped to the width it is drawn in, scrollbar or not. Lesson 4: a short
+    collapsed list (no scrollbar), then a longer one on the next step, where the scrollbar came
+    after the wrapping and the widget wrapped again, starting "(-0.3587)" at column 0."""
+    steps = [("ledger", "focus=y_pred collapse=true"), ("ledger", "preset=seed focus=d_L_d_w1 collapse=true")]
+    app = make_app(
+        AppConfig(lessons_dir=lesson_folder(tmp_path / "lessons", steps), state_dir=tmp_path / "s")
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        pane = app.screen.query_one(LedgerPane)
+        assert pane.query_one("#ledger-scroll").show_vertical_scrollbar
+        terms = pane.query_one("#ledger-terms")
+        plain = Text.from_markup(pane.shown_text.text).plain
+        lines = [line for line in plain.splitlines() if "more terms not shown" not in line]  # prose
+        too_wide = [line for line in lines if cell_len(line) > terms.content_region.width]
+        assert not too_wide, (terms.content_region.width, too_wide)
+
+
+async def test_an_update_keeps_the_focused_ledger_term_on_screen(pane_app):
+    """Lesson 5 asks for Alice's loss after one update: after `u` its line is still in view."""
+    app = pane_app("ledger", "focus=y_pred,loss")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(LedgerPane)
+        pane.focus()
+        await pilot.press("u")
+        await settle(pilot)
+        runs = highlighted_on_screen(app, pane)
+        assert any("▶ y_pred =" in run for run in runs), runs

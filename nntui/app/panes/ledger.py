@@ -214,6 +214,8 @@ class LedgerPane(RuledFields, UsesMyCode, Pane):
         self._updates += 1
         self._params = step.after
         self.update_values()
+        # The update's lines open the list and push it down: keep the step's terms in view.
+        self._scroll_to_focus()
 
     def action_show_all(self) -> None:
         """Show every term, or again only the step's focused terms and the road to them."""

@@ -224,10 +224,11 @@ class MatrixPane(RuledFields, Pane):
         self.query_one("#matrix-table", Static).update("\n".join(rows))
         total = int(self._rules.values["matrix-iterations"])
         if self._output is not None:
+            iterations = f"{len(losses)} iteration{'' if len(losses) == 1 else 's'}"
             self.query_one(StatusLine).say(
                 f"done: loss {format_number(losses[0])} -> "
                 f"{self.shown('final_loss', format_number(losses[-1]))}\n"
-                f"{len(losses)} iterations, lr {format_number(self._rules.values['matrix-lr'], EXACT)}, "
+                f"{iterations}, lr {format_number(self._rules.values['matrix-lr'], EXACT)}, "
                 f"{self._activation}"
             )
         elif len(losses):

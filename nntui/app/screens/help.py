@@ -16,6 +16,8 @@ GENERAL_KEYS = [
     ("tab / shift+tab", "move focus into the pane's controls and back"),
     ("up / down", "in a number field: nudge the number (shift: ten times more)"),
     ("enter", "in a checkpoint: check your answer"),
+    ("r", "in a checkpoint's answer box: set the pane to the question's setup"),
+    ("s", "in a checkpoint's answer box, after a wrong answer: show me the right one"),
     ("escape", "leave a number field (its keys stop typing) / close this screen"),
 ]
 
