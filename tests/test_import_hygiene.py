@@ -1,7 +1,8 @@
 """The layers import only downwards; the core, lessons, progress and exercises never load Textual.
 
-From the bottom up: ``nntui.core``, ``nntui.printable``, ``nntui.paths``, ``nntui.numbers`` and ``nntui.files``;
-``nntui.course`` and ``nntui.progress``; ``nntui.exercises``; ``nntui.app``; ``nntui.serve``; ``nntui.cli``.
+From the bottom up: ``nntui.core``, ``nntui.printable``, ``nntui.paths``, ``nntui.numbers`` and
+``nntui.files``; ``nntui.course`` and ``nntui.progress``; ``nntui.exercises``; ``nntui.app``;
+``nntui.serve``; ``nntui.cli``.
 Every ``import`` statement of every module counts, including those inside functions
 (the modules import heavy libraries lazily, and a lazy import runs back up just the same).
 """
