@@ -3,6 +3,7 @@
 While a checkpoint is open (not answered right, its answer not shown), the step's reveal blocks
 stay hidden and the pane shows the asked value, and every value equal to it, as ``?``. Answering
 (or having the answer shown) reveals both. A checkpoint passed in an earlier visit starts answered.
+A pane on an earlier step that would show a later checkpoint's answer shows ``?`` there too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from ..widgets.checkpoint import CheckpointWidget
 
 __all__ = ["StepCheckpoints"]
+
+#: Answers of checkpoints on later steps, by (lesson, checkpoint, seed): computed once (some train
+#: a network), then looked up at every redraw of a pane.
+_LATER_ANSWERS: dict[tuple[str, str, int | None], float] = {}
 
 
 class StepCheckpoints:
@@ -105,7 +110,7 @@ class StepCheckpoints:
         for index, pane in enumerate(column.children):
             if not isinstance(pane, Pane):
                 continue
-            names: set[str] = set()
+            names = self._later_answers_shown(pane)
             for widget in open_checks:
                 check = widget.check
                 if check.pane_index != index or check.id in self._answered:
@@ -118,6 +123,32 @@ class StepCheckpoints:
                     if abs(value - expected) <= check.tolerance
                 )
             pane.mask(names)
+
+    def _later_answers_shown(self, pane: Pane) -> set[str]:
+        """The values ``pane`` shows that a later, unanswered checkpoint of this lesson asks for.
+
+        A step often shows the very number the next step asks to predict (the network's output
+        before the output neuron is explained, Emily's probability while training is taught):
+        the same kind of pane, the same value, the same number. It is hidden until then too.
+        """
+        from nntui.course.answers import answer
+
+        lesson, position = self.tutor.lesson, self.tutor.position
+        seed = self.app.shared.seed
+        shown = pane.live_values()
+        names: set[str] = set()
+        for step in lesson.steps[position.step + 1 :]:
+            for check in step.checks:
+                if check.pane != pane.PANE_TYPE or check.value not in shown:
+                    continue
+                if self.tutor.progress.passed(lesson.slug, check.id):
+                    continue
+                key = (lesson.slug, check.id, seed)
+                if key not in _LATER_ANSWERS:
+                    _LATER_ANSWERS[key] = answer(check, seed)
+                if abs(shown[check.value] - _LATER_ANSWERS[key]) <= check.tolerance:
+                    names.add(check.value)
+        return names
 
     async def _answer_given(self, check_id: str) -> None:
         """A checkpoint was answered (or its answer shown): reveal its text and pane value."""
