@@ -108,8 +108,8 @@ class StepCheckpoints:
         open_checks = [w for w in self.query_one("#checks").children if isinstance(w, CheckpointWidget)]
         column = self.query_one("#pane-column", Vertical)
         for index, pane in enumerate(column.children):
-            if not isinstance(pane, Pane):
-                continue
+            if not isinstance(pane, Pane) or pane.build_error:
+                continue  # a pane that could not be built shows one line and no numbers
             names = self._later_answers_shown(pane)
             for widget in open_checks:
                 check = widget.check
