@@ -118,7 +118,7 @@ async def test_show_me_after_a_wrong_try_reveals_the_text_and_the_panes_value(tm
         await settle(pilot)
         assert feedback(widget).startswith("The answer for weights = [0, 1, 0, 1, 0, 1]")
         assert "f(3) = 0.9526" in text.source
-        assert not pane.masked
+        assert pane.masked == {"output"}  # h1 shows; the next step's question stays hidden
         assert on_screen(app, widget.query_one(".check-feedback"))
 
 
@@ -164,7 +164,8 @@ async def test_a_checkpoint_passed_before_starts_revealed(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "f(3) = 0.9526" in app.screen.query_one("#step-text").source
-        assert not app.screen.query_one(Pane).masked
+        # h1 (and h2, equal to it) show; only what the next step asks (the output) stays hidden.
+        assert app.screen.query_one(Pane).masked == {"output"}
 
 
 async def test_the_footer_keeps_enter_and_esc_while_typing(tmp_path):

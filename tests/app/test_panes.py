@@ -64,7 +64,10 @@ async def test_neuron_pane_defaults_match_the_lesson(build):
         assert values["output"] == 0.9990889488055994
         assert values["weighted_sum"] == 3.0 and values["total"] == 7.0
         stages = str(pane.query_one("#neuron-stages").render())
-        assert "0.9990889488055994" in stages and "3 + 4 = 7" in stages
+        # The output is what the next step asks to predict: shown as ? until then.
+        assert "sigmoid(7) = ?" in stages and "3 + 4 = 7" in stages
+        pane.mask()
+        assert "0.9990889488055994" in str(pane.query_one("#neuron-stages").render())
 
 
 async def test_typing_a_weight_recomputes_through_the_core(build):
