@@ -97,7 +97,8 @@ def test_move_through_steps_quit_and_find_the_position_saved(tmp_path, extra_env
     term = Terminal(["--lessons", str(FIXTURE_LESSONS)], env)
     term.wait_for("A neuron weighs its inputs")
     term.wait_for("step 1/3")
-    term.wait_for("0.9990889488055994")
+    # The pane is built: its stages are drawn (the output waits, as ?, for step 2's question).
+    term.wait_for("sigmoid(7) = ?")
     colours = term.colours()
     if env["TERM"] == "xterm-16color":
         # Only the 16 basic colours are sent (no 256-colour or true-colour codes) ...

@@ -64,7 +64,9 @@ def web_server(start_server, tmp_path):
 
 async def _log_in(page, name: str) -> None:
     """Fill in the login form and send it, as a learner would."""
-    assert await page.evaluate("document.activeElement.name") == "name"  # the form is ready to type in
+    # The form is ready to type in: the name field has the focus once the page has loaded.
+    focused = "document.activeElement && document.activeElement.name === 'name'"
+    await page.wait_for(focused, what="the name field to have the focus")
     await page.send("Input.insertText", text=name)
     await page.evaluate(f"document.querySelector('input[name=password]').value = {PASSWORD!r}")
     await page.evaluate("document.querySelector('form').requestSubmit(), true")
