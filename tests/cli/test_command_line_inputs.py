@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,10 @@ import pytest
 from nntui.cli import build_parser
 from nntui.cli.common import PATH_METAVARS
 
+from .command import nntui
+
 LONG_NAME = "a" * 300  # one path part longer than any file system allows (255 bytes)
 HUGE = "9" * 20_000  # an argument of 20 KB
-
-
-def nntui(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nntui", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def assert_one_line_error(done: subprocess.CompletedProcess, status: int = 2) -> str:

@@ -9,30 +9,18 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from .command import nntui as run_nntui
 
 DEEP = '{"completed": ' + "[" * 200_000 + "]" * 200_000 + "}"
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-
-
-def nntui(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nntui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        preexec_fn=_limit_memory,
-    )
+def nntui(*args: str):
+    return run_nntui(*args, limit_memory=True)
 
 
 def damage(path: Path, kind: str) -> None:

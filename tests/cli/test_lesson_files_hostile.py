@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from nntui.course.parse import MAX_LESSON_BYTES
 
+from .command import nntui
+
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"
-
-
-def nntui(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nntui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def lesson(folder: Path, name: str, title: str, body: str) -> Path:
