@@ -18,32 +18,26 @@ def app_for(tmp_path):
     return make_app(AppConfig(lessons_dir=LESSONS, state_dir=tmp_path / "state"))
 
 
+async def focus_the_answer_box(pilot) -> None:
+    """Let the step settle, then put the cursor (not blinking) in the checkpoint's answer box."""
+    from nntui.app.widgets.checkpoint import AnswerInput
+
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    box = pilot.app.screen.query_one(AnswerInput)
+    box.cursor_blink = False  # a blinking cursor would be drawn on or off by chance
+    box.focus()
+    await pilot.pause()
+
+
 def test_checkpoint_step_masked_before_the_answer(snap_compare, tmp_path):
-    async def open_check(pilot):
-        from nntui.app.widgets.checkpoint import AnswerInput
-
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        box = pilot.app.screen.query_one(AnswerInput)
-        box.cursor_blink = False  # a blinking cursor would be drawn on or off by chance
-        box.focus()
-        await pilot.pause()
-
-    assert snap_compare(app_for(tmp_path), terminal_size=(80, 24), run_before=open_check)
+    assert snap_compare(app_for(tmp_path), terminal_size=(80, 24), run_before=focus_the_answer_box)
 
 
 def test_checkpoint_step_revealed_after_the_right_answer(snap_compare, tmp_path):
     async def answer(pilot):
-        from nntui.app.widgets.checkpoint import AnswerInput
-
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        box = pilot.app.screen.query_one(AnswerInput)
-        box.cursor_blink = False  # a blinking cursor would be drawn on or off by chance
-        box.focus()
-        await pilot.pause()
+        await focus_the_answer_box(pilot)
         await pilot.press(*"0.953", "enter")
         # The reply, the revealed text and the scroll that brings the reply into view.
         await pilot.pause()
