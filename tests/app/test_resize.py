@@ -75,15 +75,7 @@ def layout_of(app) -> dict:
 
 async def fresh_layouts(build, size: tuple[int, int]) -> list[dict]:
     """The layout of a fresh start at ``size``, and (when the lesson shows) after one step on."""
-    app = build()
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        layouts = [layout_of(app)]
-        if isinstance(app.screen, LessonScreen):
-            await pilot.press("right")
-            await settle(pilot)
-            layouts.append(layout_of(app))
-        return layouts
+    return await resized_layouts(build, [size])
 
 
 async def resized_layouts(build, sizes: list[tuple[int, int]]) -> list[dict]:
