@@ -28,6 +28,7 @@ LAYERS = {
     "nntui.paths": 0,
     "nntui.numbers": 0,
     "nntui.files": 0,
+    "nntui.room": 0,
     "nntui.course": 1,
     "nntui.progress": 1,
     "nntui.exercises": 2,
