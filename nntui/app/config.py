@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,19 @@ def _on_server() -> bool:
     from nntui.exercises import on_server
 
     return on_server()
+
+
+def _room_socket() -> Path | None:
+    from nntui.room.protocol import ROOM_ENV
+
+    value = os.environ.get(ROOM_ENV)
+    return Path(value) if value else None
+
+
+def _room_via() -> str | None:
+    from nntui.room.protocol import ROOM_VIA_ENV
+
+    return os.environ.get(ROOM_VIA_ENV) or None
 
 
 @dataclass
@@ -40,3 +54,7 @@ class AppConfig:
     #: A session of `nntui serve` (it sets NNTUI_ON_SERVER): nothing may start a program of the
     #: server's account, so `e` on the Exercises screen opens the in-app editor, never $EDITOR.
     on_server: bool = field(default_factory=_on_server)
+    #: The room hub's socket in a workshop session (``NNTUI_ROOM``); None: no room (local `nntui`).
+    room_socket: Path | None = field(default_factory=_room_socket)
+    #: How the attendee came in ("ssh" or "web", ``NNTUI_ROOM_VIA``).
+    room_via: str | None = field(default_factory=_room_via)
