@@ -126,6 +126,8 @@ class Hub:
         self._dirty_races: set[tuple[int, int]] = set()
         self._idle_task: asyncio.Task | None = None
         self._lock_fd: int | None = None
+        self._closing = False
+        self._handlers: set[asyncio.Task] = set()
 
     # --- start and stop -------------------------------------------------------------------
     def replay(self) -> int:
@@ -172,6 +174,7 @@ class Hub:
 
     async def close(self) -> None:
         """Stop listening, close every connection and the record, remove the socket and pid file."""
+        self._closing = True
         if self._idle_task is not None:
             self._idle_task.cancel()
         for throttle in (self._room_push, self._poll_push):
@@ -181,6 +184,9 @@ class Hub:
             self._server.close()
         for client in list(self.clients):
             client.writer.transport.abort()
+        for task in list(self._handlers):
+            task.cancel()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
         self.record.close()
         hub_socket_path(self.state_dir).unlink(missing_ok=True)
         if self._lock_fd is not None:
@@ -193,6 +199,10 @@ class Hub:
         client = Client(writer)
         lines = LineReader()
         self.clients.add(client)
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+            task.add_done_callback(self._handlers.discard)
         try:
             while True:
                 timeout = HELLO_TIMEOUT if client.role is None else None
@@ -210,10 +220,12 @@ class Hub:
                     return
         except (asyncio.TimeoutError, ConnectionError, OSError):
             pass
+        except asyncio.CancelledError:
+            pass  # the hub is closing: a handler's end is not an error worth a traceback
         finally:
             self.clients.discard(client)
             writer.transport.abort()
-            if client.role == "attendee" and client.name is not None:
+            if client.role == "attendee" and client.name is not None and not self._closing:
                 now = time.time()
                 self.record.add("left", {"t": "left"}, name=client.name, when=now)
                 self._apply(self.room.leave(client.name, now))
