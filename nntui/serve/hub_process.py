@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import secrets
 import signal
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from nntui.room.protocol import INSTRUCTOR_TOKEN_ENV, ROOM_ENV, ROOM_VIA_ENV, hub_socket_path, room_dir
 
-from .hub import token_path
+from .hub import pid_path, token_path
 from .ptychild import SPAWNED
 
 __all__ = ["HubProcess"]
@@ -34,6 +35,8 @@ RESTART_FIRST, RESTART_MOST = 0.2, 10.0
 HEALTHY_SECONDS = 30.0
 #: Seconds a hub has to say "ready", and to stop after SIGTERM.
 READY_TIMEOUT, STOP_TIMEOUT = 30.0, 5.0
+#: How often a server sharing another server's hub looks whether it is still there (seconds).
+SHARED_CHECK_EVERY = 1.0
 
 
 class HubProcess:
@@ -47,6 +50,8 @@ class HubProcess:
         self._proc: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task | None = None
         self._stopping = False
+        self._started_at = 0.0
+        self._wrote_token = False
         #: How many times a hub has started and said "ready" (tests wait on it).
         self.starts = 0
         self._changed = asyncio.Condition()
@@ -71,22 +76,53 @@ class HubProcess:
         return self.session_env() | {INSTRUCTOR_TOKEN_ENV: self.token}
 
     async def start(self) -> bool:
-        """Make the token, start the hub and wait until it listens; False (said) if it could not."""
+        """Make the token, start the hub and wait until it listens; False (said) if it could not.
+
+        If another server on this state folder already runs a hub, that one is used (with its
+        token) and this server starts its own only once that one has gone.
+        """
         folder = room_dir(self.state_dir)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder.chmod(0o700)
-        self.token = secrets.token_urlsafe(32)
-        path = token_path(self.state_dir)
-        path.unlink(missing_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(self.token + "\n")
-        ready = await self._spawn()
+        if self._other_hub_running():
+            with contextlib.suppress(OSError):
+                self.token = token_path(self.state_dir).read_text(encoding="utf-8").strip()
+            self._say("nntui: another server's room hub is running for this state folder; sharing it")
+            ready = True
+        else:
+            self.token = secrets.token_urlsafe(32)
+            ready = await self._spawn()
         self._task = asyncio.get_running_loop().create_task(self._supervise())
         return ready
 
-    async def _spawn(self) -> bool:
+    def _other_hub_running(self) -> bool:
+        """True if a hub this server did not start holds the room (its lock on the pid file)."""
         try:
+            fd = os.open(pid_path(self.state_dir), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)  # also lets go of the lock if it was taken
+        return False
+
+    def _write_token(self) -> None:
+        path = token_path(self.state_dir)
+        fresh = path.with_name(path.name + ".new")
+        fresh.unlink(missing_ok=True)
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(self.token + "\n")
+        fresh.replace(path)
+        self._wrote_token = True
+
+    async def _spawn(self) -> bool:
+        self._started_at = asyncio.get_running_loop().time()
+        try:
+            self._write_token()  # the hub reads it at each instructor's hello
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
@@ -124,7 +160,6 @@ class HubProcess:
         delay = RESTART_FIRST
         while not self._stopping:
             proc = self._proc
-            started = loop.time()
             if proc is not None:
                 code = await proc.wait()
                 SPAWNED.discard(proc.pid)
@@ -132,12 +167,17 @@ class HubProcess:
                     proc.stdin.close()
                 if self._stopping:
                     return
+                self._proc = None
+                if loop.time() - self._started_at >= HEALTHY_SECONDS:
+                    delay = RESTART_FIRST
                 how = f"exit status {code}" if code >= 0 else f"signal {-code}"
                 self._say(f"nntui: the room hub stopped ({how}); restarting it (sessions carry on)")
-            delay = RESTART_FIRST if loop.time() - started >= HEALTHY_SECONDS else delay
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RESTART_MOST)
-            if not self._stopping:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RESTART_MOST)
+            elif self._other_hub_running():
+                await asyncio.sleep(SHARED_CHECK_EVERY)  # another server's hub: ours once it has gone
+                continue
+            if not self._stopping and not self._other_hub_running():
                 await self._spawn()
 
     async def wait_started(self, count: int) -> None:
@@ -166,4 +206,5 @@ class HubProcess:
             SPAWNED.discard(proc.pid)
             if proc.stdin is not None:
                 proc.stdin.close()
-        token_path(self.state_dir).unlink(missing_ok=True)
+        if self._wrote_token:
+            token_path(self.state_dir).unlink(missing_ok=True)
