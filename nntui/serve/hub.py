@@ -227,7 +227,7 @@ class Hub:
             writer.transport.abort()
             if client.role == "attendee" and client.name is not None and not self._closing:
                 now = time.time()
-                self.record.add("left", {"t": "left"}, name=client.name, when=now)
+                self._record_about(client.name, "left", {"t": "left"}, now)
                 self._apply(self.room.leave(client.name, now))
 
     def _receive(self, client: Client, message: dict) -> bool:
@@ -242,13 +242,19 @@ class Hub:
                 self._push_watched(client)
             elif kind in INSTRUCTOR_KINDS:
                 about = message["name"] if kind == "help_mark" else None
-                self.record.add(kind, message, name=about, when=now)
+                self._record_about(about, kind, message, now)
                 self._apply(self.room.instruct(message, now))
             return True
         if kind in ATTENDEE_KINDS:
-            self.record.add(kind, message, name=client.name, when=now)
+            self._record_about(client.name, kind, message, now)
             self._apply(self.room.apply(client.name, message, now))
         return True
+
+    def _record_about(self, name: str | None, kind: str, message: dict, now: float) -> None:
+        """Record an event; one about an attendee is at their step unless it names its own."""
+        attendee = self.room.attendees.get(name) if name is not None else None
+        lesson, step = (attendee.lesson, attendee.step) if attendee is not None else (None, None)
+        self.record.add(kind, message, name=name, when=now, lesson=lesson, step=step)
 
     def _hello(self, client: Client, message: dict, now: float) -> bool:
         role = message.get("role")

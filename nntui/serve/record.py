@@ -71,10 +71,10 @@ class Record:
         lesson: int | None = None,
         step: int | None = None,
     ) -> None:
-        """Append and commit one event (``lesson``/``step`` default to the message's)."""
+        """Append and commit one event (at the message's lesson and step if it has them)."""
         when = time.time() if when is None else when
-        if lesson is None and isinstance(data.get("lesson"), int):
-            lesson, step = data.get("lesson"), data.get("step")
+        if isinstance(data.get("lesson"), int):  # the message's own step wins
+            lesson, step = data["lesson"], data.get("step")
         self._db.execute(
             "INSERT INTO events (time, name, kind, lesson, step, data) VALUES (?, ?, ?, ?, ?, ?)",
             (when, name, kind, lesson, step if isinstance(step, int) else None, json.dumps(data)),

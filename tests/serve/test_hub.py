@@ -6,6 +6,7 @@ Every wait is for a message or an event with a deadline; nothing sleeps to synch
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -223,10 +224,12 @@ async def test_a_client_that_never_reads_is_dropped_not_waited_for(hub):
 
 
 async def test_the_record_keeps_every_event_in_the_contract_schema(hub):
+    """The export reads this table: one row per event, at the attendee's step, the message as JSON."""
     alice = await RoomClient.connect(hub.socket_path, attendee("alice"))
     alice.send(where(4, 2))
     alice.send(answer(0.5, True))
-    await alice.writer.drain()
+    alice.send({"t": "help", "text": "why?"})
+    await alice.wait_for("help_state")
     teacher = await instructor(hub, {"check": "c1", "lesson": None, "step": None})
     await teacher.wait_for("poll", lambda m: m["right"] == 1)
     teacher.send({"t": "poll_again", "check": "c1"})
@@ -234,10 +237,13 @@ async def test_the_record_keeps_every_event_in_the_contract_schema(hub):
     with sqlite3.connect(record_path(hub.state_dir)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         rows = db.execute("SELECT name, kind, lesson, step FROM events ORDER BY id").fetchall()
+        (data,) = db.execute("SELECT data FROM events WHERE kind = 'answer'").fetchone()
+    assert json.loads(data) == answer(0.5, True)
     assert rows == [
         ("alice", "joined", None, None),
         ("alice", "where", 4, 2),
         ("alice", "answer", 4, 2),
+        ("alice", "help", 4, 2),  # at the step the attendee is on
         (None, "poll_again", None, None),
     ]
 
