@@ -22,13 +22,14 @@ import fcntl
 import hmac
 import os
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from nntui.room.model import INSTRUCTOR_KINDS, Outcome, Room
-from nntui.room.protocol import LineReader, bind_unix, encode, hub_socket_path, room_dir
+from nntui.room.protocol import LineReader, bind_unix, check, encode, hub_socket_path, room_dir
 
 from .names import is_valid_name
 from .record import Record, record_path
@@ -116,8 +117,10 @@ class Hub:
         folder = room_dir(self.state_dir)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder.chmod(0o700)
+        self._lock_fd: int | None = None
+        self._lock()  # before touching the record: one hub per state folder
         self.room = Room()
-        self.record = Record(record_path(self.state_dir))
+        self.record = self._open_record()
         self.clients: set[Client] = set()
         self._server: asyncio.AbstractServer | None = None
         self._room_push: Throttle | None = None
@@ -125,31 +128,57 @@ class Hub:
         self._dirty_polls: set[str] = set()
         self._dirty_races: set[tuple[int, int]] = set()
         self._idle_task: asyncio.Task | None = None
-        self._lock_fd: int | None = None
         self._closing = False
+        self._record_failed = False
         self._handlers: set[asyncio.Task] = set()
 
     # --- start and stop -------------------------------------------------------------------
+    def _open_record(self) -> Record:
+        """The record; one SQLite cannot read is moved aside (kept for a look) and a new one begun."""
+        path = record_path(self.state_dir)
+        try:
+            return Record(path)
+        except sqlite3.DatabaseError as error:
+            damaged = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+            path.replace(damaged)
+            for suffix in ("-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            self.say(
+                f"nntui hub: the record could not be read ({error}); kept as {damaged.name}, new one begun"
+            )
+            return Record(path)
+
     def replay(self) -> int:
         """Rebuild the room from the record; returns how many events were replayed."""
-        count = 0
-        for event in self.record.events():
-            count += 1
-            data = event.data
-            if event.kind == "joined" and event.name:
-                self.room.join(event.name, str(data.get("via", "ssh")), event.time)
-            elif event.kind == "left" and event.name:
-                self.room.leave(event.name, event.time)
-            elif event.kind in INSTRUCTOR_KINDS and data.get("t") == event.kind:
-                self.room.instruct(data, event.time)
-            elif event.kind in ATTENDEE_KINDS and event.name and data.get("t") == event.kind:
-                self.room.apply(event.name, data, event.time)
+        self._replayed = 0
+        try:
+            self._replay_events()
+        except sqlite3.DatabaseError as error:
+            self.say(
+                f"nntui hub: the record is damaged after {self._replayed} events ({error}); the rest is lost"
+            )
         self.room.all_offline()  # whoever was connected to the last hub reconnects to this one
-        return count
+        return self._replayed
+
+    def _replay_events(self) -> None:
+        for event in self.record.events():
+            self._replayed += 1
+            if event.kind == "left":
+                if event.name:
+                    self.room.leave(event.name, event.time)
+                continue
+            data = check(event.data)  # a record edited by hand must not stop the hub
+            if data is None or not event.name and event.kind not in INSTRUCTOR_KINDS:
+                continue
+            if event.kind == "joined" and data["t"] == "hello":
+                self.room.join(event.name, str(data.get("via", "ssh")), event.time)
+            elif event.kind in INSTRUCTOR_KINDS and data["t"] == event.kind:
+                self.room.instruct(data, event.time)
+            elif event.kind in ATTENDEE_KINDS and data["t"] == event.kind:
+                self.room.apply(event.name, data, event.time)
 
     async def start(self) -> None:
-        """Take the pid file's lock, replay the record and listen."""
-        self._lock()
+        """Replay the record and listen."""
         replayed = self.replay()
         loop = asyncio.get_running_loop()
         self._room_push = Throttle(ROOM_EVERY, self._push_room)
@@ -254,7 +283,18 @@ class Hub:
         """Record an event; one about an attendee is at their step unless it names its own."""
         attendee = self.room.attendees.get(name) if name is not None else None
         lesson, step = (attendee.lesson, attendee.step) if attendee is not None else (None, None)
-        self.record.add(kind, message, name=name, when=now, lesson=lesson, step=step)
+        self._keep(kind, message, name, now, lesson, step)
+
+    def _keep(self, kind: str, message: dict, name: str | None, now: float, lesson=None, step=None) -> None:
+        """Write one event to the record; a failing disk is said once and the room carries on."""
+        try:
+            self.record.add(kind, message, name=name, when=now, lesson=lesson, step=step)
+        except sqlite3.Error as error:
+            if not self._record_failed:
+                self._record_failed = True
+                self.say(
+                    f"nntui hub: cannot write the room's record ({error}); the room carries on unrecorded"
+                )
 
     def _hello(self, client: Client, message: dict, now: float) -> bool:
         role = message.get("role")
@@ -271,7 +311,7 @@ class Hub:
         client.role = "attendee"
         client.name, outcome = self.room.join(name, message.get("via", "ssh"), now)
         hello = {key: value for key, value in message.items() if key != "token"}
-        self.record.add("joined", hello, name=client.name, when=now)
+        self._keep("joined", hello, client.name, now)
         for state in self.room.attendee_state(client.name):
             self._send(client, state)
         self._apply(outcome)
@@ -282,7 +322,9 @@ class Hub:
             expected = token_path(self.state_dir).read_text(encoding="utf-8").strip()
         except OSError:
             return False
-        return bool(expected) and isinstance(token, str) and hmac.compare_digest(token, expected)
+        if not expected or not isinstance(token, str):
+            return False
+        return hmac.compare_digest(token.encode(), expected.encode())
 
     # --- pushing ----------------------------------------------------------------------------
     def _send(self, client: Client, message: dict) -> None:
@@ -322,12 +364,12 @@ class Hub:
         polls, races = self._dirty_polls, self._dirty_races
         self._dirty_polls, self._dirty_races = set(), set()
         instructors = [client for client in self.clients if client.role == "instructor"]
-        for check in polls:
-            message = self.room.poll_message(check)
+        for check_id in polls:
+            message = self.room.poll_message(check_id)
             for client in instructors:
-                if client.watch.get("check") == check:
+                if client.watch.get("check") == check_id:
                     self._send(client, message)
-            if check == self.room.shown_poll:
+            if check_id == self.room.shown_poll:
                 self._broadcast(message, "attendee")
         for lesson, step in races:
             message = self.room.race_message(lesson, step)

@@ -17,7 +17,7 @@ import pytest
 from nntui.room.protocol import INSTRUCTOR_TOKEN_ENV, ROOM_ENV, ROOM_VIA_ENV, LineReader, connect_unix, encode
 from nntui.serve.hub import pid_path, token_path
 from nntui.serve.hub_process import HubProcess
-from nntui.serve.record import record_path
+from nntui.serve.record import Record, record_path
 
 DEADLINE = 20.0
 
@@ -311,3 +311,42 @@ async def test_stopping_the_server_stops_the_hub_and_cleans_up(tmp_path):
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert not process.socket_path.exists() and not token_path(process.state_dir).exists()
+
+
+async def test_an_unreadable_record_is_kept_aside_and_a_new_one_begun(tmp_path):
+    state = tmp_path / "state"
+    record_path(state).parent.mkdir(parents=True)
+    record_path(state).write_bytes(b"this is not a database" * 100)
+    process = HubProcess(state, "ssh", say=lambda line: None)
+    assert await process.start()
+    try:
+        (damaged,) = record_path(state).parent.glob("record.sqlite3.damaged-*")
+        assert damaged.read_bytes().startswith(b"this is not a database")
+        alice = await RoomClient.connect(process.socket_path, attendee("alice"))
+        alice.send(where(1, 2))
+        teacher = await instructor(process)
+        room = await teacher.wait_for(
+            "room", lambda m: person(m, "alice") and person(m, "alice")["label"] == "1.2"
+        )
+        assert room["summary"].startswith("1 on 1.2")
+    finally:
+        await process.stop()
+
+
+async def test_malformed_recorded_events_are_skipped_at_replay(tmp_path):
+    state = tmp_path / "state"
+    record_path(state).parent.mkdir(parents=True)
+    record = Record(record_path(state))
+    record.add("joined", attendee("alice"), name="alice", when=1.0)
+    record.add("answer", {"t": "answer", "check": 5}, name="alice", when=2.0)  # edited by hand
+    record.add("follow", {"t": "follow"}, when=3.0)
+    record.add("where", where(3, 1), name="alice", when=4.0)
+    record.close()
+    process = HubProcess(state, "ssh", say=lambda line: None)
+    assert await process.start()
+    try:
+        teacher = await instructor(process)
+        room = await teacher.wait_for("room")
+        assert person(room, "alice")["label"] == "3.1" and room["follow"] is None
+    finally:
+        await process.stop()
