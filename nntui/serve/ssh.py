@@ -192,6 +192,7 @@ class WorkshopSSHServer:
                 reuse_address=True,
             )
         except OSError as error:
+            await self.room_hub.stop()
             raise ServeError(
                 f"cannot listen on {self.options.host}:{self.options.port}: {error.strerror or error}"
             ) from None

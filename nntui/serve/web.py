@@ -296,9 +296,9 @@ class WorkshopWebServer(Server):
 async def _serve(server: WorkshopWebServer, stop: asyncio.Event) -> None:
     runner = web.AppRunner(await server._make_app(), handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
-    server.room_hub = HubProcess(server.plan.state_dir, "web", lambda line: print(line, flush=True))
-    await server.room_hub.start()
     try:
+        server.room_hub = HubProcess(server.plan.state_dir, "web", lambda line: print(line, flush=True))
+        await server.room_hub.start()
         await web.TCPSite(runner, server.host, server.port).start()
         print("\n".join(server.ready_lines()), flush=True)
         await stop.wait()
@@ -306,7 +306,8 @@ async def _serve(server: WorkshopWebServer, stop: asyncio.Event) -> None:
         await server.stop_sessions()
     finally:
         await runner.cleanup()
-        await server.room_hub.stop()
+        if server.room_hub is not None:
+            await server.room_hub.stop()
 
 
 class _BadRequestsInOneLine(logging.Filter):
