@@ -32,6 +32,14 @@ def environment(pid: int) -> dict[str, str]:
     return dict(item.split("=", 1) for item in raw.decode(errors="replace").split("\0") if "=" in item)
 
 
+def runs(pid: int, module: str) -> bool:
+    """True if ``pid`` runs ``python -m module``."""
+    try:
+        return module.encode() in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+
+
 def the_hub(server_pid: int) -> int:
     (hub,) = [pid for pid in children_of(server_pid) if is_hub(pid)]
     return hub
@@ -52,8 +60,10 @@ def test_ssh_sessions_get_the_room_and_only_the_instructor_the_token(start_serve
     assert int(pid_path(server.state_dir).read_text()) == hub and hub_answers(server.state_dir)
     teacher = clients(server.port, "teacher", *PASSWORD_LOGIN, cols=120, rows=30)
     teacher.log_in(INSTRUCTOR_PASSWORD)
-    teacher.wait_screen(r"LESSON")
-    (dashboard,) = session_pids(server.pid)
+    # Its environment is readable once the dashboard program has started (after the exec).
+    (dashboard,) = wait_for(
+        lambda: [p for p in session_pids(server.pid) if runs(p, "nntui.serve.dashboard")], 30, "the dashboard"
+    )
     student = clients(server.port, "niaj")
     student.wait_screen(r"Lesson 1")
     (attendee,) = session_pids(server.pid) - {dashboard}
