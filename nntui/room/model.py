@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from .attendee import IDLE_SECONDS, WRONG_STUCK, Attendee, thin
 from .protocol import MAX_LINE, encode
 
-__all__ = ["IDLE_SECONDS", "INSTRUCTOR_KINDS", "WRONG_STUCK", "Attendee", "Outcome", "Room"]
+__all__ = ["ATTENDEE_KINDS", "IDLE_SECONDS", "INSTRUCTOR_KINDS", "WRONG_STUCK", "Attendee", "Outcome", "Room"]
 
-#: The instructor's message types (the rest come from attendees).
+#: What an attendee says after hello.
+ATTENDEE_KINDS = frozenset({"where", "answer", "exercise", "help", "help_cancel", "run"})
+#: The instructor's message types that change the room.
 INSTRUCTOR_KINDS = frozenset(
     {"follow", "follow_off", "poll_show", "poll_hide", "poll_again", "race_show", "race_hide", "help_mark"}
 )
@@ -114,10 +116,10 @@ class Room:
         if attendee is None:  # a message replayed before its "joined" (should not happen)
             attendee = self.attendees[name] = Attendee(name, since=now)
         attendee.last_seen = now
-        handler = getattr(self, f"_on_{message.get('t')}", None)
-        if handler is None:
+        kind = message.get("t")
+        if kind not in ATTENDEE_KINDS:
             return Outcome(room=True)  # still seen: "idle" ends
-        return handler(attendee, message, now)
+        return getattr(self, f"_on_{kind}")(attendee, message, now)
 
     def _on_where(self, attendee: Attendee, message: dict, now: float) -> Outcome:
         lesson, step = message["lesson"], message["step"]
@@ -131,9 +133,10 @@ class Room:
         attendee.title = message.get("title", attendee.title)
         attendee.steps = message.get("steps", attendee.steps)
         outcome = Outcome(room=True)
-        if attendee.help is not None:
+        if attendee.help is not None and attendee.help["label"] != attendee.label:
+            before = self._places()
             attendee.help["label"] = attendee.label  # the queue groups by where they are now
-            outcome.sends += self._help_places()
+            outcome.sends += self._help_places(before=before)
         return outcome
 
     def _on_answer(self, attendee: Attendee, message: dict, now: float) -> Outcome:

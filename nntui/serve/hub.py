@@ -28,16 +28,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from nntui.room.model import INSTRUCTOR_KINDS, Outcome, Room
+from nntui.room.model import ATTENDEE_KINDS, INSTRUCTOR_KINDS, Outcome, Room
 from nntui.room.protocol import LineReader, bind_unix, check, encode, hub_socket_path, room_dir
 
 from .names import is_valid_name
 from .record import Record, record_path
 
-__all__ = ["ATTENDEE_KINDS", "Hub", "main", "pid_path", "token_path"]
+__all__ = ["Hub", "main", "pid_path", "token_path"]
 
-#: What an attendee may say after hello.
-ATTENDEE_KINDS = frozenset({"where", "answer", "exercise", "help", "help_cancel", "run"})
 #: Unsent bytes at which a client is dropped (it is not reading).
 WRITE_LIMIT = 2 * 1024 * 1024
 #: Seconds a new connection has to say hello.

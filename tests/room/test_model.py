@@ -253,3 +253,23 @@ def test_a_room_of_a_hundred_with_long_texts_fits_one_line():
         room.apply(name, run(0.1, 0.5, points=100), T0)
     message = room.room_message(T0)
     assert len(encode(message)) <= MAX_LINE and len(message["attendees"]) == 100
+
+
+def test_a_helped_attendee_who_moves_joins_the_group_of_their_new_step():
+    room = room_with("ann", "ben", "cat")
+    room.apply("cat", where(5, 1), T0)
+    room.apply("ann", {"t": "help", "text": ""}, T0 + 1)  # 4.2
+    room.apply("cat", {"t": "help", "text": ""}, T0 + 2)  # 5.1
+    room.apply("ben", {"t": "help", "text": ""}, T0 + 3)  # 4.2: before cat
+    assert [h["name"] for h in room.help_queue()] == ["ann", "ben", "cat"]
+    outcome = room.apply("ann", where(5, 1), T0 + 4)  # ann moves on: her group is now cat's
+    # She keeps her turn (asked first), so 5.1 is served first, with cat in it.
+    assert [(h["name"], h["group"]) for h in room.help_queue()] == [
+        ("ann", "5.1"),
+        ("cat", "5.1"),
+        ("ben", "4.2"),
+    ]
+    assert sorted(outcome.sends, key=lambda s: s[0]) == [
+        ("ben", {"t": "help_state", "state": "queued", "place": 3}),
+        ("cat", {"t": "help_state", "state": "queued", "place": 2}),
+    ]  # ann stays first and is not told again
