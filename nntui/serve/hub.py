@@ -432,7 +432,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_run(args.state_dir, args.watch_stdin))
     except OSError as error:
-        sys.stderr.write(f"nntui hub: error: {error.strerror or error}\n")
+        where = f" ({error.filename})" if error.filename else ""
+        sys.stderr.write(f"nntui hub: error: {error.strerror or error}{where}\n")
         return 2
 
 
