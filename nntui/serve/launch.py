@@ -10,6 +10,7 @@ from pathlib import Path
 
 from nntui.app.config import AppConfig
 from nntui.paths import progress_path, user_state_dir
+from nntui.room.protocol import INSTRUCTOR_TOKEN_ENV, ROOM_ENV, ROOM_VIA_ENV
 
 __all__ = [
     "SessionPlan",
@@ -24,7 +25,11 @@ __all__ = [
 
 # Never handed to a child: a fixed COLUMNS/LINES would freeze Textual's size, and the
 # server's own terminal settings and nntui overrides belong to the instructor, not the room.
+# The room's settings are the server's to give (the token to the instructor alone).
 _DROPPED = {
+    ROOM_ENV,
+    ROOM_VIA_ENV,
+    INSTRUCTOR_TOKEN_ENV,
     "COLUMNS",
     "LINES",
     "ROWS",

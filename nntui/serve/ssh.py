@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from .auth import Logins, LoopbackOnly
 from .guard import MaxStartups, SourceBackoff, check_descriptors, descriptors_needed
+from .hub_process import HubProcess
 from .launch import SessionPlan, app_argv, child_env, dashboard_argv, exercises_env
 from .ptychild import Limits, Starter, spawner
 from .registry import Registry
@@ -89,6 +90,8 @@ class WorkshopSSHServer:
         self.host_key: asyncssh.SSHKey | None = None
         self.start_gate = asyncio.Semaphore(self.start_slots())
         self.zygote: Zygote | None = None
+        #: The room hub (started with the server; restarted whenever it dies).
+        self.room_hub: HubProcess | None = None
 
     def start_slots(self) -> int:
         """How many sessions start at once: the option, or what suits how sessions start.
@@ -142,6 +145,14 @@ class WorkshopSSHServer:
 
         return start
 
+    def room_env(self, name: str | None) -> dict[str, str]:
+        """The room's settings for the session of ``name``: the instructor's alone carries the token."""
+        if self.room_hub is None:
+            return {}
+        if name is not None and name == self.options.logins.instructor:
+            return self.room_hub.instructor_env()
+        return self.room_hub.session_env()
+
     def public_host(self, chan: asyncssh.SSHServerChannel) -> str:
         """The address clients reach us at, for messages."""
         sock = chan.get_extra_info("sockname")
@@ -154,6 +165,8 @@ class WorkshopSSHServer:
         self.host_key = load_host_key(plan.state_dir)
         # Guests' throwaway progress folders left by sessions that were killed outright.
         shutil.rmtree(plan.state_dir / "guests", ignore_errors=True)
+        self.room_hub = HubProcess(plan.state_dir, "ssh", self._say)
+        await self.room_hub.start()
         if self.options.prefork and plan.app_command is None:
             base = child_env(None, None) | exercises_env(plan)
             warm = {"lessons": None if plan.lessons is None else str(plan.lessons), "lesson": plan.lesson}
@@ -179,6 +192,7 @@ class WorkshopSSHServer:
                 reuse_address=True,
             )
         except OSError as error:
+            await self.room_hub.stop()
             raise ServeError(
                 f"cannot listen on {self.options.host}:{self.options.port}: {error.strerror or error}"
             ) from None
@@ -226,6 +240,8 @@ class WorkshopSSHServer:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self.zygote is not None:
             await self.zygote.close()
+        if self.room_hub is not None:
+            await self.room_hub.stop()
         if self._acceptor is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._acceptor.wait_closed(), 5)

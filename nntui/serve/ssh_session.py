@@ -179,9 +179,11 @@ class SshSession(asyncssh.SSHServerSession):
             user_state_dir(hub.options.plan.state_dir, name).mkdir(parents=True, exist_ok=True)
         env = self._chan.get_environment()
         cols, rows = clamp_size(*self._chan.get_terminal_size()[:2])
-        session_env = child_env(
-            self._chan.get_terminal_type(), env.get("COLORTERM"), no_color=env.get("NO_COLOR")
-        ) | exercises_env(hub.options.plan)
+        session_env = (
+            child_env(self._chan.get_terminal_type(), env.get("COLORTERM"), no_color=env.get("NO_COLOR"))
+            | exercises_env(hub.options.plan)
+            | hub.room_env(name)
+        )
         ctl_child = None
         if name is None:
             self._claims = ClaimSocket(self._claim)

@@ -25,6 +25,7 @@ from textual_serve.server import Server
 from nntui.files import write_atomically
 
 from .auth import LoginMethod, Open
+from .hub_process import HubProcess
 from .launch import SessionPlan, app_argv, child_env, exercises_env, user_state_dir
 from .names import name_problem
 from .ptychild import Limits
@@ -85,11 +86,14 @@ class WorkshopWebServer(Server):
         self.stopping = False
         self._claims = asyncio.Lock()
         self._textual_js: bytes | None = None
+        #: The room hub, while the server runs (see ``_serve``).
+        self.room_hub: HubProcess | None = None
 
     # --- what each tab runs --------------------------------------------------------------
     def session_env(self) -> dict[str, str]:
         """The environment of every attendee's app (the server's own terminal settings dropped)."""
-        return child_env("xterm-256color", "truecolor") | exercises_env(self.plan)
+        room = {} if self.room_hub is None else self.room_hub.session_env()
+        return child_env("xterm-256color", "truecolor") | exercises_env(self.plan) | room
 
     def command_for(self, name: str) -> str:
         """One attendee's command line as a shell would show it (for logs)."""
@@ -293,6 +297,8 @@ async def _serve(server: WorkshopWebServer, stop: asyncio.Event) -> None:
     runner = web.AppRunner(await server._make_app(), handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
     try:
+        server.room_hub = HubProcess(server.plan.state_dir, "web", lambda line: print(line, flush=True))
+        await server.room_hub.start()
         await web.TCPSite(runner, server.host, server.port).start()
         print("\n".join(server.ready_lines()), flush=True)
         await stop.wait()
@@ -300,6 +306,8 @@ async def _serve(server: WorkshopWebServer, stop: asyncio.Event) -> None:
         await server.stop_sessions()
     finally:
         await runner.cleanup()
+        if server.room_hub is not None:
+            await server.room_hub.stop()
 
 
 class _BadRequestsInOneLine(logging.Filter):

@@ -93,13 +93,22 @@ def _parents() -> dict[int, int]:
     return parents
 
 
-def is_starter(pid: int) -> bool:
-    """True if ``pid`` is the server's pre-forked session starter (nntui.serve.zygote)."""
+def _runs_module(pid: int, module: bytes) -> bool:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return b"nntui.serve.zygote" in handle.read()
+            return module in handle.read().split(b"\0")
     except OSError:
         return False
+
+
+def is_starter(pid: int) -> bool:
+    """True if ``pid`` is the server's pre-forked session starter (nntui.serve.zygote)."""
+    return _runs_module(pid, b"nntui.serve.zygote")
+
+
+def is_hub(pid: int) -> bool:
+    """True if ``pid`` is the server's room hub (nntui.serve.hub)."""
+    return _runs_module(pid, b"nntui.serve.hub")
 
 
 def session_pids(server_pid: int) -> set[int]:
@@ -109,7 +118,7 @@ def session_pids(server_pid: int) -> set[int]:
     return {
         pid
         for pid, parent in parents.items()
-        if (parent == server_pid and pid not in starters) or parent in starters
+        if (parent == server_pid and pid not in starters and not is_hub(pid)) or parent in starters
     }
 
 
