@@ -378,13 +378,17 @@ def run_web_command(args) -> int:
 
 def run_status_command(args) -> int:
     """`nntui serve status`: print the attendees table (or JSON)."""
-    from nntui.serve.status import as_json, format_table, read_attendees
+    from nntui.serve.status import as_json, format_table, read_attendees, room_summary
 
     state_dir = existing_state_dir(args)
     attendees = read_attendees(state_dir)
     if args.json:
         print(json.dumps(as_json(attendees), indent=2))
-    elif not attendees:
+        return 0
+    summary = room_summary(state_dir, {a.name for a in attendees if a.online})
+    if summary:
+        print(f"Room: {summary}")
+    if not attendees:
         print(f"No attendees yet in {state_dir / 'users'}.")
     else:
         print(format_table(attendees))
