@@ -93,6 +93,8 @@ def read_events(path: Path) -> list[Event]:
     for time, name, kind, lesson, step, text in rows:
         try:
             data = json.loads(text)
+            if not isinstance(data, dict):
+                continue
             events.append(Event(float(time), name, str(kind), _int(lesson), _int(step), data))
         except (TypeError, ValueError, RecursionError):
             continue  # one damaged row costs that event, not the export

@@ -128,7 +128,7 @@ def summary_line(where: dict[str, tuple[int, int, str]], online: set[str], askin
         behind = sum(count for key, count in counts.items() if key < front)
         parts += [f"{counts[front]} on {printable(label)}", f"{behind} behind"]
     else:
-        parts.append("nobody online on a step")
+        parts.append(f"{len(online)} online, none on a step yet")
     return ", ".join(parts + [f"{asking} asking for help"])
 
 

@@ -194,9 +194,10 @@ def test_damaged_record_is_one_line(capsys, tmp_path, damage):
 
 def test_a_damaged_row_costs_that_event_only(record, capsys, tmp_path):
     record.where(0, "amy", 1, 1)
-    record.db.execute(
-        "INSERT INTO events (time, name, kind, data) VALUES (?, 'amy', 'help', '{not json')", (T0,)
-    )
+    for damaged in ("{not json", "[1, 2]"):
+        record.db.execute(
+            "INSERT INTO events (time, name, kind, data) VALUES (?, 'amy', 'help', ?)", (T0, damaged)
+        )
     record.where(50, "amy", 1, 2)
     amy = steps_of(exported(capsys, tmp_path), "amy")
     assert amy["1.1"]["seconds"] == 50 and amy["1.1"]["help"] == []

@@ -92,4 +92,4 @@ def test_summary_line_ties_go_to_the_later_step_and_offline_do_not_count():
     }
     assert summary_line(where, {"a", "b", "c", "d", "e"}, 0) == "2 on 3.1, 3 behind, 0 asking for help"
     assert summary_line(where, {"a", "e", "zed"}, 2) == "1 on 2.1, 1 behind, 2 asking for help"
-    assert summary_line(where, set(), 1) == "nobody online on a step, 1 asking for help"
+    assert summary_line(where, {"zed"}, 1) == "1 online, none on a step yet, 1 asking for help"
