@@ -200,6 +200,9 @@ def register(subparsers) -> None:
         "race) here, for the server running with this --state-dir.",
     )
     dashboard.add_argument("--state-dir", type=Path, help="the running server's state folder")
+    dashboard.add_argument(
+        "--lessons", type=Path, metavar="DIR", help="the server's lessons folder, if not the default"
+    )
     dashboard.add_argument("--mouse", action="store_true", help="use the mouse too")
     dashboard.set_defaults(handler=run_dashboard_command)
 

@@ -40,7 +40,12 @@ def run_dashboard_command(args) -> int:
         ) from None
     from nntui.serve import dashboard
 
-    return dashboard.run_dashboard(state_dir, mouse=args.mouse)
+    if args.lessons is None:
+        return dashboard.run_dashboard(state_dir, mouse=args.mouse)
+    lessons = args.lessons.expanduser().resolve()
+    if not lessons.is_dir():
+        raise CliError(f"lessons folder {str(lessons)!r} does not exist")
+    return dashboard.run_dashboard(state_dir, mouse=args.mouse, lessons=lessons)
 
 
 def run_export_command(args) -> int:

@@ -29,8 +29,8 @@ def opened(monkeypatch):
 
     calls = []
 
-    def run_dashboard(state_dir, mouse):
-        calls.append((state_dir, mouse))
+    def run_dashboard(state_dir, mouse, **lessons):
+        calls.append((state_dir, mouse, *lessons.values()))
         return 0
 
     monkeypatch.setattr(dashboard, "run_dashboard", run_dashboard, raising=False)
@@ -42,7 +42,25 @@ def test_dashboard_opens_the_room_view_of_the_running_server(tmp_path, capsys, o
     with bind_unix(hub_socket_path(tmp_path)):  # a hub listens for this folder
         assert run(capsys, "serve", "dashboard", "--state-dir", str(tmp_path))[0] == 0
         assert run(capsys, "serve", "dashboard", "--state-dir", str(tmp_path), "--mouse")[0] == 0
-    assert opened == [(tmp_path.resolve(), False), (tmp_path.resolve(), True)]
+        course = tmp_path / "course"
+        course.mkdir()
+        assert (
+            run(capsys, "serve", "dashboard", "--state-dir", str(tmp_path), "--lessons", str(course))[0] == 0
+        )
+        one_line_error(
+            run(
+                capsys,
+                "serve",
+                "dashboard",
+                "--state-dir",
+                str(tmp_path),
+                "--lessons",
+                str(tmp_path / "none"),
+            ),
+            "lessons folder",
+        )
+    here = tmp_path.resolve()
+    assert opened == [(here, False), (here, True), (here, False, course.resolve())]
 
 
 def test_dashboard_without_a_server_is_one_line(tmp_path, capsys, opened):
