@@ -9,7 +9,10 @@ import csv
 import io
 import json
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,8 @@ from nntui.cli import main
 from nntui.serve.export import IDLE_CAP
 
 from .room_record import T0, RoomRecord
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -201,3 +206,24 @@ def test_a_damaged_row_costs_that_event_only(record, capsys, tmp_path):
     record.where(50, "amy", 1, 2)
     amy = steps_of(exported(capsys, tmp_path), "amy")
     assert amy["1.1"]["seconds"] == 50 and amy["1.1"]["help"] == []
+
+
+def test_export_never_changes_the_record(tmp_path, capsys):
+    """A hub killed mid-workshop leaves its log unmerged; the export reads it and leaves it so."""
+    killed_hub = (
+        "import os, sys\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "from pathlib import Path\n"
+        "from tests.serve.room_record import RoomRecord\n"
+        "record = RoomRecord(Path(sys.argv[1]))\n"
+        "record.where(0, 'amy', 1, 1)\n"
+        "record.where(60, 'amy', 1, 2)\n"
+        "os._exit(0)  # no close: the events stay in the write-ahead log\n"
+    )
+    subprocess.run([sys.executable, "-c", killed_hub, str(tmp_path), str(ROOT)], check=True, timeout=60)
+    # The database and its log (the -shm index is scratch space every reader writes in).
+    kept = ["record.sqlite3", "record.sqlite3-wal"]
+    before = [(tmp_path / "room" / name).read_bytes() for name in kept]
+    assert before[1]  # the events are in the log, not yet in the database
+    assert steps_of(exported(capsys, tmp_path), "amy")["1.1"]["seconds"] == 60
+    assert [(tmp_path / "room" / name).read_bytes() for name in kept] == before
