@@ -10,9 +10,9 @@ blocks the hub's writes, so an export during a workshop costs the room nothing) 
 - per checkpoint: the spread of the room's answers.
 
 **Time on a step.** An attendee is on the step of their latest ``where``. The time between two
-consecutive events of theirs (any kind: a step, an answer, a help request...) counts to that
-step, but a gap counts at most :data:`IDLE_CAP` (5 minutes, when the room view calls someone
-idle): a coffee break is not time on a step. ``left`` stops the clock until they are back.
+consecutive events their session caused (a step, an answer, a help request...; not the
+instructor's marks) counts to that step, but a gap counts at most :data:`IDLE_CAP` (5 minutes,
+when the room view calls someone idle): a coffee break is not time on a step. ``left`` stops the clock until they are back.
 After their last event the clock runs to the record's last event (capped the same way) unless
 they left. Times are the hub's clock.
 """
@@ -30,6 +30,7 @@ from pathlib import Path
 from nntui.room.protocol import room_dir
 
 __all__ = [
+    "ATTENDEE_KINDS",
     "IDLE_CAP",
     "Event",
     "RecordError",
@@ -45,6 +46,8 @@ __all__ = [
 
 #: The longest gap between two events of one attendee that counts as time on a step (s).
 IDLE_CAP = 300.0
+#: The kinds of event an attendee's own session causes (they keep the attendee's clock going).
+ATTENDEE_KINDS = frozenset({"joined", "left", "where", "answer", "exercise", "help", "help_cancel", "run"})
 
 
 class RecordError(Exception):
@@ -200,8 +203,9 @@ def summarise(events: list[Event]) -> Summary:
         if not event.name:
             continue  # room-wide instructor events (follow, poll_show...) are about no one
         person = people.setdefault(event.name, _Attendee(event.name))
-        person.clock_to(event.time)
-        person.last = event.time
+        if event.kind in ATTENDEE_KINDS:  # the instructor's help_mark is not the attendee's doing
+            person.clock_to(event.time)
+            person.last = event.time
         _apply(person, event, checks)
     end = events[-1].time if events else None
     for person in people.values():

@@ -54,6 +54,7 @@ def a_workshop(record: RoomRecord) -> None:
     record.where(0, "amy", 4, 1, "The chain rule")
     record.add(60, "amy", "exercise", exercise="sigmoid", ok=False, case="x=0", detail="got 1")
     record.where(100, "amy", 4, 2)
+    record.add(500, "amy", "help_mark", name="amy", state="coming")  # the instructor's doing
     record.where(1000, "amy", 4, 3)
     record.add(1100, "amy", "left")
     record.add(5000, "amy", "joined", role="attendee", name="amy", via="web")
