@@ -12,9 +12,9 @@ blocks the hub's writes, so an export during a workshop costs the room nothing) 
 **Time on a step.** An attendee is on the step of their latest ``where``. The time between two
 consecutive events their session caused (a step, an answer, a help request...; not the
 instructor's marks) counts to that step, but a gap counts at most :data:`IDLE_CAP` (5 minutes,
-when the room view calls someone idle): a coffee break is not time on a step. ``left`` stops the clock until they are back.
-After their last event the clock runs to the record's last event (capped the same way) unless
-they left. Times are the hub's clock.
+when the room view calls someone idle): a coffee break is not time on a step. ``left`` stops
+the clock until they are back. After their last event the clock runs to the record's last
+event (capped the same way) unless they left. Times are the hub's clock.
 """
 
 from __future__ import annotations
