@@ -1,4 +1,4 @@
-"""`nntui serve ssh|web|status`: run a workshop for a room, and see how it is going.
+"""`nntui serve ssh|web|status|dashboard|export`: run a workshop for a room, see how it goes.
 
 Heavy imports (asyncssh, textual-serve) happen inside the handlers, so other commands
 do not pay for them.
@@ -12,6 +12,7 @@ import shlex
 from pathlib import Path
 
 from .common import ArgumentParser, CliError, count, port_number, seconds
+from .serve_room_cmd import existing_state_dir, run_dashboard_command, run_export_command
 
 __all__ = ["register"]
 
@@ -192,10 +193,44 @@ def register(subparsers) -> None:
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
     status.set_defaults(handler=run_status_command)
 
+    dashboard = commands.add_parser(
+        "dashboard",
+        help="the instructor's room view on this terminal (for a server running on this machine)",
+        description="Open the instructor's live view of the room (polls, follow me, help queue, "
+        "race) here, for the server running with this --state-dir.",
+    )
+    dashboard.add_argument("--state-dir", type=Path, help="the running server's state folder")
+    dashboard.add_argument(
+        "--lessons", type=Path, metavar="DIR", help="the server's lessons folder, if not the default"
+    )
+    dashboard.add_argument("--mouse", action="store_true", help="use the mouse too")
+    dashboard.set_defaults(handler=run_dashboard_command)
+
+    export = commands.add_parser(
+        "export",
+        help="after the workshop: per attendee per step and per checkpoint, as JSON or CSV",
+        description="Export the room's record: per attendee per step the time spent, checkpoint "
+        "answers and help requests; per checkpoint the spread of answers. JSON by default; --csv "
+        "gives two tables (attendee steps, then checkpoints) separated by a blank line.",
+    )
+    export.add_argument("--state-dir", type=Path, help="the server's state folder")
+    shape = export.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="JSON (the default)")
+    shape.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
+    where = export.add_mutually_exclusive_group()
+    where.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE, not standard output")
+    where.add_argument(
+        "--output-dir",
+        type=Path,
+        metavar="DIR",
+        help="with --csv: write attendee-steps.csv and checkpoints.csv into DIR (one sheet each)",
+    )
+    export.set_defaults(handler=run_export_command)
+
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     raise CliError(
-        "say which: 'nntui serve ssh', 'nntui serve web' or 'nntui serve status' (see 'nntui serve -h')"
+        "say which: 'nntui serve ssh', 'web', 'status', 'dashboard' or 'export' (see 'nntui serve -h')"
     )
 
 
@@ -346,15 +381,17 @@ def run_web_command(args) -> int:
 
 def run_status_command(args) -> int:
     """`nntui serve status`: print the attendees table (or JSON)."""
-    from nntui.serve.status import as_json, default_state_dir, format_table, read_attendees
+    from nntui.serve.status import as_json, format_table, read_attendees, room_summary
 
-    state_dir = (args.state_dir or default_state_dir()).expanduser()
-    if not state_dir.is_dir():
-        raise CliError(f"state folder {str(state_dir)!r} does not exist (pass the server's --state-dir)")
+    state_dir = existing_state_dir(args)
     attendees = read_attendees(state_dir)
     if args.json:
         print(json.dumps(as_json(attendees), indent=2))
-    elif not attendees:
+        return 0
+    summary = room_summary(state_dir, {a.name for a in attendees if a.online})
+    if summary:
+        print(f"Room: {summary}")
+    if not attendees:
         print(f"No attendees yet in {state_dir / 'users'}.")
     else:
         print(format_table(attendees))

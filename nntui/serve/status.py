@@ -2,15 +2,17 @@
 
 Reads ``<state-dir>/users/*/progress.json`` (the progress file the lesson app writes, see
 the team's progress format) and ``<state-dir>/sessions.json`` / ``web-sessions.json``
-(written by the SSH and web servers: who is connected right now). Broken or half-written
-files never stop the table: that attendee's row says so instead.
+(written by the SSH and web servers: who is connected right now, web attendees included).
+Broken or half-written files never stop the table: that attendee's row says so instead.
+The room's summary line ("31 on 4.2, 12 behind, 3 asking for help") comes from the hub's
+record (``room/record.sqlite3``, read-only) and who is online.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,12 +20,25 @@ from nntui.paths import progress_path, resolve_serve_state_dir, user_state_dir, 
 from nntui.printable import printable
 from nntui.progress import DamagedProgress, Progress, read_state_file
 
+from .export import RecordError, open_help, positions, read_events, record_path
 from .names import is_valid_name
 
 #: Where `nntui serve` keeps its state unless told (kept under this name for its callers).
 default_state_dir = resolve_serve_state_dir
 
-__all__ = ["Attendee", "read_attendees", "format_table", "online_names", "default_state_dir"]
+__all__ = [
+    "Attendee",
+    "default_state_dir",
+    "format_table",
+    "online_names",
+    "online_via",
+    "read_attendees",
+    "room_summary",
+    "summary_line",
+]
+
+#: The servers' records of who is connected: file name -> how those attendees came in.
+SESSION_RECORDS = {"sessions.json": "ssh", "web-sessions.json": "web"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,7 @@ class Attendee:
     updated: datetime | None
     online: int = 0
     problem: str | None = None
+    via: tuple[str, ...] = ()  # "ssh", "web": how they are connected now
 
 
 def _parse_time(text) -> datetime | None:
@@ -53,10 +69,19 @@ def _parse_time(text) -> datetime | None:
 def online_names(state_dir: Path) -> dict[str, int]:
     """Names with a live session, from each server (SSH, web) running for this state dir."""
     online: dict[str, int] = {}
-    for record_name in ("sessions.json", "web-sessions.json"):
+    for record_name in SESSION_RECORDS:
         for name, count in _online_in(state_dir / record_name).items():
             online[name] = online.get(name, 0) + count
     return online
+
+
+def online_via(state_dir: Path) -> dict[str, tuple[str, ...]]:
+    """How each online name is connected: ("ssh",), ("web",) or both."""
+    via: dict[str, tuple[str, ...]] = {}
+    for record_name, way in SESSION_RECORDS.items():
+        for name in _online_in(state_dir / record_name):
+            via[name] = (*via.get(name, ()), way)
+    return via
 
 
 def _online_in(path: Path) -> dict[str, int]:
@@ -82,9 +107,43 @@ def read_attendees(state_dir: Path) -> list[Attendee]:
     names = set(online)
     if users.is_dir():
         names.update(p.name for p in users.iterdir() if p.is_dir() and is_valid_name(p.name))
+    via = online_via(state_dir)
     for name in sorted(names):
-        rows.append(_attendee(name, progress_path(user_state_dir(state_dir, name)), online.get(name, 0)))
+        row = _attendee(name, progress_path(user_state_dir(state_dir, name)), online.get(name, 0))
+        rows.append(replace(row, via=via.get(name, ())))
     return rows
+
+
+def summary_line(where: dict[str, tuple[int, int, str]], online: set[str], asking: int) -> str:
+    """ "31 on 4.2, 12 behind, 3 asking for help": the most common step among online attendees
+    (a tie goes to the later step), how many online are on an earlier one, help requests open."""
+    here = [where[name] for name in online if name in where]
+    parts = []
+    if here:
+        counts: dict[tuple[int, int], int] = {}
+        for lesson, step, _ in here:
+            counts[(lesson, step)] = counts.get((lesson, step), 0) + 1
+        front = max(counts, key=lambda key: (counts[key], key))
+        label = next(label for lesson, step, label in here if (lesson, step) == front)
+        behind = sum(count for key, count in counts.items() if key < front)
+        parts += [f"{counts[front]} on {printable(label)}", f"{behind} behind"]
+    else:
+        parts.append(f"{len(online)} online, none on a step yet")
+    return ", ".join(parts + [f"{asking} asking for help"])
+
+
+def room_summary(state_dir: Path, online: set[str] | None = None) -> str | None:
+    """The room's summary line from the hub's record; None if there is no record (no room yet)."""
+    path = record_path(state_dir)
+    if not path.is_file():
+        return None
+    try:
+        events = read_events(path)
+    except RecordError as error:
+        return str(error)  # the table still shows; the line says why there is no summary
+    if online is None:
+        online = set(online_names(state_dir))
+    return summary_line(positions(events), online, len(open_help(events)))
 
 
 def _attendee(name: str, path: Path, online: int) -> Attendee:
@@ -157,6 +216,7 @@ def as_json(attendees: list[Attendee]) -> list[dict]:
         {
             "name": a.name,
             "online": a.online,
+            "via": list(a.via),
             "lesson": a.lesson,
             "step": a.step,
             "steps_done": a.steps_done,

@@ -20,6 +20,11 @@ It measures, against the issue's targets:
 
 ``--no-prefork`` runs the server that way (every session a new process), for comparison.
 
+``--room`` measures the workshop room instead (issue 17; ``bench_room.py``): 100 attendees on
+one checkpoint and an instructor watching its poll; how soon after the last answer the
+instructor's poll counts every answer (<= 1 s), and attendees' key-to-screen p95 meanwhile
+(<= 200 ms).
+
 Everything is bounded by timeouts; state lives in a temporary folder that is removed.
 """
 
@@ -30,6 +35,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import statistics
 import sys
@@ -51,7 +57,7 @@ STEP = re.compile(rb"step (\d+)/(\d+)")
 class Seat:
     """One attendee: an ssh client on a pty, optionally mirrored in a pyte screen."""
 
-    def __init__(self, port: int, name: str, watch: bool, complete: bytes) -> None:
+    def __init__(self, port: int, name: str, watch: bool, complete: bytes, first: bytes = b"step 1/") -> None:
         args = list(SSH_BASE) + ["-o", "LogLevel=ERROR", "-p", str(port), "-tt", f"{name}@127.0.0.1"]
         self.name = name
         self.started = time.monotonic()
@@ -59,6 +65,8 @@ class Seat:
         self.screen = pyte.Screen(80, 24) if watch else None
         self.stream = pyte.ByteStream(self.screen) if watch else None
         self.first_screen: float | None = None
+        #: What shows once the first lesson screen is up (the step's header).
+        self.first_marker = first
         #: The footer label that shows once the step's pane is built, drawn and focused.
         self.complete_marker = complete
         self.complete_screen: float | None = None
@@ -77,7 +85,7 @@ class Seat:
         if self.stream is not None:
             self.stream.feed(data)
         self.tail = (self.tail + data)[-4096:]
-        if self.first_screen is None and self.shows(rb"step 1/"):
+        if self.first_screen is None and self.shows(self.first_marker):
             self.first_screen = time.monotonic() - self.started
         if (
             self.complete_screen is None
@@ -162,13 +170,72 @@ def memory(pids: list[int]) -> tuple[list[float], list[float]]:
     return rss, pss
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The bench's options (``--room`` measures issue 17's room instead, see bench_room.py)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--clients", type=int, help="attendees (default 50; with --room, 100)")
     parser.add_argument("--trainers", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=6, help="key presses per measured session")
     parser.add_argument("--no-prefork", action="store_true", help="run the server with --no-prefork")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--room",
+        action="store_true",
+        help="the room: every attendee answers one checkpoint while an instructor watches the poll; "
+        "time until the instructor's poll counts them all, and key-to-screen p95 meanwhile",
+    )
+    parser.add_argument("--measured", type=int, default=10, help="--room: attendees whose keys are timed")
+    args = parser.parse_args(argv)
+    if args.clients is None:
+        args.clients = 100 if args.room else 50
+    if args.clients < 1 or (args.room and not 1 <= args.measured <= args.clients):
+        parser.error("--clients must be at least 1, and --measured from 1 to --clients")
+    return args
+
+
+def write_progress(state: Path, name: str, lesson: str, step: int) -> None:
+    """``name`` resumes at ``lesson``'s step (0-based) when they connect."""
+    folder = state / "users" / name
+    folder.mkdir(parents=True)
+    progress = {"version": 1, "name": name, "lesson": lesson, "step": step, "completed": {}}
+    progress.update({"checkpoints": {}, "exercises": {}, "updated": "2026-01-01T00:00:00+00:00"})
+    (folder / "progress.json").write_text(json.dumps(progress))
+
+
+def start_server(state: Path, port: int, clients: int, no_prefork: bool) -> pexpect.spawn:
+    """`nntui serve ssh` on loopback for a room of ``clients`` that all connect at once."""
+    server = pexpect.spawn(
+        sys.executable,
+        ["-m", "nntui", "serve", "ssh", "--port", str(port), "--state-dir", str(state)]
+        + ["--lessons", str(ROOT / "lessons"), "--max-sessions", str(clients + 5)]
+        # The whole room connects at once: no early drops (README, "A hostile room").
+        + ["--max-startups", f"{clients + 5}:30:{2 * clients + 10}"]
+        + (["--no-prefork"] if no_prefork else []),
+        encoding="utf-8",
+        timeout=30,
+    )
+    server.expect("listening on")
+    return server
+
+
+def stop(seats: list[Seat], server: pexpect.spawn, state: Path) -> None:
+    """Quit every client, stop the server, remove the state."""
+    for seat in seats:
+        if seat.proc.isalive():
+            seat.proc.send("q")
+    pump_until(seats, lambda: not any(s.proc.isalive() for s in seats), 30)
+    for seat in seats:
+        seat.proc.terminate(force=True)
+    server.kill(signal.SIGTERM)
+    server.expect(pexpect.EOF, timeout=60)
+    shutil.rmtree(state, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.room:
+        from tests.benchmarks.bench_room import run_room
+
+        return run_room(args)
 
     state = Path(tempfile.mkdtemp(prefix="nntui-bench-ssh-"))
     port = free_port()
@@ -176,23 +243,9 @@ def main() -> int:
     others = [f"user{i:02d}" for i in range(args.clients - args.trainers)]
     # Trainers resume on the training lesson, whose pane trains as soon as the step opens.
     for name in trainers:
-        folder = state / "users" / name
-        folder.mkdir(parents=True)
-        progress = {"version": 1, "name": name, "lesson": "06-training", "step": 0, "completed": {}}
-        progress.update({"checkpoints": {}, "exercises": {}, "updated": "2026-01-01T00:00:00+00:00"})
-        (folder / "progress.json").write_text(json.dumps(progress))
+        write_progress(state, name, "06-training", 0)
 
-    server = pexpect.spawn(
-        sys.executable,
-        ["-m", "nntui", "serve", "ssh", "--port", str(port), "--state-dir", str(state)]
-        + ["--lessons", str(ROOT / "lessons"), "--max-sessions", str(args.clients + 5)]
-        # The whole room connects at once: no early drops (README, "A hostile room").
-        + ["--max-startups", f"{args.clients + 5}:30:{2 * args.clients + 10}"]
-        + (["--no-prefork"] if args.no_prefork else []),
-        encoding="utf-8",
-        timeout=30,
-    )
-    server.expect("listening on")
+    server = start_server(state, port, args.clients, args.no_prefork)
     results: dict[str, object] = {
         "clients": args.clients,
         "trainers": args.trainers,
@@ -308,17 +361,7 @@ def main() -> int:
         idle = [s.bytes - before[s.name] for s in quiet]
         results["idle_bytes_10s"] = {"sessions": len(idle), "max": max(idle, default=None)}
     finally:
-        for seat in seats:
-            if seat.proc.isalive():
-                seat.proc.send("q")
-        pump_until(seats, lambda: not any(s.proc.isalive() for s in seats), 30)
-        for seat in seats:
-            seat.proc.terminate(force=True)
-        server.kill(signal.SIGTERM)
-        server.expect(pexpect.EOF, timeout=60)
-        import shutil
-
-        shutil.rmtree(state, ignore_errors=True)
+        stop(seats, server, state)
     print(json.dumps(results, indent=2))
     print(verdicts(results))
     return 0
