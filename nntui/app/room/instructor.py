@@ -1,0 +1,228 @@
+"""The instructor's view of the room: who is where, polls, the help queue, the learning-rate race.
+
+:class:`InstructorApp` connects to the room hub (``hello`` with the instructor's token), tells
+it what it shows (``watch``: the poll's checkpoint and the race's step) and draws the hub's
+``room``, ``poll`` and ``race`` pushes in four views (keys 1-4). ``f`` sends the room to the
+step in view ("follow me") and, pressed again, lets it go. While the hub cannot be reached it
+says so and keeps the last room on screen (or, before any, the attendees' progress files).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from nntui.course import Course
+
+from .instructor_course import CourseIndex, StepRef, most_common_step
+from .instructor_dialogs import StepPicker
+from .instructor_help import HelpView
+from .instructor_poll import PollView
+from .instructor_race import RaceView
+from .instructor_room import RoomView
+from .link import RoomLink, RoomLinkReceived
+
+__all__ = ["InstructorApp", "NOT_CONNECTED"]
+
+#: Said on top while the hub cannot be reached.
+NOT_CONNECTED = "not connected to the room; retrying"
+#: Seconds between looks at the connection (and at the progress files while offline).
+CHECK_SECONDS = 1.0
+#: The views, in key order (1-4).
+VIEWS = ("room", "poll", "help", "race")
+
+
+class InstructorApp(App):
+    """The room for its instructor: four views of the hub's live state."""
+
+    CSS_PATH = "instructor.tcss"
+    TITLE = "nntui room"
+    BINDINGS = [
+        ("1", "view('room')", "Room"),
+        ("2", "view('poll')", "Poll"),
+        ("3", "view('help')", "Help queue"),
+        ("4", "view('race')", "Race"),
+        ("f", "follow", "Follow me"),
+        ("question_mark", "keys", "Keys"),
+        ("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        course: Course,
+        socket_path: Path | None,
+        token: str | None,
+        *,
+        offline: Callable[[], list[dict]] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """``offline`` reads the attendees from their progress files (room attendee dicts) for
+        while the hub cannot be reached; ``clock`` is the time the table's "on step" is counted to."""
+        super().__init__()
+        self.index = CourseIndex(course)
+        self.socket_path = socket_path
+        self.token = token
+        self.offline = offline
+        self.clock = clock
+        #: The latest ``room`` message (None: none yet).
+        self.room: dict | None = None
+        #: The step the room follows ({"lesson", "step", "label"}), as the hub last said.
+        self.following: dict | None = None
+        self.link: RoomLink | None = None
+        if socket_path is not None:
+            hello = {"t": "hello", "role": "instructor", "name": None, "via": "ssh", "token": token}
+            self.link = RoomLink(self, socket_path, hello)
+            self.link.on_connect.append(self.send_watch)
+
+    def get_system_commands(self, screen):
+        """Textual's palette commands without Screenshot (it saves to the server account's ~/Downloads)."""
+        return (command for command in super().get_system_commands(screen) if command.title != "Screenshot")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(NOT_CONNECTED, id="connection", markup=False)
+        with TabbedContent(initial="room"):
+            with TabPane("1 Room", id="room"):
+                yield RoomView(self.index, id="room-view")
+            with TabPane("2 Poll", id="poll"):
+                yield PollView(self.index, id="poll-view")
+            with TabPane("3 Help queue", id="help"):
+                yield HelpView(self.index, id="help-view")
+            with TabPane("4 Race", id="race"):
+                yield RaceView(self.index, id="race-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start the link to the hub and the watch on it."""
+        if self.link is not None:
+            self.link.start()
+        self.check_connection()
+        self.set_interval(CHECK_SECONDS, self.check_connection)
+
+    async def on_unmount(self) -> None:
+        """Close the link."""
+        if self.link is not None:
+            await self.link.stop()
+
+    # --- talking to the hub -------------------------------------------------------------------
+    def send_room(self, message: dict) -> None:
+        """Send ``message`` to the hub (queued while it is away)."""
+        if self.link is not None:
+            self.link.send(message)
+
+    def send_watch(self) -> None:
+        """Tell the hub what the views show: the poll's checkpoint and the race's step."""
+        check = self.query_one(PollView).check
+        step = self.query_one(RaceView).step
+        self.send_room(
+            {
+                "t": "watch",
+                "check": None if check is None else check.id,
+                "lesson": None if step is None else step.lesson,
+                "step": None if step is None else step.step,
+            }
+        )
+
+    def on_poll_view_picked(self, event: PollView.Picked) -> None:
+        """Watch the checkpoint just picked."""
+        self.send_watch()
+
+    def on_race_view_picked(self, event: RaceView.Picked) -> None:
+        """Watch the training step just picked."""
+        self.send_watch()
+
+    def on_room_link_received(self, event: RoomLinkReceived) -> None:
+        """Draw what the hub pushed."""
+        message = event.message
+        kind = message.get("t")
+        if kind == "room":
+            self.show_room(message)
+        elif kind == "poll":
+            self.query_one(PollView).show_poll(message)
+        elif kind == "race":
+            self.query_one(RaceView).show_race(message)
+        self.check_connection()
+
+    def show_room(self, room: dict) -> None:
+        """Draw a ``room`` message in the room and help views; follow the hub's follow state."""
+        self.room = room
+        attendees = [a for a in room.get("attendees") or [] if isinstance(a, dict)]
+        now = room.get("time") if isinstance(room.get("time"), (int, float)) else self.clock()
+        self.query_one(RoomView).show(attendees, room.get("summary") or "", now)
+        self.query_one(HelpView).show(room.get("help") or [], attendees, now)
+        follow = room.get("follow")
+        self._set_following(follow if isinstance(follow, dict) else None)
+        common = most_common_step(attendees)
+        self.query_one(PollView).suggest(common)
+        self.query_one(RaceView).suggest(common)
+
+    def check_connection(self) -> None:
+        """Say on top whether the hub is reachable; offline, show the progress files' room."""
+        connected = self.link is not None and self.link.connected
+        notice = self.query_one("#connection", Static)
+        notice.display = not connected
+        if connected:
+            return
+        if self.link is None:
+            text = "no room hub for this server: showing the attendees' progress files"
+        elif self.room is not None:
+            text = f"{NOT_CONNECTED} (the room as last seen)"
+        else:
+            text = NOT_CONNECTED + (" (the attendees' progress files meanwhile)" if self.offline else "")
+        notice.update(text)
+        if self.room is None and self.offline is not None:
+            try:
+                attendees = self.offline()
+            except OSError:
+                attendees = []
+            online = sum(1 for a in attendees if a.get("online"))
+            self.query_one(RoomView).show(
+                attendees,
+                f"{len(attendees)} attendees, {online} connected (from progress files)",
+                self.clock(),
+            )
+
+    # --- keys ---------------------------------------------------------------------------------
+    def action_view(self, view: str) -> None:
+        """Show one of the four views."""
+        self.query_one(TabbedContent).active = view
+
+    def action_keys(self) -> None:
+        """Show or hide the keys of the view in focus (Textual's help panel)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def _view_step(self) -> StepRef | None:
+        active = self.query_one(TabbedContent).active
+        view = {"room": RoomView, "poll": PollView, "help": HelpView, "race": RaceView}.get(active)
+        return None if view is None else self.query_one(view).selected_step()
+
+    def action_follow(self) -> None:
+        """Send the room to the step in view ("follow me"); if it already follows, let it go."""
+        if self.following is not None:
+            self.send_room({"t": "follow_off"})
+            self._set_following(None)
+            return
+        step = self._view_step()
+        if step is not None:
+            self.follow(step)
+            return
+        self.push_screen(
+            StepPicker(self.index.steps, "Send the room to which step? (Enter: go, Escape: cancel)"),
+            lambda picked: self.follow(picked) if picked is not None else None,
+        )
+
+    def follow(self, step: StepRef) -> None:
+        """Send every attendee to ``step``."""
+        self.send_room({"t": "follow", "lesson": step.lesson, "step": step.step, "label": step.label})
+        self._set_following({"lesson": step.lesson, "step": step.step, "label": step.label})
+
+    def _set_following(self, follow: dict | None) -> None:
+        self.following = follow
+        self.sub_title = f"Following: {follow.get('label')}" if follow else ""
