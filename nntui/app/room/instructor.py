@@ -73,10 +73,12 @@ class InstructorApp(App):
         #: The step the room follows ({"lesson", "step", "label"}), as the hub last said.
         self.following: dict | None = None
         self.link: RoomLink | None = None
+        self._watching: dict | None = None
         if socket_path is not None:
             hello = {"t": "hello", "role": "instructor", "name": None, "via": "ssh", "token": token}
             self.link = RoomLink(self, socket_path, hello)
-            self.link.on_connect.append(self.send_watch)
+            self.link.on_connect.append(lambda: self.send_watch(again=True))
+            self.link.on_connect.append(self.check_connection)
 
     def get_system_commands(self, screen):
         """Textual's palette commands without Screenshot (it saves to the server account's ~/Downloads)."""
@@ -102,6 +104,7 @@ class InstructorApp(App):
             self.link.start()
         self.check_connection()
         self.set_interval(CHECK_SECONDS, self.check_connection)
+        self._focus_view(self.query_one("#room", TabPane))
 
     async def on_unmount(self) -> None:
         """Close the link."""
@@ -114,18 +117,20 @@ class InstructorApp(App):
         if self.link is not None:
             self.link.send(message)
 
-    def send_watch(self) -> None:
-        """Tell the hub what the views show: the poll's checkpoint and the race's step."""
+    def send_watch(self, again: bool = False) -> None:
+        """Tell the hub what the views show (the poll's checkpoint, the race's step) if that
+        changed since the last time, or ``again`` (after a reconnection)."""
         check = self.query_one(PollView).check
         step = self.query_one(RaceView).step
-        self.send_room(
-            {
-                "t": "watch",
-                "check": None if check is None else check.id,
-                "lesson": None if step is None else step.lesson,
-                "step": None if step is None else step.step,
-            }
-        )
+        watch = {
+            "t": "watch",
+            "check": None if check is None else check.id,
+            "lesson": None if step is None else step.lesson,
+            "step": None if step is None else step.step,
+        }
+        if again or watch != self._watching:
+            self._watching = watch
+            self.send_room(watch)
 
     def on_poll_view_picked(self, event: PollView.Picked) -> None:
         """Watch the checkpoint just picked."""
@@ -190,6 +195,15 @@ class InstructorApp(App):
     def action_view(self, view: str) -> None:
         """Show one of the four views."""
         self.query_one(TabbedContent).active = view
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Put the keyboard in the view just shown (its keys work at once)."""
+        self._focus_view(event.pane)
+
+    def _focus_view(self, pane: TabPane) -> None:
+        for widget in pane.query("OptionList, DataTable"):
+            widget.focus()
+            return
 
     def action_keys(self) -> None:
         """Show or hide the keys of the view in focus (Textual's help panel)."""

@@ -96,7 +96,8 @@ class PollView(Vertical):
         self.poll: dict | None = None
         #: Whether the instructor picked a checkpoint (else the room's step chooses one).
         self.chosen = False
-        self._setting = False
+        #: The option last highlighted by :meth:`suggest` (its event is not the instructor's pick).
+        self._suggested: int | None = None
 
     def compose(self) -> ComposeResult:
         options = [Option(f"{ref.step.label} {short(ref.question, 70)}") for ref in self.index.checks]
@@ -123,17 +124,17 @@ class PollView(Vertical):
         if self.chosen:
             return
         ref = self.index.first_at_or_after(self.index.checks, key, of=lambda ref: ref.step.key)
-        if ref is not None and ref is not self.check:
-            self._setting = True
-            self.query_one(OptionList).highlighted = self.index.checks.index(ref)
-            self._setting = False
-            self._picked()
+        if ref is not None:
+            self._suggested = self.index.checks.index(ref)
+            self.query_one(OptionList).highlighted = self._suggested
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Watch the newly highlighted checkpoint."""
         event.stop()
-        if not self._setting:
+        # The list's first highlight and suggestions are not the instructor's choice.
+        if event.option_list.has_focus and event.option_index != self._suggested:
             self.chosen = True
+        self._suggested = None
         self._picked()
 
     def _picked(self) -> None:

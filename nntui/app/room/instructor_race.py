@@ -119,7 +119,8 @@ class RaceView(Vertical):
         #: The latest ``race`` message for the picked step (None: none yet).
         self.race: dict | None = None
         self.chosen = False
-        self._setting = False
+        #: The option last highlighted by :meth:`suggest` (its event is not the instructor's pick).
+        self._suggested: int | None = None
 
     def compose(self) -> ComposeResult:
         yield OptionList(
@@ -148,17 +149,17 @@ class RaceView(Vertical):
         if self.chosen:
             return
         ref = self.index.first_at_or_after(self.steps, key)
-        if ref is not None and ref is not self.step:
-            self._setting = True
-            self.query_one(OptionList).highlighted = self.steps.index(ref)
-            self._setting = False
-            self._picked()
+        if ref is not None:
+            self._suggested = self.steps.index(ref)
+            self.query_one(OptionList).highlighted = self._suggested
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Watch the newly highlighted step."""
         event.stop()
-        if not self._setting:
+        # The list's first highlight and suggestions are not the instructor's choice.
+        if event.option_list.has_focus and event.option_index != self._suggested:
             self.chosen = True
+        self._suggested = None
         self._picked()
 
     def _picked(self) -> None:
