@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from nntui.course import Course
@@ -42,10 +43,11 @@ class InstructorApp(App):
     CSS_PATH = "instructor.tcss"
     TITLE = "nntui room"
     BINDINGS = [
-        ("1", "view('room')", "Room"),
-        ("2", "view('poll')", "Poll"),
-        ("3", "view('help')", "Help queue"),
-        ("4", "view('race')", "Race"),
+        # The tabs show these keys ("1 Room"); the footer keeps its room for the view's own keys.
+        Binding("1", "view('room')", "Room", show=False),
+        Binding("2", "view('poll')", "Poll", show=False),
+        Binding("3", "view('help')", "Help queue", show=False),
+        Binding("4", "view('race')", "Race", show=False),
         ("f", "follow", "Follow me"),
         ("question_mark", "keys", "Keys"),
         ("q", "quit", "Quit"),
