@@ -18,7 +18,7 @@ from nntui.room.protocol import INSTRUCTOR_TOKEN_ENV, hub_socket_path, room_dir
 
 from .status import Attendee, read_attendees
 
-__all__ = ["instructor_token", "main", "offline_attendees", "run_dashboard"]
+__all__ = ["dashboard_app", "instructor_token", "main", "offline_attendees", "run_dashboard"]
 
 #: The instructor's token in a server's room folder (made by the server at start, mode 0600).
 TOKEN_FILE = "instructor.token"
@@ -65,27 +65,34 @@ def offline_attendees(state_dir: Path, course) -> list[dict]:
     return [_as_room_attendee(attendee, course) for attendee in read_attendees(state_dir)]
 
 
+def dashboard_app(state_dir: Path, course):
+    """The instructor's view of the room of the server whose state folder is ``state_dir``."""
+    from nntui.app.room.instructor import InstructorApp
+
+    state_dir = Path(state_dir)
+    return InstructorApp(
+        course,
+        hub_socket_path(state_dir),
+        instructor_token(state_dir),
+        offline=lambda: offline_attendees(state_dir, course),
+    )
+
+
 def run_dashboard(state_dir: Path, mouse: bool, lessons: Path | None = None) -> int:
     """Run the instructor's view of the room of the server whose state folder is ``state_dir``.
 
-    ``lessons`` is the server's lessons folder (None: the default one). Returns the exit status.
+    ``lessons`` is the server's lessons folder (None: the default one); a folder with no lesson
+    to read is said on stderr (status 1). Returns the exit status.
     """
-    from nntui.app.room.instructor import InstructorApp
     from nntui.course import load_course, resolve_lessons_dir
 
-    state_dir = Path(state_dir)
     course = load_course(resolve_lessons_dir(lessons))
     if not course.lessons:
         for problem in course.problems:
             sys.stderr.write(f"{problem}\n")
         sys.stderr.write(f"nntui: error: no lessons to show the room's steps from in {course.directory}\n")
         return 1
-    app = InstructorApp(
-        course,
-        hub_socket_path(state_dir),
-        instructor_token(state_dir),
-        offline=lambda: offline_attendees(state_dir, course),
-    )
+    app = dashboard_app(state_dir, course)
     app.run(mouse=mouse)
     return int(app.return_code or 0)
 
