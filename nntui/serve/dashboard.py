@@ -46,7 +46,9 @@ def _as_room_attendee(attendee: Attendee, course) -> dict:
     title = ""
     if lesson is not None and step is not None and 0 < step <= len(lesson.steps):
         title = lesson.steps[step - 1].title
-    label = f"{lesson.number}.{step}" if lesson is not None and step is not None else (attendee.lesson or "-")
+    label = f"{lesson.number}.{step}" if lesson is not None and step is not None else "-"
+    if lesson is None and attendee.lesson:  # a lesson this course does not have: its name says where
+        title = f"{attendee.lesson} step {step}" if step is not None else attendee.lesson
     return {
         "name": attendee.name,
         "online": bool(attendee.online),

@@ -388,6 +388,21 @@ async def test_without_a_hub_the_progress_files_fill_the_table(course, tmp_path)
         )
 
 
+async def test_attendees_only_the_progress_files_know_join_the_hubs_room(course, hub):
+    files = [attendee("zed", 1, 1, since=None, online=False), attendee("alice", 2, 1)]
+    app = InstructorApp(course, hub.path, TOKEN, offline=lambda: files, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await connected(app, pilot, hub)
+        await hub.push(room([attendee("alice", 1, 2)]))
+        table = app.query_one("#room-table", DataTable)
+        await until(pilot, lambda: app.room is not None, "the room")
+        rows = {
+            str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)
+        }
+        assert set(rows) == {"alice", "zed"}
+        assert rows["alice"][1] == "1.2"  # the hub's word over the file's
+
+
 async def test_the_poll_defaults_to_the_rooms_most_common_step(app, hub):
     async with app.run_test(size=(80, 24)) as pilot:
         await connected(app, pilot, hub)

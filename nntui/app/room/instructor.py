@@ -31,8 +31,10 @@ __all__ = ["InstructorApp", "NOT_CONNECTED"]
 
 #: Said on top while the hub cannot be reached.
 NOT_CONNECTED = "not connected to the room; retrying"
-#: Seconds between looks at the connection (and at the progress files while offline).
+#: Seconds between looks at the connection.
 CHECK_SECONDS = 1.0
+#: Seconds between readings of the progress files.
+FILES_SECONDS = 5.0
 #: The views, in key order (1-4).
 VIEWS = ("room", "poll", "help", "race")
 
@@ -62,14 +64,17 @@ class InstructorApp(App):
         offline: Callable[[], list[dict]] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """``offline`` reads the attendees from their progress files (room attendee dicts) for
-        while the hub cannot be reached; ``clock`` is the time the table's "on step" is counted to."""
+        """``offline`` reads the attendees from their progress files (room attendee dicts): the
+        table shows them while the hub cannot be reached, and those the hub does not know
+        otherwise; ``clock`` is the time the table's "on step" is counted to without a hub."""
         super().__init__()
         self.index = CourseIndex(course)
         self.socket_path = socket_path
         self.token = token
         self.offline = offline
         self.clock = clock
+        #: The attendees as their progress files last said (see ``offline``).
+        self.from_files: list[dict] = []
         #: The latest ``room`` message (None: none yet).
         self.room: dict | None = None
         #: The step the room follows ({"lesson", "step", "label"}), as the hub last said.
@@ -106,6 +111,9 @@ class InstructorApp(App):
             self.link.start()
         self.check_connection()
         self.set_interval(CHECK_SECONDS, self.check_connection)
+        if self.offline is not None:
+            self.read_files()
+            self.set_interval(FILES_SECONDS, self.read_files)
         self._focus_view(self.query_one("#room", TabPane))
 
     async def on_unmount(self) -> None:
@@ -159,7 +167,7 @@ class InstructorApp(App):
         self.room = room
         attendees = [a for a in room.get("attendees") or [] if isinstance(a, dict)]
         now = room.get("time") if isinstance(room.get("time"), (int, float)) else self.clock()
-        self.query_one(RoomView).show(attendees, room.get("summary") or "", now)
+        self._draw_room()
         self.query_one(HelpView).show(room.get("help") or [], attendees, now)
         follow = room.get("follow")
         self._set_following(follow if isinstance(follow, dict) else None)
@@ -181,17 +189,32 @@ class InstructorApp(App):
         else:
             text = NOT_CONNECTED + (" (the attendees' progress files meanwhile)" if self.offline else "")
         notice.update(text)
-        if self.room is None and self.offline is not None:
-            try:
-                attendees = self.offline()
-            except OSError:
-                attendees = []
+
+    def read_files(self) -> None:
+        """Read the attendees' progress files again and redraw the table."""
+        if self.offline is None:
+            return
+        try:
+            self.from_files = self.offline()
+        except OSError:
+            self.from_files = []
+        self._draw_room()
+
+    def _draw_room(self) -> None:
+        """The room table: the hub's attendees, plus those only the progress files know
+        (sessions that never reached the hub); before any word from the hub, the files'."""
+        if self.room is None:
+            attendees = self.from_files
             online = sum(1 for a in attendees if a.get("online"))
-            self.query_one(RoomView).show(
-                attendees,
-                f"{len(attendees)} attendees, {online} connected (from progress files)",
-                self.clock(),
-            )
+            summary = f"{len(attendees)} attendees, {online} connected (from progress files)"
+            self.query_one(RoomView).show(attendees, summary, self.clock())
+            return
+        room = self.room
+        attendees = [a for a in room.get("attendees") or [] if isinstance(a, dict)]
+        known = {a.get("name") for a in attendees}
+        attendees += [a for a in self.from_files if a.get("name") not in known]
+        now = room.get("time") if isinstance(room.get("time"), (int, float)) else self.clock()
+        self.query_one(RoomView).show(attendees, room.get("summary") or "", now)
 
     # --- keys ---------------------------------------------------------------------------------
     def action_view(self, view: str) -> None:
