@@ -403,6 +403,15 @@ async def test_attendees_only_the_progress_files_know_join_the_hubs_room(course,
         assert rows["alice"][1] == "1.2"  # the hub's word over the file's
 
 
+async def test_question_mark_shows_and_hides_the_keys_of_the_view(app, hub):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await connected(app, pilot, hub)
+        await pilot.press("question_mark")
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        assert not app.screen.query("HelpPanel")
+
+
 async def test_the_poll_defaults_to_the_rooms_most_common_step(app, hub):
     async with app.run_test(size=(80, 24)) as pilot:
         await connected(app, pilot, hub)
