@@ -55,7 +55,7 @@ def test_rates_are_ranked_by_median_loss_and_all_diverged_last():
         {"rate": 0.1, "final_loss": 0.3, "outcome": "falls"},
         {"rate": 1, "final_loss": 0.01, "outcome": "falls"},
         {"rate": 50, "final_loss": None, "outcome": "diverged"},
-        {"rate": 0.001, "final_loss": 0.25, "outcome": "stuck"},
+        {"rate": 0.001, "final_loss": 0.4, "outcome": "stuck"},
         {"rate": "junk", "outcome": "falls"},
     ]
     rows = rate_table(runs)
