@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual_plotext import PlotextPlot
 
+from nntui.course.answers import answer_text
 from nntui.numbers import EXACT, format_number
 from nntui.room.bins import bin_answers, bin_label, rate_table
 
@@ -51,7 +52,13 @@ def poll_summary(poll: dict) -> str:
     where = ""
     if right is not None and right["lo"] != right["hi"]:
         where = f" (the bar marked right, {bin_label(right['lo'], right['hi'])}: {right['count']} answers)"
-    return f"{counts}\nThe right answer is {format_number(float(expected), EXACT)}{where}."
+    tolerance = poll.get("tolerance")
+    said = (
+        answer_text(float(expected), float(tolerance))
+        if isinstance(tolerance, int | float)
+        else format_number(float(expected), EXACT)
+    )
+    return f"{counts}\nThe right answer is {said}{where}."
 
 
 class PollHistogram(PlotextPlot):
@@ -77,15 +84,25 @@ class PollHistogram(PlotextPlot):
         counts = [b["count"] for b in self.bins]
         xs = list(range(1, len(counts) + 1))
         top = max(counts) or 1
+        # Room above the tallest bar for its count: the y range is the bars' plus two rows.
+        rows = max(3, self.size.height - 3)  # less the frame and the x labels
+        y_top = top / (1 - 2 / rows) if rows > 2 else top * 2
+        row = y_top / rows
         plt.bar(xs, counts, width=0.8, marker="█", color="cyan")
         right = next((i for i, b in enumerate(self.bins) if b["right"]), None)
         if right is not None:
             plt.bar([xs[right]], [counts[right]], width=0.8, marker=RIGHT_MARK, color="green")
-            plt.text("right", x=xs[right], y=counts[right] + top * 0.12 + 0.2, alignment="center")
-        plt.ylim(0, top * 1.3 + 0.5)
+        # Each bar says its count (a row of a small plot can stand for 1 or 2 answers).
+        for x, count in zip(xs, counts, strict=True):
+            if count:
+                plt.text(str(count), x=x, y=count + row * 1.2, alignment="center")
+        plt.ylim(0, y_top)
         plt.yticks([0, top])
-        first, last = self.bins[0], self.bins[-1]
-        plt.xticks([xs[0], xs[-1]], [format_number(first["lo"]), format_number(last["hi"])])
+        # The x axis names the ends of the answers' range and the right answer's bar.
+        ticks = {xs[0]: format_number(self.bins[0]["lo"]), xs[-1]: format_number(self.bins[-1]["hi"])}
+        if right is not None:
+            ticks[xs[right]] = "right"
+        plt.xticks(list(ticks), list(ticks.values()))
         plt.xlim(0.4, len(xs) + 0.6)
         try:
             return super().render()
