@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["bin_answers", "bin_label"]
+__all__ = ["bin_answers", "bin_label", "rate_table"]
 
 
 def _index(value: float, lo: float, width: float, bins: int) -> int:
@@ -60,3 +60,44 @@ def bin_label(lo: float, hi: float) -> str:
         return f"{x:.3g}"
 
     return short(lo) if short(lo) == short(hi) else f"{short(lo)}-{short(hi)}"
+
+
+def rate_table(runs: list[dict]) -> list[dict]:
+    """The room's finished runs grouped by learning rate, best rate first.
+
+    ``runs`` are race runs (``{"rate", "final_loss", "outcome", ...}``). Each row is
+    ``{"rate": float, "runs": int, "median_loss": float | None, "falls": int, "stuck": int,
+    "diverged": int}``; ``median_loss`` is over the runs that did not diverge (None if all did).
+    Rates are ranked by that median loss, a rate whose every run diverged last.
+    """
+    groups: dict[float, list[dict]] = {}
+    for run in runs:
+        rate = run.get("rate") if isinstance(run, dict) else None
+        if isinstance(rate, int | float) and not isinstance(rate, bool) and math.isfinite(rate):
+            groups.setdefault(float(rate), []).append(run)
+    rows = []
+    for rate, group in groups.items():
+        outcomes = [run.get("outcome") for run in group]
+        losses = sorted(
+            float(run["final_loss"])
+            for run in group
+            if run.get("outcome") != "diverged"
+            and isinstance(run.get("final_loss"), int | float)
+            and math.isfinite(run["final_loss"])
+        )
+        median = None
+        if losses:
+            middle = len(losses) // 2
+            median = losses[middle] if len(losses) % 2 else (losses[middle - 1] + losses[middle]) / 2
+        rows.append(
+            {
+                "rate": rate,
+                "runs": len(group),
+                "median_loss": median,
+                "falls": outcomes.count("falls"),
+                "stuck": outcomes.count("stuck"),
+                "diverged": outcomes.count("diverged"),
+            }
+        )
+    rows.sort(key=lambda row: (row["median_loss"] is None, row["median_loss"] or 0.0, row["rate"]))
+    return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from nntui.room.bins import bin_answers, bin_label
+from nntui.room.bins import bin_answers, bin_label, rate_table
 
 
 def test_every_answer_is_counted_once_and_the_right_bin_is_marked():
@@ -47,3 +47,18 @@ def test_all_answers_equal_is_one_bin():
 def test_labels_are_short():
     assert bin_label(0.25, 0.3) == "0.25-0.3"
     assert bin_label(0.3, 0.3000001) == "0.3"
+
+
+def test_rates_are_ranked_by_median_loss_and_all_diverged_last():
+    runs = [
+        {"rate": 0.1, "final_loss": 0.2, "outcome": "falls"},
+        {"rate": 0.1, "final_loss": 0.3, "outcome": "falls"},
+        {"rate": 1, "final_loss": 0.01, "outcome": "falls"},
+        {"rate": 50, "final_loss": None, "outcome": "diverged"},
+        {"rate": 0.001, "final_loss": 0.4, "outcome": "stuck"},
+        {"rate": "junk", "outcome": "falls"},
+    ]
+    rows = rate_table(runs)
+    assert [row["rate"] for row in rows] == [1.0, 0.1, 0.001, 50.0]
+    assert rows[1]["runs"] == 2 and rows[1]["median_loss"] == 0.25
+    assert rows[2]["stuck"] == 1 and rows[-1]["diverged"] == 1 and rows[-1]["median_loss"] is None
