@@ -347,10 +347,11 @@ async def test_race_draws_every_run_by_rate_and_ranks_the_rates(app, hub):
         table = app.query_one("#race-table", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert [row[0] for row in rows] == ["lr 1", "lr 0.1", "lr 0.001", "lr 30"]
-        assert rows[0][1] == "best" and rows[-1][1] == "worst"
-        assert rows[-1][3:] == ["diverged", "diverged", "1 diverged"]
-        assert rows[2][2:] == ["2", "0.24", "0.25", "2 stuck"]
-        assert [g.rate for g in rate_groups(runs)] == [1.0, 0.1, 0.001, 30.0]
+        assert rows[0] == ["lr 1", "best", "1", "0.001", "0.001", "1 falls"]
+        assert rows[1] == ["lr 0.1", "", "2", "0.015", "0.01", "2 falls"]
+        assert rows[2] == ["lr 0.001", "", "2", "0.245", "0.24", "2 stuck"]
+        assert rows[3] == ["lr 30", "worst", "1", "all diverged", "-", "1 diverged"]
+        assert sorted(rate_groups(runs)) == [0.001, 0.1, 1.0, 30.0]
         await pilot.press("s")
         assert await hub.wait_for("race_show") == {"t": "race_show", "lesson": 2, "step": 1}
         await pilot.press("s")

@@ -3,13 +3,13 @@
 The hub pushes a ``race`` for the watched step: every attendee's finished runs (rate, seed,
 final loss, outcome, loss curve; no names). The plot draws every run, one colour and marker per
 learning rate, the legend naming the rate ("lr 0.1"); the table ranks the rates from best to
-worst final loss and says how their runs ended (diverged, stuck) in words.
+worst as the attendees' race does (``nntui.room.bins.rate_table``: median final loss, a rate
+whose every run diverged last) and says how their runs ended (diverged, stuck) in words.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,11 +19,12 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from nntui.numbers import format_number
+from nntui.room.bins import rate_table
 
 from ..panes.plots import Curve, CurvePlot
 from .instructor_course import CourseIndex, StepRef, short
 
-__all__ = ["RaceView", "RateGroup", "race_curves", "rate_groups"]
+__all__ = ["RaceView", "best_loss", "outcome_words", "race_curves", "rate_groups"]
 
 #: One colour and one marker per rate, so the curves tell apart in 16 colours and without any.
 COLOURS = ("cyan", "magenta", "yellow", "green", "red", "blue", "white")
@@ -36,61 +37,38 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-@dataclass
-class RateGroup:
-    """The room's runs at one learning rate."""
-
-    rate: float
-    runs: list[dict] = field(default_factory=list)
-
-    @property
-    def losses(self) -> list[float]:
-        """The finite final losses of its runs."""
-        values = (_number(run.get("final_loss")) for run in self.runs)
-        return [v for v in values if v is not None and math.isfinite(v)]
-
-    @property
-    def best(self) -> float:
-        """Its lowest final loss (infinite if every run diverged)."""
-        return min(self.losses, default=math.inf)
-
-    @property
-    def worst(self) -> float:
-        """Its highest final loss (infinite if any run diverged)."""
-        if any(run.get("outcome") == "diverged" for run in self.runs) or not self.losses:
-            return math.inf
-        return max(self.losses)
-
-    def outcomes(self) -> str:
-        """How its runs ended, in words: "2 falls, 1 diverged"."""
-        counts: dict[str, int] = {}
-        for run in self.runs:
-            outcome = str(run.get("outcome") or "?")
-            counts[outcome] = counts.get(outcome, 0) + 1
-        return ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
-
-
-def rate_groups(runs: list) -> list[RateGroup]:
-    """The runs grouped by learning rate, best rate (lowest final loss) first."""
-    groups: dict[float, RateGroup] = {}
+def rate_groups(runs: list) -> dict[float, list[dict]]:
+    """The runs by learning rate (runs without a usable rate are left out)."""
+    groups: dict[float, list[dict]] = {}
     for run in runs:
         rate = _number(run.get("rate")) if isinstance(run, dict) else None
-        if rate is not None:
-            groups.setdefault(rate, RateGroup(rate)).runs.append(run)
-    return sorted(groups.values(), key=lambda g: (g.best, g.worst, g.rate))
+        if rate is not None and math.isfinite(rate):
+            groups.setdefault(rate, []).append(run)
+    return groups
 
 
-def race_curves(groups: list[RateGroup]) -> list[Curve]:
+def best_loss(runs: list[dict]) -> float | None:
+    """The lowest final loss among runs that did not diverge (None: none such)."""
+    losses = [_number(run.get("final_loss")) for run in runs if run.get("outcome") != "diverged"]
+    return min((v for v in losses if v is not None and math.isfinite(v)), default=None)
+
+
+def outcome_words(row: dict) -> str:
+    """How a rate's runs ended, in words: "2 falls, 1 diverged" (from a ``rate_table`` row)."""
+    return ", ".join(f"{row[key]} {key}" for key in ("falls", "stuck", "diverged") if row.get(key)) or "-"
+
+
+def race_curves(groups: dict[float, list[dict]]) -> list[Curve]:
     """One curve per run, coloured and marked by its rate; the first of each rate carries the legend."""
     curves = []
-    for place, group in enumerate(sorted(groups, key=lambda g: g.rate)):
-        for number, run in enumerate(group.runs):
+    for place, rate in enumerate(sorted(groups)):
+        for number, run in enumerate(groups[rate]):
             values = run.get("curve") if isinstance(run.get("curve"), list) else []
             ys = [v if _number(v) is not None else math.nan for v in values]
             xs = [100 * i / (len(ys) - 1) for i in range(len(ys))] if len(ys) > 1 else [0.0] * len(ys)
             curves.append(
                 Curve(
-                    f"lr {format_number(group.rate)}" if number == 0 else "",
+                    f"lr {format_number(rate)}" if number == 0 else "",
                     xs,
                     ys,
                     color=COLOURS[place % len(COLOURS)],
@@ -100,8 +78,8 @@ def race_curves(groups: list[RateGroup]) -> list[Curve]:
     return curves
 
 
-def _loss(value: float) -> str:
-    return "diverged" if math.isinf(value) else format_number(value)
+def _loss(value: float | None) -> str:
+    return "-" if value is None else format_number(value)
 
 
 class RaceView(Vertical):
@@ -131,7 +109,7 @@ class RaceView(Vertical):
             "the room's runs", xlabel="% of run", ylabel="loss", flat_word="stuck", id="race-plot"
         )
         table: DataTable = DataTable(id="race-table", cursor_type="row")
-        table.add_columns("RATE", "RANK", "RUNS", "BEST LOSS", "WORST LOSS", "HOW THEY ENDED")
+        table.add_columns("RATE", "RANK", "RUNS", "MEDIAN LOSS", "BEST LOSS", "HOW THEY ENDED")
         yield table
 
     @property
@@ -188,15 +166,16 @@ class RaceView(Vertical):
         self.query_one(CurvePlot).show(race_curves(groups), log_y=True)
         table = self.query_one(DataTable)
         table.clear()
-        for place, group in enumerate(groups):
-            rank = "best" if place == 0 else "worst" if place == len(groups) - 1 else ""
+        rows = rate_table(runs)  # ranked as the attendees' race view ranks them
+        for place, row in enumerate(rows):
+            rank = "best" if place == 0 else "worst" if place == len(rows) - 1 else ""
             cells = [
-                f"lr {format_number(group.rate)}",
+                f"lr {format_number(row['rate'])}",
                 rank,
-                str(len(group.runs)),
-                _loss(group.best),
-                _loss(group.worst),
-                group.outcomes(),
+                str(row["runs"]),
+                "all diverged" if row["median_loss"] is None else format_number(row["median_loss"]),
+                _loss(best_loss(groups.get(row["rate"], []))),
+                outcome_words(row),
             ]
             table.add_row(*(Text(cell) for cell in cells))
 
