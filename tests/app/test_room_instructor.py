@@ -404,6 +404,20 @@ async def test_attendees_only_the_progress_files_know_join_the_hubs_room(course,
         assert rows["alice"][1] == "1.2"  # the hub's word over the file's
 
 
+async def test_time_on_step_goes_on_between_the_hubs_pushes(course, hub):
+    now = [NOW + 500]  # this machine's clock differs from the hub's: only its passing counts
+    app = InstructorApp(course, hub.path, TOKEN, clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await connected(app, pilot, hub)
+        await hub.push(room([attendee("alice", since=NOW - 60)]))
+        table = app.query_one("#room-table", DataTable)
+        await until(pilot, lambda: table.row_count == 1, "the row")
+        assert str(table.get_row_at(0)[3]) == "1 min"
+        now[0] += 120
+        app.refresh_room()
+        assert str(table.get_row_at(0)[3]) == "3 min"
+
+
 async def test_question_mark_shows_and_hides_the_keys_of_the_view(app, hub):
     async with app.run_test(size=(80, 24)) as pilot:
         await connected(app, pilot, hub)

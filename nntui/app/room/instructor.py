@@ -33,8 +33,8 @@ __all__ = ["InstructorApp", "NOT_CONNECTED"]
 NOT_CONNECTED = "not connected to the room; retrying"
 #: Seconds between looks at the connection.
 CHECK_SECONDS = 1.0
-#: Seconds between readings of the progress files.
-FILES_SECONDS = 5.0
+#: Seconds between redrawings of the room (and readings of the progress files).
+REFRESH_SECONDS = 5.0
 #: The views, in key order (1-4).
 VIEWS = ("room", "poll", "help", "race")
 
@@ -77,6 +77,7 @@ class InstructorApp(App):
         self.from_files: list[dict] = []
         #: The latest ``room`` message (None: none yet).
         self.room: dict | None = None
+        self._room_received = 0.0  # our clock when it came
         #: The step the room follows ({"lesson", "step", "label"}), as the hub last said.
         self.following: dict | None = None
         self.link: RoomLink | None = None
@@ -111,9 +112,8 @@ class InstructorApp(App):
             self.link.start()
         self.check_connection()
         self.set_interval(CHECK_SECONDS, self.check_connection)
-        if self.offline is not None:
-            self.read_files()
-            self.set_interval(FILES_SECONDS, self.read_files)
+        self.refresh_room()
+        self.set_interval(REFRESH_SECONDS, self.refresh_room)
         self._focus_view(self.query_one("#room", TabPane))
 
     async def on_unmount(self) -> None:
@@ -165,10 +165,9 @@ class InstructorApp(App):
     def show_room(self, room: dict) -> None:
         """Draw a ``room`` message in the room and help views; follow the hub's follow state."""
         self.room = room
+        self._room_received = self.clock()
         attendees = [a for a in room.get("attendees") or [] if isinstance(a, dict)]
-        now = room.get("time") if isinstance(room.get("time"), (int, float)) else self.clock()
         self._draw_room()
-        self.query_one(HelpView).show(room.get("help") or [], attendees, now)
         follow = room.get("follow")
         self._set_following(follow if isinstance(follow, dict) else None)
         common = most_common_step(attendees)
@@ -190,14 +189,14 @@ class InstructorApp(App):
             text = NOT_CONNECTED + (" (the attendees' progress files meanwhile)" if self.offline else "")
         notice.update(text)
 
-    def read_files(self) -> None:
-        """Read the attendees' progress files again and redraw the table."""
-        if self.offline is None:
-            return
-        try:
-            self.from_files = self.offline()
-        except OSError:
-            self.from_files = []
+    def refresh_room(self) -> None:
+        """Read the attendees' progress files again (if there is a reader) and redraw the room
+        (times on a step go on counting between the hub's pushes)."""
+        if self.offline is not None:
+            try:
+                self.from_files = self.offline()
+            except OSError:
+                self.from_files = []
         self._draw_room()
 
     def _draw_room(self) -> None:
@@ -211,9 +210,12 @@ class InstructorApp(App):
             return
         room = self.room
         attendees = [a for a in room.get("attendees") or [] if isinstance(a, dict)]
+        # The hub's clock at its push, moved on by the time since (times are the hub's).
+        sent = room.get("time")
+        now = sent + self.clock() - self._room_received if isinstance(sent, (int, float)) else self.clock()
+        self.query_one(HelpView).show(room.get("help") or [], attendees, now)
         known = {a.get("name") for a in attendees}
         attendees += [a for a in self.from_files if a.get("name") not in known]
-        now = room.get("time") if isinstance(room.get("time"), (int, float)) else self.clock()
         self.query_one(RoomView).show(attendees, room.get("summary") or "", now)
 
     # --- keys ---------------------------------------------------------------------------------
