@@ -158,6 +158,12 @@ async def test_a_hundred_attendees_fit_80x24_and_scroll(app, hub):
         await until(pilot, lambda: table.scroll_y > 0, "the table to scroll")
         assert str(table.get_row_at(table.cursor_row)[0]) == "user099"
         assert table.cursor_row == 99
+        # A push (every change in the room) keeps the instructor's place in the table.
+        scrolled = table.scroll_y
+        await hub.push(room(people[::-1], summary="pushed again"))
+        await until(pilot, lambda: "pushed again" in str(app.query_one("#room-summary").render()), "the push")
+        assert str(table.get_row_at(table.cursor_row)[0]) == "user099"
+        assert table.scroll_y == scrolled
 
 
 async def poll_view(app, pilot, hub) -> PollView:
