@@ -81,7 +81,11 @@ class RoomView(Vertical):
 
     def show(self, attendees: list[dict], summary: str, now: float) -> None:
         """Redraw the table with ``attendees`` (room attendee dicts) at hub time ``now``."""
-        self.attendees = [a for a in attendees if isinstance(a, dict) and a.get("name")]
+        named = {}
+        for attendee in attendees:  # one row per name (the first said), whatever a hub sends
+            if isinstance(attendee, dict) and isinstance(attendee.get("name"), str) and attendee["name"]:
+                named.setdefault(attendee["name"], attendee)
+        self.attendees = list(named.values())
         self.summary = summary
         self.now = now
         self._redraw()
