@@ -68,6 +68,12 @@ class NNTuiApp(App[None]):
         #: delivery (the Screenshot command) saves to the server account's ~/Downloads, outside
         #: the attendee's state folder, so it is not offered there.
         self.deliver_files = True
+        #: The workshop room (``nntui.app.room.attendee``) in a session that has one, else None.
+        self.room = None
+        if config.room_socket is not None and tutor is not None:
+            from .room.attendee import AttendeeRoom
+
+            self.room = AttendeeRoom(self, config.room_socket, config.attendee_name, config.room_via)
 
     def get_default_screen(self):
         """The lessons (or the list of problems with them) as the base screen: no blank screen first."""

@@ -28,6 +28,7 @@ __all__ = [
     "NumberFieldChanged",
     "CheckpointWidgetPassed",
     "CheckpointWidgetShown",
+    "CheckpointWidgetAnswered",
     "PaneLiveValuesChanged",
     "MyCodeAnswer",
     "RunReport",
@@ -69,6 +70,20 @@ class CheckpointWidgetShown(Message):
     def __init__(self, check_id: str) -> None:
         super().__init__()
         self.check_id = check_id
+
+
+class CheckpointWidgetAnswered(Message):
+    """The learner gave an answer (right or wrong): ``given`` as typed, ``number`` as parsed.
+
+    Posted for every graded answer (a workshop room counts them); not for text that is no number.
+    """
+
+    def __init__(self, widget: Any, given: str, number: float, right: bool) -> None:
+        super().__init__()
+        self.widget = widget
+        self.given = given
+        self.number = number
+        self.right = right
 
 
 # -- panes -------------------------------------------------------------------------------------

@@ -155,6 +155,8 @@ def dashboard_argv(plan: SessionPlan) -> list[str]:
 def dashboard_args(plan: SessionPlan) -> list[str]:
     """The dashboard's options (``dashboard_argv`` without the command itself)."""
     argv = ["--state-dir", str(plan.state_dir)]
+    if plan.lessons is not None:
+        argv += ["--lessons", str(plan.lessons)]
     return argv if plan.mouse else argv + ["--no-mouse"]
 
 

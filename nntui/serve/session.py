@@ -157,10 +157,9 @@ def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
     """Run one session as ``spec`` says; returns the exit status."""
     plan = SessionPlan.from_dict(spec["plan"])
     if spec.get("kind") == "dashboard":
-        from .dashboard import DashboardApp
+        from .dashboard import run_dashboard
 
-        DashboardApp(plan.state_dir).run(mouse=plan.mouse)
-        return 0
+        return run_dashboard(plan.state_dir, plan.mouse, plan.lessons)
     name = spec.get("name")
     guest_dir: Path | None = None
     if name is None:

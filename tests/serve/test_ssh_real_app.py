@@ -340,8 +340,8 @@ def test_workshop_file_and_dashboard_through_the_starter(start_server, clients, 
     student.wait_screen(rf"2\. {re.escape(title)} — step 1/\d+")
     teacher = clients(server.port, "teacher", *PASSWORD_LOGIN, cols=120, rows=30)
     teacher.log_in(INSTRUCTOR_PASSWORD)
-    teacher.wait_screen(r"LESSON")
-    teacher.wait_screen(r"wes .*02-")
+    teacher.wait_screen(r"NAME +STEP +TITLE")
+    teacher.wait_screen(r"wes +2\.1 ")
     teacher.press("q")
     assert teacher.wait_exit() == 0
     student.press("q")

@@ -18,6 +18,7 @@ from ..upkeep import prune_dead_watchers
 from ..widgets.focus_style import FocusStylesSelf
 from ..widgets.steady_footer import SteadyFooter
 from .lesson_checks import StepCheckpoints
+from .lesson_room import LessonRoom
 
 if TYPE_CHECKING:
     from ..panes import Pane
@@ -71,7 +72,7 @@ class StepText(Markdown):
     BLOCKS = {**Markdown.BLOCKS, "fence": PlainFence, "code_block": PlainFence}
 
 
-class LessonScreen(StepCheckpoints, Screen):
+class LessonScreen(LessonRoom, StepCheckpoints, Screen):
     """Shows the tutor's current step; Right/Left (n/p, Space) move through the course."""
 
     #: Nothing is focused automatically: ``show_step`` focuses the pane once it is built (or the
@@ -129,6 +130,7 @@ class LessonScreen(StepCheckpoints, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
+        yield from self.compose_room()  # a workshop room's lines and keys (nothing without one)
         with Horizontal(id="body"):
             with TextColumn(id="text-column", can_focus=True):
                 # The first step's text is parsed here so it is on the very first frame.
@@ -201,6 +203,7 @@ class LessonScreen(StepCheckpoints, Screen):
         self._show_your_turn()
         self.query_one("#text-column").scroll_home(animate=False)
         self.refresh_bindings()
+        self.room_step_shown()
         if panes_after_refresh and (step.panes or step.checks):
             self.call_after_refresh(self._mount_parts, step)
         else:
@@ -351,6 +354,8 @@ class LessonScreen(StepCheckpoints, Screen):
         The text's scroll keys pass on (to the focused widget) when the text is not on screen,
         and Home/End when a field has focus: there they move its cursor.
         """
+        if action.startswith("room_"):
+            return self.room_check_action(action)
         if action == "scroll_text":
             if not self.query_one("#text-column").display:
                 return False

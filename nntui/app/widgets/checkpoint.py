@@ -19,7 +19,7 @@ from nntui.course.answers import answer, describe_setup
 from nntui.course.mistakes import aimed_hint, mistake_value
 from nntui.numbers import EXACT, format_number
 
-from ..messages import CheckpointWidgetPassed, CheckpointWidgetShown
+from ..messages import CheckpointWidgetAnswered, CheckpointWidgetPassed, CheckpointWidgetShown
 from .number_field import parse_number
 
 __all__ = ["AnswerInput", "CheckpointWidget", "judge"]
@@ -75,6 +75,7 @@ class CheckpointWidget(Vertical):
 
     Passed = CheckpointWidgetPassed
     Shown = CheckpointWidgetShown
+    Answered = CheckpointWidgetAnswered
 
     def __init__(
         self,
@@ -164,7 +165,9 @@ class CheckpointWidget(Vertical):
         value = parse_number(text.replace("−", "-"))
         if value is None:
             return self._say("Please type a number, like 0.5 or -3.", "-wrong", "Check: a number, please")
-        if judge(value, self.expected, self.check.tolerance):
+        right = judge(value, self.expected, self.check.tolerance)
+        self.post_message(self.Answered(self, text, value, right))
+        if right:
             was_open = self.is_open
             if not self.passed:
                 self.passed = True

@@ -1,0 +1,103 @@
+"""A poll's answers in bins: what the room's histogram shows (attendee's and instructor's views).
+
+Pure and stdlib-only, so both views (and tests) bin the same way.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["bin_answers", "bin_label", "rate_table"]
+
+
+def _index(value: float, lo: float, width: float, bins: int) -> int:
+    # The last bin is closed on the right: the largest answer falls in it, not past it.
+    return min(bins - 1, max(0, int((value - lo) // width)))
+
+
+def bin_answers(numbers: list[float], expected: float | None, bins: int = 10) -> list[dict]:
+    """The room's numeric answers counted in ``bins`` equal bins, as dicts
+    ``{"lo": float, "hi": float, "count": int, "right": bool}`` from the lowest bin up.
+
+    The bins span the answers and ``expected`` (so the right answer always has a bin, even
+    when nobody gave it); ``right`` marks the bin holding ``expected``. Non-numbers and
+    non-finite values are skipped. No answers: no bins. All answers equal (and equal to
+    ``expected``, if given): one bin with ``lo == hi``.
+    """
+    values = [
+        float(n)
+        for n in numbers
+        if isinstance(n, int | float) and not isinstance(n, bool) and math.isfinite(n)
+    ]
+    if not values:
+        return []
+    target = float(expected) if expected is not None and math.isfinite(expected) else None
+    span = values + ([target] if target is not None else [])
+    lo, hi = min(span), max(span)
+    bins = max(1, int(bins))
+    if lo == hi:
+        return [{"lo": lo, "hi": hi, "count": len(values), "right": target is not None}]
+    width = (hi - lo) / bins
+    counts = [0] * bins
+    for value in values:
+        counts[_index(value, lo, width, bins)] += 1
+    right = _index(target, lo, width, bins) if target is not None else -1
+    return [
+        {
+            "lo": lo + i * width,
+            "hi": hi if i == bins - 1 else lo + (i + 1) * width,
+            "count": counts[i],
+            "right": i == right,
+        }
+        for i in range(bins)
+    ]
+
+
+def bin_label(lo: float, hi: float) -> str:
+    """A short label for a bin ("0.25-0.3", or "0.3" for a bin of one value)."""
+
+    def short(x: float) -> str:
+        return f"{x:.3g}"
+
+    return short(lo) if short(lo) == short(hi) else f"{short(lo)}-{short(hi)}"
+
+
+def rate_table(runs: list[dict]) -> list[dict]:
+    """The room's finished runs grouped by learning rate, best rate first.
+
+    ``runs`` are race runs (``{"rate", "final_loss", "outcome", ...}``). Each row is
+    ``{"rate": float, "runs": int, "median_loss": float | None, "falls": int, "stuck": int,
+    "diverged": int}``; ``median_loss`` is over the runs that did not diverge (None if all did).
+    Rates are ranked by that median loss, a rate whose every run diverged last.
+    """
+    groups: dict[float, list[dict]] = {}
+    for run in runs:
+        rate = run.get("rate") if isinstance(run, dict) else None
+        if isinstance(rate, int | float) and not isinstance(rate, bool) and math.isfinite(rate):
+            groups.setdefault(float(rate), []).append(run)
+    rows = []
+    for rate, group in groups.items():
+        outcomes = [run.get("outcome") for run in group]
+        losses = sorted(
+            float(run["final_loss"])
+            for run in group
+            if run.get("outcome") != "diverged"
+            and isinstance(run.get("final_loss"), int | float)
+            and math.isfinite(run["final_loss"])
+        )
+        median = None
+        if losses:
+            middle = len(losses) // 2
+            median = losses[middle] if len(losses) % 2 else (losses[middle - 1] + losses[middle]) / 2
+        rows.append(
+            {
+                "rate": rate,
+                "runs": len(group),
+                "median_loss": median,
+                "falls": outcomes.count("falls"),
+                "stuck": outcomes.count("stuck"),
+                "diverged": outcomes.count("diverged"),
+            }
+        )
+    rows.sort(key=lambda row: (row["median_loss"] is None, row["median_loss"] or 0.0, row["rate"]))
+    return rows
