@@ -30,6 +30,8 @@ POLL_BINS = 10
 RIGHT_MARK = "▒"
 #: Each rate's curves in the race: a colour of the 16 and a marker, in turn.
 RACE_COLORS = ("cyan", "magenta", "yellow", "green", "red", "blue", "white")
+#: ... and a marker each, so that the legend tells the rates apart without colour too.
+RACE_MARKERS = ("braille", "x", "o", "+", "*", "#", "@")
 #: Rates named in the race's legend (the table below the plot names the best and worst).
 LEGEND_RATES = 5
 
@@ -160,7 +162,11 @@ def race_curves(runs: list[dict]) -> tuple[list[Curve], str]:
         if rate not in named and index < LEGEND_RATES:
             named.add(rate)
             label = f"lr {format_number(rate, EXACT)}"
-        curves.append(Curve(label, xs, ys, color=RACE_COLORS[index % len(RACE_COLORS)]))
+        look = {
+            "color": RACE_COLORS[index % len(RACE_COLORS)],
+            "marker": RACE_MARKERS[index % len(RACE_MARKERS)],
+        }
+        curves.append(Curve(label, xs, ys, **look))
     return curves, "epoch" if with_epochs else "% of the run"
 
 
