@@ -459,6 +459,8 @@ async def test_a_hub_that_vanishes_and_comes_back_gets_hello_and_where_again(bui
             assert (await back.wait_for("hello"))["name"] == "alice"
             assert (await back.wait_for("where"))["label"] == "1.2"
             assert (await back.wait_for("help"))["text"] == "help"
+            # Where first: the hub files the kept help request under the right step.
+            assert [m["t"] for m in back.messages] == ["hello", "where", "help"]
         finally:
             await back.stop()
 
@@ -504,7 +506,7 @@ async def test_in_a_room_the_help_lists_stuck_and_back(build, hub):
     async with app.run_test(size=(100, 40)) as pilot:
         await hub.wait_for("where")
         await settle(pilot)
-        assert "! Stuck" in screen_text(app)  # in the footer
+        assert "step 1/3 · stuck? press !" in screen_text(app)  # in the header
         await pilot.press("question_mark")
         await pilot.pause()
         keys = {key: does for key, does, _ in app.screen.rows}

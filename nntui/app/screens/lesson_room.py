@@ -22,16 +22,21 @@ if TYPE_CHECKING:
     from ..room.attendee import AttendeeRoom
     from ..tutor import Position
 
-__all__ = ["LessonRoom", "ROOM_BINDINGS"]
+__all__ = ["LessonRoom", "ROOM_BINDINGS", "STUCK_HINT"]
+
+#: Said after the step number in the header, in a room.
+STUCK_HINT = "stuck? press !"
 
 #: The room's keys on the lesson screen (added only when there is a room). Each comes first
 #: among its key's bindings: `n` answers "go there?" while it is asked, and is "next" otherwise.
 ROOM_BINDINGS = [
+    # Not in the footer (a training pane's keys fill its 80 columns): the header says it.
     Binding(
         "exclamation_mark",
         "room_help",
         "Stuck",
         key_display="!",
+        show=False,
         tooltip="I'm stuck: ask your instructor for help (in a field ! is typed: Esc first)",
     ),
     Binding(
@@ -159,6 +164,7 @@ class LessonRoom:
                 self._room_asked = None  # went there themselves
                 self._room_banner("")
         self._room_position = position
+        self.app.sub_title = f"{self.app.sub_title} · {STUCK_HINT}"
         room.send_where(self.tutor, own)
 
     def _room_target(self, message: dict) -> Position | None:
