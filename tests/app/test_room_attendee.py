@@ -222,6 +222,9 @@ async def test_follow_moves_then_b_goes_back_then_asks_after_own_navigation(buil
         moved = await hub.wait_for("where", label="2.1")
         assert moved["own"] is False
 
+        # A reconnection's follow (the hub tells it again) keeps the way back.
+        await hub_says(pilot, hub, {"t": "follow", "lesson": 2, "step": 1, "label": "2.1"})
+        assert "b goes back to where you were" in screen_text(app)
         await pilot.press("b")
         await settle(pilot)
         assert app.tutor.position == Position(0, 0)
@@ -313,6 +316,12 @@ async def test_a_shown_poll_appears_under_its_checkpoint_and_goes_when_hidden(bu
         await hub_says(pilot, hub, {"t": "poll_hide", "check": "out"})
         assert not app.screen.query(PollView)
 
+        # The room shows one poll at a time: showing another checkpoint's takes this one away.
+        await hub_says(pilot, hub, poll_message(expected))
+        assert app.screen.query(PollView)
+        await hub_says(pilot, hub, poll_message(expected, check="later", lesson=2, step=1))
+        assert not app.screen.query(PollView)
+
 
 async def test_ask_again_opens_the_checkpoint_again_with_its_value_hidden(build, hub):
     app = room_app(build, hub)
@@ -370,6 +379,12 @@ async def test_a_shown_race_opens_over_the_lesson_and_closes_when_hidden(build, 
         await pilot.press("escape")  # the attendee may close it too
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
+        # ... and the room's next run does not open it again; shown anew, it opens.
+        await hub_says(pilot, hub, RACE | {"runs": RACE["runs"] * 2})
+        assert isinstance(app.screen, LessonScreen)
+        await hub_says(pilot, hub, {"t": "race_hide"})
+        await hub_says(pilot, hub, RACE)
+        assert isinstance(app.screen, RaceScreen)
 
 
 # -- training runs -------------------------------------------------------------------------------

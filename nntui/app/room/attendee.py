@@ -91,6 +91,8 @@ class AttendeeRoom:
         self.polls: dict[str, dict] = {}
         #: The race the instructor shows the room (None: not shown).
         self.race: dict | None = None
+        #: The attendee closed the shown race (Esc): its updates do not open it again.
+        self.race_closed = False
 
     async def stop(self) -> None:
         """Leave the room (close the link)."""
@@ -208,16 +210,31 @@ class AttendeeRoom:
             self.follow = None
         elif kind == "poll":
             if message.get("shown"):
+                # The room shows one poll at a time: a newly shown one replaces the last.
+                for check in [c for c in self.polls if c != message["check"]]:
+                    del self.polls[check]
+                    await self._tell({"t": "poll_hide", "check": check})
                 self.polls[message["check"]] = message
             else:
                 self.polls.pop(message["check"], None)
         elif kind in ("poll_hide", "poll_again"):
             self.polls.pop(message["check"], None)
         elif kind == "race":
-            self.race = message if message.get("shown") else None
+            shown = message if message.get("shown") else None
+            if (
+                shown is None
+                or self.race is None
+                or (shown["lesson"], shown["step"])
+                != (
+                    self.race["lesson"],
+                    self.race["step"],
+                )
+            ):
+                self.race_closed = False  # a race shown anew opens again
+            self.race = shown
             self._show_race()
         elif kind == "race_hide":
-            self.race = None
+            self.race, self.race_closed = None, False
             self._show_race()
         await self._tell(message)
 
@@ -241,5 +258,9 @@ class AttendeeRoom:
                 showing.dismiss(None)  # one under another screen closes when uncovered
         elif showing is not None:
             showing.show(self.race)
-        else:
-            self.app.push_screen(RaceScreen(self.race))
+        elif not self.race_closed:
+            self.app.push_screen(RaceScreen(self.race), self._race_closed)
+
+    def _race_closed(self, _result) -> None:
+        if self.race is not None:  # closed by the attendee, not hidden by the instructor
+            self.race_closed = True

@@ -189,7 +189,8 @@ class LessonRoom:
             self._room_banner(f"Your instructor is at {label} (a lesson you do not have).")
         elif target == self.tutor.position:
             self._room_own_moves = False
-            self._room_banner(f"Your instructor is here too ({label}).")
+            if self._room_back is None:  # else the move's banner (b goes back) stays
+                self._room_banner(f"Your instructor is here too ({label}).")
         elif self._room_own_moves:
             self._room_asked = (target, label)
             self._room_banner(f"Your instructor is at {label} - go there? y/n")
