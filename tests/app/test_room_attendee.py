@@ -346,6 +346,19 @@ async def test_ask_again_opens_the_checkpoint_again_with_its_value_hidden(build,
         await type_answer(pilot, "0.5")
         assert (await hub.wait_for("answer", count=2))["right"] is False
 
+        # Away and back before answering right: still open (progress says passed from before).
+        await pilot.press("escape", "left")
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        assert app.screen.query_one(CheckpointWidget).is_open
+        await type_answer(pilot, "0.9991")
+        await pilot.press("escape", "left")
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        assert not app.screen.query_one(CheckpointWidget).is_open
+
 
 RACE = {
     "t": "race",

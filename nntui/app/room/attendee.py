@@ -91,6 +91,9 @@ class AttendeeRoom:
         self.polls: dict[str, dict] = {}
         #: The race the instructor shows the room (None: not shown).
         self.race: dict | None = None
+        #: Checkpoints the instructor asked again: open until answered right again (their
+        #: progress still says passed; the room wants a fresh answer).
+        self.asked_again: set[str] = set()
         #: The attendee closed the shown race (Esc): its updates do not open it again.
         self.race_closed = False
 
@@ -219,6 +222,8 @@ class AttendeeRoom:
                 self.polls.pop(message["check"], None)
         elif kind in ("poll_hide", "poll_again"):
             self.polls.pop(message["check"], None)
+            if kind == "poll_again":
+                self.asked_again.add(message["check"])
         elif kind == "race":
             shown = message if message.get("shown") else None
             if (

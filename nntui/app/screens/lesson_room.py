@@ -273,6 +273,8 @@ class LessonRoom:
         room = self.room
         if room is not None:
             widget = event.widget
+            if event.right:
+                room.asked_again.discard(widget.check.id)
             room.send_answer(
                 self.tutor, widget.check, event.given, event.number, event.right, widget.expected
             )
@@ -309,6 +311,12 @@ class LessonRoom:
 
         return next((w for w in self.query(CheckpointWidget) if w.check.id == check_id), None)
 
+    def _answered_before(self, step) -> set[str]:
+        """Passed in an earlier visit, unless the instructor has asked again since."""
+        answered = super()._answered_before(step)
+        room = self.room
+        return answered - room.asked_again if room is not None else answered
+
     async def _mount_checkpoints(self, step) -> None:
         """The step's checkpoints, each with the room's answers under it if they are shown."""
         await super()._mount_checkpoints(step)
@@ -338,8 +346,8 @@ class LessonRoom:
         from ..widgets.checkpoint import CheckpointWidget
 
         widget = self._room_checkpoint(check_id)
-        if widget is None:
-            return
+        if widget is None or (widget.is_open and not widget.wrong_tries):
+            return  # not on this step (it opens when shown), or not answered yet
         check = widget.check
         fresh = CheckpointWidget(
             check,
