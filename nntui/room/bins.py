@@ -15,14 +15,21 @@ def _index(value: float, lo: float, width: float, bins: int) -> int:
     return min(bins - 1, max(0, int((value - lo) // width)))
 
 
-def bin_answers(numbers: list[float], expected: float | None, bins: int = 10) -> list[dict]:
-    """The room's numeric answers counted in ``bins`` equal bins, as dicts
+def bin_answers(
+    numbers: list[float], expected: float | None, bins: int = 10, *, tolerance: float | None = None
+) -> list[dict]:
+    """The room's numeric answers counted in about ``bins`` equal bins, as dicts
     ``{"lo": float, "hi": float, "count": int, "right": bool}`` from the lowest bin up.
 
     The bins span the answers and ``expected`` (so the right answer always has a bin, even
     when nobody gave it); ``right`` marks the bin holding ``expected``. Non-numbers and
     non-finite values are skipped. No answers: no bins. All answers equal (and equal to
     ``expected``, if given): one bin with ``lo == hi``.
+
+    With the checkpoint's ``tolerance``, the right bin is centred on ``expected`` and at least
+    ``2 * tolerance`` wide, so it holds every answer that counts as right (0.9991 for 0.99909
+    within 0.001 is counted under "right", not in a bar beside it); one or two bins more than
+    ``bins`` may be needed then.
     """
     values = [
         float(n)
@@ -35,9 +42,18 @@ def bin_answers(numbers: list[float], expected: float | None, bins: int = 10) ->
     span = values + ([target] if target is not None else [])
     lo, hi = min(span), max(span)
     bins = max(1, int(bins))
-    if lo == hi:
+    tol = float(tolerance) if tolerance is not None and math.isfinite(tolerance) and tolerance > 0 else 0.0
+    if target is not None and tol:
+        width = max((hi - lo) / bins, 2 * tol)
+        # Edges at target +- width/2 + k*width: the right bin is [target - w/2, target + w/2].
+        below = math.ceil((target - width / 2 - lo) / width - 1e-9)
+        lo = target - width / 2 - max(0, below) * width
+        bins = max(1, math.ceil((hi - lo) / width - 1e-9))
+        hi = lo + bins * width
+    elif lo == hi:
         return [{"lo": lo, "hi": hi, "count": len(values), "right": target is not None}]
-    width = (hi - lo) / bins
+    else:
+        width = (hi - lo) / bins
     counts = [0] * bins
     for value in values:
         counts[_index(value, lo, width, bins)] += 1
