@@ -200,12 +200,12 @@ class AttendeeRoom:
         """Take in one message from the hub and tell the listeners."""
         kind = message["t"]
         if kind == "help_state":
-            state = message["state"]
+            state, before = message["state"], self.help_state
             self.help_state = state if state in ("queued", "coming") else None
             self.help_place = message.get("place") if state == "queued" else None
-            if state == "coming":
+            if state == "coming" and before != "coming":
                 self.app.notify("Your instructor is on the way.", title="Help", timeout=8)
-            elif state == "done":
+            elif state == "done" and before is not None:  # not the echo of their own cancel
                 self.app.notify("Your help request is done.", title="Help", timeout=5)
         elif kind == "follow":
             self.follow = message
