@@ -47,6 +47,11 @@ def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
+def toasts(app) -> list[str]:
+    """The notifications on screen now."""
+    return [notification.message for notification in app._notifications]
+
+
 def room_app(build, hub, name="alice", **options):
     return build(room_socket=hub.path, room_via="ssh", attendee_name=name, **options)
 
@@ -166,8 +171,11 @@ async def test_stuck_key_asks_for_help_and_shows_where_the_request_is(build, hub
         assert isinstance(app.screen, CancelStuckScreen)
         await pilot.press("y")
         await hub.wait_for("help_cancel")
-        await pilot.pause()
+        await hub_says(pilot, hub, {"t": "help_state", "state": "done", "place": None})  # the hub's echo
         assert "Help:" not in screen_text(app)
+        assert toasts(app).count("Your instructor is on the way.") == 1
+        assert "Help request cancelled." in toasts(app)
+        assert "Your help request is done." not in toasts(app)
 
 
 async def test_stuck_prompt_cancelled_with_escape_sends_nothing(build, hub):
@@ -192,6 +200,7 @@ async def test_done_ends_the_notice(build, hub):
         await hub_says(pilot, hub, {"t": "help_state", "state": "done", "place": None})
         assert "help queue" not in screen_text(app)
         assert app.room.help_state is None
+        assert "Your help request is done." in toasts(app)
 
 
 async def test_in_the_answer_box_the_stuck_key_is_typed(build, hub):
