@@ -281,6 +281,17 @@ async def test_follow_turned_on_again_moves_even_after_own_navigation(build, hub
         assert app.tutor.position == Position(0, 1)
 
 
+async def test_on_a_narrow_screen_the_banner_wraps_and_keeps_its_keys(build, hub):
+    app = room_app(build, hub)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await hub.wait_for("where")
+        await hub_says(pilot, hub, {"t": "follow", "lesson": 2, "step": 1, "label": "2.1"})
+        await settle(pilot)
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        start = lines.index("Your instructor moved the room to 2.1; b goes back to")
+        assert lines[start + 1] == "where you were"
+
+
 # -- the shown poll and race ---------------------------------------------------------------------
 
 
