@@ -97,6 +97,10 @@ class AttendeeRoom:
         #: The attendee closed the shown race (Esc): its updates do not open it again.
         self.race_closed = False
 
+    def start(self) -> None:
+        """Join the room: connect in the background (from the app's event loop)."""
+        self.link.start()
+
     async def stop(self) -> None:
         """Leave the room (close the link)."""
         await self.link.stop()

@@ -86,7 +86,7 @@ class LessonRoom:
         self._room_position: Position | None = None
         self._room_runs: set[tuple] = set()
         room.listeners.append(self.room_message)
-        room.link.start()
+        room.start()  # the lesson screen is up for the whole session: the room starts with it
         yield Vertical(
             Static("", id="room-banner", markup=False),
             Static("", id="room-notice", markup=False),
@@ -94,6 +94,7 @@ class LessonRoom:
         )
 
     async def on_unmount(self) -> None:
+        """The app is closing: leave the room."""
         room = self.room
         if room is not None:
             await room.stop()
