@@ -47,6 +47,11 @@ def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
+def toasts(app) -> list[str]:
+    """The notifications on screen now."""
+    return [notification.message for notification in app._notifications]
+
+
 def room_app(build, hub, name="alice", **options):
     return build(room_socket=hub.path, room_via="ssh", attendee_name=name, **options)
 
@@ -166,8 +171,11 @@ async def test_stuck_key_asks_for_help_and_shows_where_the_request_is(build, hub
         assert isinstance(app.screen, CancelStuckScreen)
         await pilot.press("y")
         await hub.wait_for("help_cancel")
-        await pilot.pause()
+        await hub_says(pilot, hub, {"t": "help_state", "state": "done", "place": None})  # the hub's echo
         assert "Help:" not in screen_text(app)
+        assert toasts(app).count("Your instructor is on the way.") == 1
+        assert "Help request cancelled." in toasts(app)
+        assert "Your help request is done." not in toasts(app)
 
 
 async def test_stuck_prompt_cancelled_with_escape_sends_nothing(build, hub):
@@ -192,6 +200,7 @@ async def test_done_ends_the_notice(build, hub):
         await hub_says(pilot, hub, {"t": "help_state", "state": "done", "place": None})
         assert "help queue" not in screen_text(app)
         assert app.room.help_state is None
+        assert "Your help request is done." in toasts(app)
 
 
 async def test_in_the_answer_box_the_stuck_key_is_typed(build, hub):
@@ -222,6 +231,9 @@ async def test_follow_moves_then_b_goes_back_then_asks_after_own_navigation(buil
         moved = await hub.wait_for("where", label="2.1")
         assert moved["own"] is False
 
+        # A reconnection's follow (the hub tells it again) keeps the way back.
+        await hub_says(pilot, hub, {"t": "follow", "lesson": 2, "step": 1, "label": "2.1"})
+        assert "b goes back to where you were" in screen_text(app)
         await pilot.press("b")
         await settle(pilot)
         assert app.tutor.position == Position(0, 0)
@@ -269,6 +281,17 @@ async def test_follow_turned_on_again_moves_even_after_own_navigation(build, hub
         assert app.tutor.position == Position(0, 1)
 
 
+async def test_on_a_narrow_screen_the_banner_wraps_and_keeps_its_keys(build, hub):
+    app = room_app(build, hub)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await hub.wait_for("where")
+        await hub_says(pilot, hub, {"t": "follow", "lesson": 2, "step": 1, "label": "2.1"})
+        await settle(pilot)
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        start = lines.index("Your instructor moved the room to 2.1; b goes back to")
+        assert lines[start + 1] == "where you were"
+
+
 # -- the shown poll and race ---------------------------------------------------------------------
 
 
@@ -313,6 +336,12 @@ async def test_a_shown_poll_appears_under_its_checkpoint_and_goes_when_hidden(bu
         await hub_says(pilot, hub, {"t": "poll_hide", "check": "out"})
         assert not app.screen.query(PollView)
 
+        # The room shows one poll at a time: showing another checkpoint's takes this one away.
+        await hub_says(pilot, hub, poll_message(expected))
+        assert app.screen.query(PollView)
+        await hub_says(pilot, hub, poll_message(expected, check="later", lesson=2, step=1))
+        assert not app.screen.query(PollView)
+
 
 async def test_ask_again_opens_the_checkpoint_again_with_its_value_hidden(build, hub):
     app = room_app(build, hub)
@@ -336,6 +365,19 @@ async def test_ask_again_opens_the_checkpoint_again_with_its_value_hidden(build,
         assert not app.screen.query(PollView)
         await type_answer(pilot, "0.5")
         assert (await hub.wait_for("answer", count=2))["right"] is False
+
+        # Away and back before answering right: still open (progress says passed from before).
+        await pilot.press("escape", "left")
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        assert app.screen.query_one(CheckpointWidget).is_open
+        await type_answer(pilot, "0.9991")
+        await pilot.press("escape", "left")
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        assert not app.screen.query_one(CheckpointWidget).is_open
 
 
 RACE = {
@@ -370,6 +412,12 @@ async def test_a_shown_race_opens_over_the_lesson_and_closes_when_hidden(build, 
         await pilot.press("escape")  # the attendee may close it too
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
+        # ... and the room's next run does not open it again; shown anew, it opens.
+        await hub_says(pilot, hub, RACE | {"runs": RACE["runs"] * 2})
+        assert isinstance(app.screen, LessonScreen)
+        await hub_says(pilot, hub, {"t": "race_hide"})
+        await hub_says(pilot, hub, RACE)
+        assert isinstance(app.screen, RaceScreen)
 
 
 # -- training runs -------------------------------------------------------------------------------
@@ -459,6 +507,8 @@ async def test_a_hub_that_vanishes_and_comes_back_gets_hello_and_where_again(bui
             assert (await back.wait_for("hello"))["name"] == "alice"
             assert (await back.wait_for("where"))["label"] == "1.2"
             assert (await back.wait_for("help"))["text"] == "help"
+            # Where first: the hub files the kept help request under the right step.
+            assert [m["t"] for m in back.messages] == ["hello", "where", "help"]
         finally:
             await back.stop()
 
@@ -504,7 +554,7 @@ async def test_in_a_room_the_help_lists_stuck_and_back(build, hub):
     async with app.run_test(size=(100, 40)) as pilot:
         await hub.wait_for("where")
         await settle(pilot)
-        assert "! Stuck" in screen_text(app)  # in the footer
+        assert "step 1/3 · stuck? press !" in screen_text(app)  # in the header
         await pilot.press("question_mark")
         await pilot.pause()
         keys = {key: does for key, does, _ in app.screen.rows}

@@ -62,3 +62,41 @@ def test_rates_are_ranked_by_median_loss_and_all_diverged_last():
     assert [row["rate"] for row in rows] == [1.0, 0.1, 0.001, 50.0]
     assert rows[1]["runs"] == 2 and rows[1]["median_loss"] == 0.25
     assert rows[2]["stuck"] == 1 and rows[-1]["diverged"] == 1 and rows[-1]["median_loss"] is None
+
+
+def test_with_the_tolerance_every_right_answer_is_in_the_right_bin():
+    expected, tolerance = 0.99909, 0.001
+    numbers = [0.9991, 0.99809, 1.00009, 0.5, 0.2, 0.9]
+    bins = bin_answers(numbers, expected, bins=10, tolerance=tolerance)
+    right = next(b for b in bins if b["right"])
+    assert right["lo"] <= expected - tolerance and expected + tolerance <= right["hi"]
+    assert abs((right["lo"] + right["hi"]) / 2 - expected) < 1e-12  # centred on the answer
+    assert right["count"] == 3  # the three within the tolerance
+    assert sum(b["count"] for b in bins) == len(numbers)
+    assert bins[0]["lo"] <= 0.2 and bins[-1]["hi"] >= 1.00009
+    assert 10 <= len(bins) <= 12 and all(a["hi"] == b["lo"] for a, b in zip(bins, bins[1:], strict=False))
+
+
+def test_one_right_answer_alone_is_one_right_bin():
+    bins = bin_answers([0.9991], 0.99909, tolerance=0.001)
+    assert [(b["count"], b["right"]) for b in bins] == [(1, True)]
+
+
+def test_a_far_off_answer_gets_a_bin_of_its_own_and_squeezes_nothing():
+    expected, tolerance = 0.99909, 0.001
+    numbers = [0.9991, 0.999, 0.5, 0.7, 0.99, 9990.0]
+    bins = bin_answers(numbers, expected, bins=10, tolerance=tolerance)
+    assert sum(b["count"] for b in bins) == len(numbers)
+    last = bins[-1]
+    assert (last["count"], last["hi"], last["right"]) == (1, 9990.0, False)
+    right = next(b for b in bins if b["right"])
+    assert right["count"] == 3 and right["hi"] - right["lo"] < 0.1  # 0.9991, 0.999, 0.99
+    assert len(bins) <= 13
+    assert all(a["hi"] == b["lo"] for a, b in zip(bins, bins[1:], strict=False))
+
+
+def test_few_answers_far_apart_all_in_the_range_when_none_is_far_from_the_rest():
+    bins = bin_answers([0.1, 0.5, 0.9], 0.5, bins=4, tolerance=0.01)
+    assert bins[0]["lo"] <= 0.1 and bins[-1]["hi"] >= 0.9
+    widths = {round(b["hi"] - b["lo"], 9) for b in bins}
+    assert len(widths) == 1  # equal bins: nobody set apart

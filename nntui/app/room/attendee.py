@@ -91,6 +91,15 @@ class AttendeeRoom:
         self.polls: dict[str, dict] = {}
         #: The race the instructor shows the room (None: not shown).
         self.race: dict | None = None
+        #: Checkpoints the instructor asked again: open until answered right again (their
+        #: progress still says passed; the room wants a fresh answer).
+        self.asked_again: set[str] = set()
+        #: The attendee closed the shown race (Esc): its updates do not open it again.
+        self.race_closed = False
+
+    def start(self) -> None:
+        """Join the room: connect in the background (from the app's event loop)."""
+        self.link.start()
 
     async def stop(self) -> None:
         """Leave the room (close the link)."""
@@ -195,12 +204,12 @@ class AttendeeRoom:
         """Take in one message from the hub and tell the listeners."""
         kind = message["t"]
         if kind == "help_state":
-            state = message["state"]
+            state, before = message["state"], self.help_state
             self.help_state = state if state in ("queued", "coming") else None
             self.help_place = message.get("place") if state == "queued" else None
-            if state == "coming":
+            if state == "coming" and before != "coming":
                 self.app.notify("Your instructor is on the way.", title="Help", timeout=8)
-            elif state == "done":
+            elif state == "done" and before is not None:  # not the echo of their own cancel
                 self.app.notify("Your help request is done.", title="Help", timeout=5)
         elif kind == "follow":
             self.follow = message
@@ -208,16 +217,33 @@ class AttendeeRoom:
             self.follow = None
         elif kind == "poll":
             if message.get("shown"):
+                # The room shows one poll at a time: a newly shown one replaces the last.
+                for check in [c for c in self.polls if c != message["check"]]:
+                    del self.polls[check]
+                    await self._tell({"t": "poll_hide", "check": check})
                 self.polls[message["check"]] = message
             else:
                 self.polls.pop(message["check"], None)
         elif kind in ("poll_hide", "poll_again"):
             self.polls.pop(message["check"], None)
+            if kind == "poll_again":
+                self.asked_again.add(message["check"])
         elif kind == "race":
-            self.race = message if message.get("shown") else None
+            shown = message if message.get("shown") else None
+            if (
+                shown is None
+                or self.race is None
+                or (shown["lesson"], shown["step"])
+                != (
+                    self.race["lesson"],
+                    self.race["step"],
+                )
+            ):
+                self.race_closed = False  # a race shown anew opens again
+            self.race = shown
             self._show_race()
         elif kind == "race_hide":
-            self.race = None
+            self.race, self.race_closed = None, False
             self._show_race()
         await self._tell(message)
 
@@ -241,5 +267,9 @@ class AttendeeRoom:
                 showing.dismiss(None)  # one under another screen closes when uncovered
         elif showing is not None:
             showing.show(self.race)
-        else:
-            self.app.push_screen(RaceScreen(self.race))
+        elif not self.race_closed:
+            self.app.push_screen(RaceScreen(self.race), self._race_closed)
+
+    def _race_closed(self, _result) -> None:
+        if self.race is not None:  # closed by the attendee, not hidden by the instructor
+            self.race_closed = True

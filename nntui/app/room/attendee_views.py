@@ -22,7 +22,15 @@ from nntui.room.bins import bin_answers, bin_label, rate_table
 
 from ..panes.plots import Curve, CurvePlot
 
-__all__ = ["PollHistogram", "PollView", "RaceScreen", "StuckScreen", "CancelStuckScreen", "poll_summary"]
+__all__ = [
+    "CancelStuckScreen",
+    "PollHistogram",
+    "PollView",
+    "RaceScreen",
+    "StuckScreen",
+    "poll_bins",
+    "poll_summary",
+]
 
 #: Bars of a shown poll's histogram.
 POLL_BINS = 10
@@ -30,12 +38,21 @@ POLL_BINS = 10
 RIGHT_MARK = "▒"
 #: Each rate's curves in the race: a colour of the 16 and a marker, in turn.
 RACE_COLORS = ("cyan", "magenta", "yellow", "green", "red", "blue", "white")
+#: ... and a marker each, so that the legend tells the rates apart without colour too.
+RACE_MARKERS = ("braille", "x", "o", "+", "*", "#", "@")
 #: Rates named in the race's legend (the table below the plot names the best and worst).
 LEGEND_RATES = 5
 
 
-def _number(value) -> str:
-    return format_number(float(value)) if isinstance(value, int | float) else "?"
+def poll_bins(poll: dict) -> list[dict]:
+    """The poll's answers in bins, the right one holding every answer within the tolerance."""
+    tolerance = poll.get("tolerance")
+    return bin_answers(
+        poll.get("numbers") or [],
+        poll.get("expected"),
+        POLL_BINS,
+        tolerance=tolerance if isinstance(tolerance, int | float) else None,
+    )
 
 
 def poll_summary(poll: dict) -> str:
@@ -47,11 +64,11 @@ def poll_summary(poll: dict) -> str:
     expected = poll.get("expected")
     if expected is None:
         return counts
-    bins = bin_answers(poll.get("numbers") or [], expected, POLL_BINS)
-    right = next((b for b in bins if b["right"]), None)
+    right = next((b for b in poll_bins(poll) if b["right"]), None)
     where = ""
     if right is not None and right["lo"] != right["hi"]:
-        where = f" (the bar marked right, {bin_label(right['lo'], right['hi'])}: {right['count']} answers)"
+        answers = f"{right['count']} answer" + ("" if right["count"] == 1 else "s")
+        where = f" (the bar marked right, {bin_label(right['lo'], right['hi'])}: {answers})"
     tolerance = poll.get("tolerance")
     said = (
         answer_text(float(expected), float(tolerance))
@@ -70,9 +87,9 @@ class PollHistogram(PlotextPlot):
         super().__init__(**kwargs)
         self.bins: list[dict] = []
 
-    def show(self, numbers: list, expected: float | None) -> None:
-        """Bin ``numbers`` (the answers) and redraw."""
-        self.bins = bin_answers(numbers, expected, POLL_BINS)
+    def show(self, poll: dict) -> None:
+        """Bin the poll's answers and redraw."""
+        self.bins = poll_bins(poll)
         self.refresh()
 
     def render(self):
@@ -133,7 +150,7 @@ class PollView(Vertical):
     def show(self, poll: dict) -> None:
         """Show ``poll`` (a newer count of the same checkpoint)."""
         self.poll = poll
-        self.query_one(PollHistogram).show(poll.get("numbers") or [], poll.get("expected"))
+        self.query_one(PollHistogram).show(poll)
         self.query_one(".room-poll-summary", Static).update(poll_summary(poll))
 
 
@@ -160,7 +177,11 @@ def race_curves(runs: list[dict]) -> tuple[list[Curve], str]:
         if rate not in named and index < LEGEND_RATES:
             named.add(rate)
             label = f"lr {format_number(rate, EXACT)}"
-        curves.append(Curve(label, xs, ys, color=RACE_COLORS[index % len(RACE_COLORS)]))
+        look = {
+            "color": RACE_COLORS[index % len(RACE_COLORS)],
+            "marker": RACE_MARKERS[index % len(RACE_MARKERS)],
+        }
+        curves.append(Curve(label, xs, ys, **look))
     return curves, "epoch" if with_epochs else "% of the run"
 
 

@@ -117,14 +117,16 @@ class RoomLink:
         sock.setblocking(False)
         reader, writer = await asyncio.open_unix_connection(sock=sock, limit=1 << 20)
         writer.write(encode(self.hello))
-        while self._backlog:
-            writer.write(self._backlog.popleft())
         self._writer = writer
         self.connected = True
         self.connections += 1
+        # The current state (``where``) first, then what was said while the hub was away: a
+        # help request kept in the backlog then reaches a hub that knows where the attendee is.
         for callback in list(self.on_connect):
             with contextlib.suppress(Exception):
                 callback()
+        while self._backlog:
+            writer.write(self._backlog.popleft())
         return reader
 
     async def _read(self, reader: asyncio.StreamReader) -> None:

@@ -22,16 +22,21 @@ if TYPE_CHECKING:
     from ..room.attendee import AttendeeRoom
     from ..tutor import Position
 
-__all__ = ["LessonRoom", "ROOM_BINDINGS"]
+__all__ = ["LessonRoom", "ROOM_BINDINGS", "STUCK_HINT"]
+
+#: Said after the step number in the header, in a room.
+STUCK_HINT = "stuck? press !"
 
 #: The room's keys on the lesson screen (added only when there is a room). Each comes first
 #: among its key's bindings: `n` answers "go there?" while it is asked, and is "next" otherwise.
 ROOM_BINDINGS = [
+    # Not in the footer (a training pane's keys fill its 80 columns): the header says it.
     Binding(
         "exclamation_mark",
         "room_help",
         "Stuck",
         key_display="!",
+        show=False,
         tooltip="I'm stuck: ask your instructor for help (in a field ! is typed: Esc first)",
     ),
     Binding(
@@ -81,7 +86,7 @@ class LessonRoom:
         self._room_position: Position | None = None
         self._room_runs: set[tuple] = set()
         room.listeners.append(self.room_message)
-        room.link.start()
+        room.start()  # the lesson screen is up for the whole session: the room starts with it
         yield Vertical(
             Static("", id="room-banner", markup=False),
             Static("", id="room-notice", markup=False),
@@ -89,6 +94,7 @@ class LessonRoom:
         )
 
     async def on_unmount(self) -> None:
+        """The app is closing: leave the room."""
         room = self.room
         if room is not None:
             await room.stop()
@@ -159,6 +165,7 @@ class LessonRoom:
                 self._room_asked = None  # went there themselves
                 self._room_banner("")
         self._room_position = position
+        self.app.sub_title = f"{self.app.sub_title} · {STUCK_HINT}"
         room.send_where(self.tutor, own)
 
     def _room_target(self, message: dict) -> Position | None:
@@ -183,7 +190,8 @@ class LessonRoom:
             self._room_banner(f"Your instructor is at {label} (a lesson you do not have).")
         elif target == self.tutor.position:
             self._room_own_moves = False
-            self._room_banner(f"Your instructor is here too ({label}).")
+            if self._room_back is None:  # else the move's banner (b goes back) stays
+                self._room_banner(f"Your instructor is here too ({label}).")
         elif self._room_own_moves:
             self._room_asked = (target, label)
             self._room_banner(f"Your instructor is at {label} - go there? y/n")
@@ -266,6 +274,8 @@ class LessonRoom:
         room = self.room
         if room is not None:
             widget = event.widget
+            if event.right:
+                room.asked_again.discard(widget.check.id)
             room.send_answer(
                 self.tutor, widget.check, event.given, event.number, event.right, widget.expected
             )
@@ -302,6 +312,12 @@ class LessonRoom:
 
         return next((w for w in self.query(CheckpointWidget) if w.check.id == check_id), None)
 
+    def _answered_before(self, step) -> set[str]:
+        """Passed in an earlier visit, unless the instructor has asked again since."""
+        answered = super()._answered_before(step)
+        room = self.room
+        return answered - room.asked_again if room is not None else answered
+
     async def _mount_checkpoints(self, step) -> None:
         """The step's checkpoints, each with the room's answers under it if they are shown."""
         await super()._mount_checkpoints(step)
@@ -331,8 +347,8 @@ class LessonRoom:
         from ..widgets.checkpoint import CheckpointWidget
 
         widget = self._room_checkpoint(check_id)
-        if widget is None:
-            return
+        if widget is None or (widget.is_open and not widget.wrong_tries):
+            return  # not on this step (it opens when shown), or not answered yet
         check = widget.check
         fresh = CheckpointWidget(
             check,
