@@ -55,8 +55,8 @@ class AnswerHistogram(PlotextPlot):
         self.refresh()
 
     def tick_labels(self) -> list[str]:
-        """The label under each bar: its lowest value, or "right" under the right answer's bar."""
-        return ["right" if b["right"] else f"{b['lo']:.3g}" for b in self.bins]
+        """The label under each bar: its middle value, or "right" under the right answer's bar."""
+        return ["right" if b["right"] else f"{(b['lo'] + b['hi']) / 2:.3g}" for b in self.bins]
 
     def render(self):
         """Load the bins into plotext and draw them."""
@@ -71,7 +71,7 @@ class AnswerHistogram(PlotextPlot):
         positions = list(range(len(self.bins)))
         others = [0 if b["right"] else b["count"] for b in self.bins]
         rights = [b["count"] if b["right"] else 0 for b in self.bins]
-        plt.stacked_bar(positions, [others, rights], color=["blue", "green"])
+        plt.stacked_bar(positions, [others, rights], color=["blue", "green"], width=0.6)
         plt.xticks(positions, self.tick_labels())
         top = max(b["count"] for b in self.bins)
         step = max(1, -(-top // 4))
@@ -155,7 +155,10 @@ class PollView(Vertical):
         if self.poll is None:
             return []
         numbers = self.poll.get("numbers") or []
-        return bin_answers(numbers, self.poll.get("expected"), bins=BINS)
+        # The poll's tolerance: the same bins as the attendees' shown histogram.
+        return bin_answers(
+            numbers, self.poll.get("expected"), bins=BINS, tolerance=self.poll.get("tolerance")
+        )
 
     def _draw(self) -> None:
         check = self.check
