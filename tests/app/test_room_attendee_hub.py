@@ -22,7 +22,6 @@ from nntui.app.tutor import Position
 from nntui.app.widgets.checkpoint import AnswerInput
 from nntui.room.protocol import LineReader, encode, hub_socket_path, room_dir
 
-
 LESSONS = Path(__file__).parent / "fixture_lessons"
 TOKEN = "instructor-token-for-the-test"
 PATIENCE = 15.0
