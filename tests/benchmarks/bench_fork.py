@@ -131,6 +131,13 @@ class Session:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
+    def cells(self) -> list:
+        """Every cell's character and colours, and the cursor: what a person sees, exactly."""
+        buffer = self.screen.buffer
+        return [[tuple(buffer[y][x])[:8] for x in range(COLS)] for y in range(ROWS)] + [
+            (self.screen.cursor.x, self.screen.cursor.y)
+        ]
+
     def pump(self, timeout: float) -> bool:
         """Read what is there (waiting at most ``timeout``); False if nothing came."""
         ready, _, _ = select.select([self.master], [], [], timeout)
@@ -193,7 +200,7 @@ def start(starter: Starter, state: Path, name: str) -> dict:
             "cpu_settled": cpu_seconds(session.pid),
             "wall_complete": time.monotonic() - session.started,
             "bytes_first": session.bytes,
-            "screen": session.text(),
+            "screen": session.cells(),
         }
     finally:
         session.end()
@@ -201,7 +208,7 @@ def start(starter: Starter, state: Path, name: str) -> dict:
 
 def steps(
     starter: Starter, state: Path, name: str, lesson: str, step: int, there: str, back: str, changes: int
-) -> list[int]:
+) -> tuple[list[int], list]:
     """Bytes per step change from ``lesson`` step ``step`` (1-based): Right until ``there`` is up,
     Left until ``back`` is, in turn."""
     session = Session(starter, state, name, {"lesson": lesson, "step": step - 1})
@@ -212,7 +219,7 @@ def steps(
         for index in range(changes):
             forth = index % 2 == 0
             sizes.append(session.press(RIGHT if forth else LEFT, there if forth else back))
-        return sizes
+        return sizes, session.cells()
     finally:
         session.end()
 
@@ -266,10 +273,10 @@ def main(argv: list[str] | None = None) -> int:
                         results[name].setdefault(key, []).append(value)
             for name, starter in starters.items():
                 state = Path(folder) / f"{name.replace(' ', '-')}"
-                results[name]["same_pane"] = steps(
+                results[name]["same_pane"], results[name]["same_screen"] = steps(
                     starter, state, "same", "01-neurons", 1, f"step 2/{first}", f"step 1/{first}", args.steps
                 )
-                results[name]["other_pane"] = steps(
+                results[name]["other_pane"], results[name]["other_screen"] = steps(
                     starter,
                     state,
                     "other",
@@ -309,9 +316,16 @@ def main(argv: list[str] | None = None) -> int:
             "ratios (this / baseline): "
             + ", ".join(f"{key} {this[key] / base[key]:.2f}" for key in this if base[key])
         )
-        screens = {name: values["screen"][-1] for name, values in results.items()}
-        same = screens["baseline"] == screens["this checkout"]
-        print(f"first screens identical (pyte text): {same}")
+        for what, key in (
+            ("first screens", "screen"),
+            ("after same-pane steps", "same_screen"),
+            ("after other-pane steps", "other_screen"),
+        ):
+            screens = {name: values[key] for name, values in results.items()}
+            if key == "screen":
+                screens = {name: shown[-1] for name, shown in screens.items()}
+            same = screens["baseline"] == screens["this checkout"]
+            print(f"{what} identical, every cell's character and colours (pyte): {same}")
     return 0
 
 
