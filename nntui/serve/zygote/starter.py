@@ -43,6 +43,7 @@ def _preload(warm: Mapping) -> None:
     import tempfile
 
     import numpy  # noqa: F401
+    import numpy.random  # noqa: F401  (each session reseeds it: about 20 ms to import there)
 
     import nntui.app.app  # noqa: F401
     import nntui.app.screens.name  # noqa: F401
