@@ -44,10 +44,10 @@ COLS, ROWS = 80, 24
 QUIET = 0.4  # seconds without output that count as "settled"
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of ``pid`` so far (Linux /proc)."""
+def cpu_seconds(pid: int, which: slice = slice(11, 13)) -> float:
+    """User plus system CPU time of ``pid`` so far (Linux /proc); ``which`` picks one of them."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(field) for field in fields[which]) / os.sysconf("SC_CLK_TCK")
 
 
 class Starter:
@@ -198,6 +198,7 @@ def start(starter: Starter, state: Path, name: str) -> dict:
             "cpu_first": first,
             "cpu_complete": complete,
             "cpu_settled": cpu_seconds(session.pid),
+            "cpu_system": cpu_seconds(session.pid, slice(12, 13)),
             "wall_complete": time.monotonic() - session.started,
             "bytes_first": session.bytes,
             "screen": session.cells(),
@@ -297,7 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     print(header + f"{'same KB':>9}{'other KB':>9}{'train KB/s':>11}")
     medians = {}
     for name, values in results.items():
-        row = {key: statistics.median(values[key]) for key in ("cpu_first", "cpu_complete", "cpu_settled")}
+        row = {
+            key: statistics.median(values[key])
+            for key in ("cpu_first", "cpu_complete", "cpu_settled", "cpu_system")
+        }
         row["wall"] = statistics.median(values["wall_complete"])
         row["first_kb"] = statistics.median(values["bytes_first"]) / 1024
         row["same_kb"] = statistics.median(values["same_pane"]) / 1024
@@ -309,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['wall']:>8.2f}{row['first_kb']:>10.1f}{row['same_kb']:>9.1f}{row['other_kb']:>9.1f}"
             f"{row['train']:>11.1f}"
         )
+        print(f"{'':16}of which system (kernel) CPU: {row['cpu_system']:.3f} s")
         print(f"{'':16}same-pane changes (bytes): {values['same_pane']}; other: {values['other_pane']}")
     if args.baseline:
         base, this = medians["baseline"], medians["this checkout"]
