@@ -27,3 +27,25 @@ async def test_a_long_first_step_is_wrapped_once_with_its_scrollbar(build, monke
         column = app.screen.query_one("#text-column")
         assert column.show_vertical_scrollbar  # the text is longer than the screen
         assert widths and set(widths) == {app.screen.query_one("#step-text").size.width}
+
+
+async def test_the_footer_keys_are_built_compact_without_restyling_each(build, monkeypatch):
+    # Textual's footer keys took the footer's ``compact`` only once mounted, and each then
+    # restyled itself for its new class: a CSS pass per key on every rebuild of the footer.
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[FooterKey] = []
+    restyle = FooterKey.update_node_styles
+
+    def noting(self, animate=True):
+        restyled.append(self)
+        return restyle(self, animate)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", noting)
+    app = build(lessons_dir=LESSONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(key.has_class("-compact") for key in keys)
+        assert "Activation" in {str(key.description) for key in keys}  # the pane's keys are in
+        assert restyled == []
