@@ -37,6 +37,10 @@ _TOKEN = re.compile(
     re.S,
 )
 _FRAME_START = re.compile(r"\x1b\[\d+;\d+H")
+_ALTERNATE_SCREEN = re.compile(r"\x1b\[\?(?:[\d;]*;)?(?:47|1047|1049)[;hl]")
+#: Writes that leave every cell as it is: terminal modes (not the alternate screen's), the bell,
+#: OSC strings (clipboard, pointer shape), mode queries.
+_HARMLESS = re.compile(r"(?:\x1b\[\?[\d;]+(?:[hl]|\$p)|\x07|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\))+")
 #: Unchanged cells between two changed runs of a line shorter than this are sent again
 #: rather than jumping over them (a cursor move costs about as much).
 _GAP = 8
@@ -224,7 +228,7 @@ class DiffingDriver(LinuxDriver):
             data = self._screen_diff.frame(data)
             if not data:
                 return
-        elif data not in ("\x1b[?2026h", "\x1b[?2026l"):  # anything but a sync mark: start over
+        elif _ALTERNATE_SCREEN.search(data) or not _HARMLESS.fullmatch(data):  # cells may change: start over
             self._screen_diff.reset()
         super().write(data)
 

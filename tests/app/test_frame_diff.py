@@ -114,3 +114,44 @@ def test_the_lesson_app_uses_the_filtering_driver():
 
     app = make_app(AppConfig(mouse=False))
     assert app.get_driver_class() is DiffingDriver
+
+
+class Written:
+    """Stands in for the driver's writer thread: keeps what would reach the terminal."""
+
+    def __init__(self) -> None:
+        self.data: list[str] = []
+
+    def write(self, data: str) -> None:
+        self.data.append(data)
+
+
+def driver_writing_to(sink: Written):
+    from nntui.app import AppConfig, make_app
+    from nntui.app.frame_diff import DiffingDriver
+
+    driver = DiffingDriver(make_app(AppConfig(mouse=False)))
+    driver._writer_thread = sink
+    return driver
+
+
+async def test_the_driver_sends_a_repeated_frame_once_across_harmless_writes():
+    sink = Written()
+    driver = driver_writing_to(sink)
+    frame = "\x1b[1;1Hhello\x1b[1;1H"
+    driver.write(frame)
+    for harmless in ("\x1b[?2026h", "\x07", "\x1b]22;pointer\x07", "\x1b[?2026l"):
+        driver.write(harmless)
+    driver.write(frame)
+    assert "".join(sink.data).count("hello") == 1
+
+
+async def test_the_driver_sends_the_whole_frame_again_after_a_write_that_may_change_the_screen():
+    sink = Written()
+    driver = driver_writing_to(sink)
+    frame = "\x1b[1;1Hhello\x1b[1;1H"
+    for other in ("\x1b[?1049h", "\x1b[2J", "text"):
+        driver.write(frame)
+        driver.write(other)
+    driver.write(frame)
+    assert "".join(sink.data).count("hello") == 4
