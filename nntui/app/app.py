@@ -75,6 +75,17 @@ class NNTuiApp(App[None]):
 
             self.room = AttendeeRoom(self, config.room_socket, config.attendee_name, config.room_via)
 
+    def get_driver_class(self):
+        """Textual's driver; on a Linux terminal, one that sends only the cells that changed."""
+        driver_class = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver_class is LinuxDriver:
+            from .frame_diff import DiffingDriver
+
+            return DiffingDriver
+        return driver_class
+
     def get_default_screen(self):
         """The lessons (or the list of problems with them) as the base screen: no blank screen first."""
         if self.problems or self.tutor is None:

@@ -9,16 +9,50 @@ config itself and passes ``on_app`` to tune the app before it starts.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import AppConfig
 
 if TYPE_CHECKING:
+    from nntui.course import Course
+
     from .app import NNTuiApp
 
-__all__ = ["run"]
+__all__ = ["read_course", "run"]
+
+#: Courses read in this process: folder -> (its lesson files' names, sizes and times; the course).
+_COURSES: dict[Path, tuple[tuple, Course]] = {}
+
+
+def _lesson_files(folder: Path) -> tuple | None:
+    try:
+        with os.scandir(folder) as entries:
+            found = [(entry.name, entry.stat()) for entry in entries if entry.name.endswith(".md")]
+    except OSError:
+        return None
+    return tuple(sorted((name, info.st_size, info.st_mtime_ns) for name, info in found))
+
+
+def read_course(lessons_dir: Path) -> Course:
+    """The course in ``lessons_dir``, read once per process while its lesson files stay the same.
+
+    A workshop's session starter reads it before forking, so every session finds it parsed
+    (about 13 ms of CPU per session otherwise). A changed, added or removed file is read anew.
+    """
+    from nntui.course import load_course
+
+    files = _lesson_files(lessons_dir)
+    known = _COURSES.get(lessons_dir)
+    if files is not None and known is not None and known[0] == files:
+        return known[1]
+    course = load_course(lessons_dir)
+    if files is not None:
+        _COURSES[lessons_dir] = (files, course)
+    return course
 
 
 def run(config: AppConfig, on_app: Callable[[NNTuiApp], None] | None = None) -> int:
@@ -39,12 +73,12 @@ def run(config: AppConfig, on_app: Callable[[NNTuiApp], None] | None = None) -> 
 
 
 def _run(config: AppConfig, on_app: Callable[[NNTuiApp], None] | None) -> int:
-    from nntui.course import load_course, resolve_lessons_dir
+    from nntui.course import resolve_lessons_dir
 
     from . import make_app
 
     lessons_dir = resolve_lessons_dir(config.lessons_dir)
-    course = load_course(lessons_dir)
+    course = read_course(lessons_dir)
     if course.problems:
         # No full-screen app on a broken folder.
         for problem in course.problems:

@@ -125,7 +125,8 @@ async def test_a_key_is_handled_while_a_long_run_is_in_flight(pane_app, monkeypa
         # idle, as pause() does (for up to a second): it is busy until the run ends.
         for _ in range(1000):
             await pilot.pause(0)
-            if app.screen.query(TrainingPane):
+            panes = app.screen.query(TrainingPane)
+            if panes and panes.first().run is not None:  # mounted, and its run started
                 break
         pane = app.screen.query_one(TrainingPane)
         seen = []

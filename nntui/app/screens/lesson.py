@@ -132,7 +132,11 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         yield Header(show_clock=False, icon="≡")
         yield from self.compose_room()  # a workshop room's lines and keys (nothing without one)
         with Horizontal(id="body"):
-            with TextColumn(id="text-column", can_focus=True):
+            with TextColumn(id="text-column", can_focus=True) as column:
+                # A step's text is longer than the screen as a rule: laid out with its scrollbar
+                # from the start, the first frame is not laid out (and drawn) again once the
+                # scrollbar turns out to be needed. Textual still hides it where it is not.
+                column.show_vertical_scrollbar = True
                 # The first step's text is parsed here so it is on the very first frame.
                 self._answered = self._answered_before(self.tutor.step)
                 yield StepText(self.tutor.step.visible_markdown(self._answered), id="step-text")

@@ -43,14 +43,18 @@ def _preload(warm: Mapping) -> None:
     import tempfile
 
     import numpy  # noqa: F401
+    import numpy.random  # noqa: F401  (each session reseeds it: about 20 ms to import there)
 
     import nntui.app.app  # noqa: F401
-    import nntui.app.run  # noqa: F401
     import nntui.app.screens.name  # noqa: F401
     import nntui.serve.session  # noqa: F401
     from nntui.app import AppConfig, make_app
+    from nntui.app.run import read_course
+    from nntui.course import resolve_lessons_dir
 
     lessons = warm.get("lessons")
+    # Read once here: every session forked later finds the course parsed (see ``read_course``).
+    course = read_course(resolve_lessons_dir(Path(lessons) if lessons else None))
     with tempfile.TemporaryDirectory(prefix="nntui-warm-") as state:
         config = AppConfig(
             lessons_dir=Path(lessons) if lessons else None,
@@ -59,9 +63,11 @@ def _preload(warm: Mapping) -> None:
             mouse=False,
         )
         try:
-            app = make_app(config)
+            app = make_app(config, course)
         except Exception:
-            app = make_app(AppConfig(lessons_dir=config.lessons_dir, state_dir=Path(state), mouse=False))
+            app = make_app(
+                AppConfig(lessons_dir=config.lessons_dir, state_dir=Path(state), mouse=False), course
+            )
 
         async def visit(app) -> None:
             async with app.run_test(size=(80, 24)) as pilot:

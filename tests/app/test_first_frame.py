@@ -1,0 +1,51 @@
+"""The first screen is laid out for its final shape at once: no second pass to re-wrap the text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nntui.app.screens.lesson import LessonScreen
+
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+
+
+async def test_a_long_first_step_is_wrapped_once_with_its_scrollbar(build, monkeypatch):
+    # The shipped first step is longer than 24 rows. Laid out without its scrollbar first, the
+    # text was wrapped one column wider, drawn, then laid out, wrapped and drawn again.
+    widths: list[int] = []
+    lay_out = LessonScreen._refresh_layout
+
+    def noting(self, size=None, scroll=False):
+        result = lay_out(self, size, scroll)
+        widths.append(self.query_one("#step-text").size.width)  # what the text was wrapped to
+        return result
+
+    monkeypatch.setattr(LessonScreen, "_refresh_layout", noting)
+    app = build(lessons_dir=LESSONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        column = app.screen.query_one("#text-column")
+        assert column.show_vertical_scrollbar  # the text is longer than the screen
+        assert widths and set(widths) == {app.screen.query_one("#step-text").size.width}
+
+
+async def test_the_footer_keys_are_built_compact_without_restyling_each(build, monkeypatch):
+    # Textual's footer keys took the footer's ``compact`` only once mounted, and each then
+    # restyled itself for its new class: a CSS pass per key on every rebuild of the footer.
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[FooterKey] = []
+    restyle = FooterKey.update_node_styles
+
+    def noting(self, animate=True):
+        restyled.append(self)
+        return restyle(self, animate)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", noting)
+    app = build(lessons_dir=LESSONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(key.has_class("-compact") for key in keys)
+        assert "Activation" in {str(key.description) for key in keys}  # the pane's keys are in
+        assert restyled == []
