@@ -248,7 +248,7 @@ async def test_show_hide_and_ask_again_send_the_checkpoint(app, hub):
         assert await hub.wait_for("poll_again") == {"t": "poll_again", "check": "total"}
 
 
-async def test_follow_sends_the_room_to_the_highlighted_step_and_the_same_key_ends_it(app, hub):
+async def test_follow_sends_the_room_to_the_step_in_view_and_the_same_step_again_ends_it(app, hub):
     async with app.run_test(size=(80, 24)) as pilot:
         await connected(app, pilot, hub)
         await hub.push(room([attendee("alice", 1, 3), attendee("bob", 1, 1)]))
@@ -258,12 +258,17 @@ async def test_follow_sends_the_room_to_the_highlighted_step_and_the_same_key_en
         await pilot.press("f")  # bob (1.1) is first, sorted by step
         assert await hub.wait_for("follow") == {"t": "follow", "lesson": 1, "step": 1, "label": "1.1"}
         assert app.sub_title == "Following: 1.1"
-        await pilot.press("f")
+        # While the room follows, another step in view moves it on (not off).
+        await pilot.press("down", "f")  # alice's row: 1.3
+        assert await hub.wait_for("follow", 2) == {"t": "follow", "lesson": 1, "step": 3, "label": "1.3"}
+        assert app.sub_title == "Following: 1.3"
+        assert hub.of_type("follow_off") == []
+        await pilot.press("f")  # the step the room follows: let it go
         assert await hub.wait_for("follow_off") == {"t": "follow_off"}
         assert app.sub_title == ""
         # From the poll view: the picked checkpoint's step.
         await pilot.press("2", "f")
-        assert await hub.wait_for("follow", 2) == {"t": "follow", "lesson": 1, "step": 2, "label": "1.2"}
+        assert await hub.wait_for("follow", 3) == {"t": "follow", "lesson": 1, "step": 2, "label": "1.2"}
         # The hub's word is the truth: a room message without follow turns the header off.
         await hub.push(room([attendee("alice")], follow=None))
         await until(pilot, lambda: app.sub_title == "", "the header")

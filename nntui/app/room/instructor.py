@@ -3,7 +3,8 @@
 :class:`InstructorApp` connects to the room hub (``hello`` with the instructor's token), tells
 it what it shows (``watch``: the poll's checkpoint and the race's step) and draws the hub's
 ``room``, ``poll`` and ``race`` pushes in four views (keys 1-4). ``f`` sends the room to the
-step in view ("follow me") and, pressed again, lets it go. While the hub cannot be reached it
+step in view ("follow me"), moves a following room on to another step, and, pressed on the
+step the room follows, lets it go. While the hub cannot be reached it
 says so and keeps the last room on screen (or, before any, the attendees' progress files).
 """
 
@@ -245,12 +246,20 @@ class InstructorApp(App):
         return None if view is None else self.query_one(view).selected_step()
 
     def action_follow(self) -> None:
-        """Send the room to the step in view ("follow me"); if it already follows, let it go."""
-        if self.following is not None:
+        """Send the room to the step in view ("follow me"); pressed again on the step the room
+        follows (or with no step in view), let the room go.
+
+        While the room follows, a new step in view moves it on: attendees still where the last
+        move put them are moved, those who went elsewhere on their own are asked.
+        """
+        step = self._view_step()
+        following = self.following
+        if following is not None and (
+            step is None or (step.lesson, step.step) == (following.get("lesson"), following.get("step"))
+        ):
             self.send_room({"t": "follow_off"})
             self._set_following(None)
             return
-        step = self._view_step()
         if step is not None:
             self.follow(step)
             return
