@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from nntui.room.protocol import room_dir
+from .record import Event, record_path
 
 __all__ = [
     "ATTENDEE_KINDS",
@@ -54,23 +54,6 @@ class RecordError(Exception):
     """The record is missing or cannot be read; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
-class Event:
-    """One row of the record."""
-
-    time: float
-    name: str | None
-    kind: str
-    lesson: int | None
-    step: int | None
-    data: dict
-
-
-def record_path(state_dir: Path) -> Path:
-    """The room's record in a server's state folder."""
-    return room_dir(state_dir) / "record.sqlite3"
-
-
 def read_events(path: Path) -> list[Event]:
     """Every event of the record in the order the hub wrote them (rows with bad JSON skipped).
 
@@ -86,19 +69,19 @@ def read_events(path: Path) -> list[Event]:
         connection = sqlite3.connect(uri, uri=True, timeout=5.0)
         try:
             rows = connection.execute(
-                "SELECT time, name, kind, lesson, step, data FROM events ORDER BY id"
+                "SELECT id, time, name, kind, lesson, step, data FROM events ORDER BY id"
             ).fetchall()
         finally:
             connection.close()
     except sqlite3.Error as error:
         raise RecordError(f"the room record {path} cannot be read: {error}") from None
     events = []
-    for time, name, kind, lesson, step, text in rows:
+    for row_id, time, name, kind, lesson, step, text in rows:
         try:
             data = json.loads(text)
             if not isinstance(data, dict):
                 continue
-            events.append(Event(float(time), name, str(kind), _int(lesson), _int(step), data))
+            events.append(Event(row_id, float(time), name, str(kind), _int(lesson), _int(step), data))
         except (TypeError, ValueError, RecursionError):
             continue  # one damaged row costs that event, not the export
     return events

@@ -100,6 +100,9 @@ def test_poll_view(snap_compare):
         pilot.app.show_room(the_room())
         await pilot.press("2")
         pilot.app.query_one(PollView).show_poll(POLL)
+        # Settled: the tab's underline has slid to "2 Poll" and the plot is drawn at its size.
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(app_with_room(), terminal_size=(80, 24), run_before=show)

@@ -10,7 +10,6 @@ the right answer and the counts in words.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -20,6 +19,7 @@ from nntui.numbers import format_number
 from nntui.room.bins import bin_answers
 
 from .instructor_course import CheckRef, CourseIndex, StepRef, short
+from .instructor_picker import PickerView
 
 __all__ = ["AnswerHistogram", "PollView", "counts_line"]
 
@@ -58,6 +58,23 @@ class AnswerHistogram(PlotextPlot):
         """The label under each bar: its middle value, or "right" under the right answer's bar."""
         return ["right" if b["right"] else f"{(b['lo'] + b['hi']) / 2:.3g}" for b in self.bins]
 
+    def placed_ticks(self, columns: int) -> list[int]:
+        """The bars (indexes) whose labels fit side by side in ``columns`` of plot: every k-th
+        and the right one.
+
+        Labels must never touch: plotext drops a label that would, and which one it drops
+        depends on the order it places them in (a set's, different in every process).
+        """
+        labels = self.tick_labels()
+        if not labels:
+            return []
+        per_bar = max(columns, 1) / len(labels)
+        widest = max(len(label) for label in labels) + 3  # a space each side, and rounding
+        stride = max(1, -(-widest // max(int(per_bar), 1)))
+        right = next((i for i, b in enumerate(self.bins) if b["right"]), None)
+        placed = [i for i in range(0, len(labels), stride) if right is None or abs(i - right) >= stride]
+        return sorted(placed + ([right] if right is not None else []))
+
     def render(self):
         """Load the bins into plotext and draw them."""
         plt = self.plt
@@ -72,7 +89,9 @@ class AnswerHistogram(PlotextPlot):
         others = [0 if b["right"] else b["count"] for b in self.bins]
         rights = [b["count"] if b["right"] else 0 for b in self.bins]
         plt.stacked_bar(positions, [others, rights], color=["blue", "green"], width=0.6)
-        plt.xticks(positions, self.tick_labels())
+        labels = self.tick_labels()
+        placed = self.placed_ticks(self.size.width - 8)  # less the y axis and its labels
+        plt.xticks([positions[i] for i in placed], [labels[i] for i in placed])
         top = max(b["count"] for b in self.bins)
         step = max(1, -(-top // 4))
         ticks = list(range(0, top + step, step))
@@ -81,7 +100,7 @@ class AnswerHistogram(PlotextPlot):
         return super().render()
 
 
-class PollView(Vertical):
+class PollView(PickerView):
     """A checkpoint picker, the poll's counts in words and its histogram."""
 
     BINDINGS = [("s", "toggle_show", "Show the room / hide"), ("a", "ask_again", "Ask again")]
@@ -90,14 +109,10 @@ class PollView(Vertical):
         """The instructor picked another checkpoint (the app re-sends ``watch``)."""
 
     def __init__(self, index: CourseIndex, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self.index = index
+        super().__init__(index, id=id)
+        self.choices = index.checks
         #: The latest ``poll`` message for the picked checkpoint (None: none yet).
         self.poll: dict | None = None
-        #: Whether the instructor picked a checkpoint (else the room's step chooses one).
-        self.chosen = False
-        #: The option last highlighted by :meth:`suggest` (its event is not the instructor's pick).
-        self._suggested: int | None = None
 
     def compose(self) -> ComposeResult:
         options = [Option(f"{ref.step.label} {short(ref.question, 70)}") for ref in self.index.checks]
@@ -108,47 +123,30 @@ class PollView(Vertical):
     @property
     def check(self) -> CheckRef | None:
         """The checkpoint picked (highlighted in the list)."""
-        picker = self.query_one(OptionList)
-        if picker.highlighted is None or not self.index.checks:
-            return None
-        return self.index.checks[picker.highlighted]
+        return self.picked_ref()
+
+    @staticmethod
+    def step_key(ref: CheckRef) -> tuple[int, int]:
+        """A checkpoint's (lesson, step)."""
+        return ref.step.key
 
     def selected_step(self) -> StepRef | None:
         """The picked checkpoint's step (for "follow me")."""
         check = self.check
         return None if check is None else check.step
 
-    def suggest(self, key: tuple[int, int] | None) -> None:
-        """Highlight the first checkpoint at or after the room's most common step ``key``,
-        unless the instructor has picked one."""
-        if self.chosen:
-            return
-        ref = self.index.first_at_or_after(self.index.checks, key, of=lambda ref: ref.step.key)
-        if ref is not None:
-            self._suggested = self.index.checks.index(ref)
-            self.query_one(OptionList).highlighted = self._suggested
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """Watch the newly highlighted checkpoint."""
-        event.stop()
-        # The list's first highlight and suggestions are not the instructor's choice.
-        if event.option_list.has_focus and event.option_index != self._suggested:
-            self.chosen = True
-        self._suggested = None
-        self._picked()
-
-    def _picked(self) -> None:
+    def forget(self) -> None:
+        """Another checkpoint: the previous one's poll is not this one's."""
         self.poll = None
-        self._draw()
-        self.post_message(self.Picked())
 
     def show_poll(self, poll: dict) -> None:
         """Show a ``poll`` message if it is about the picked checkpoint."""
         check = self.check
         if check is None or poll.get("check") != check.id:
             return
+        self._last_ref = check  # its state is shown now
         self.poll = poll
-        self._draw()
+        self.draw()
 
     def bins(self) -> list[dict]:
         """The histogram's bins for the latest poll."""
@@ -160,7 +158,7 @@ class PollView(Vertical):
             numbers, self.poll.get("expected"), bins=BINS, tolerance=self.poll.get("tolerance")
         )
 
-    def _draw(self) -> None:
+    def draw(self) -> None:
         check = self.check
         counts = self.query_one("#poll-counts", Static)
         if check is None:
@@ -180,7 +178,7 @@ class PollView(Vertical):
         self.app.send_room({"t": "poll_hide" if shown else "poll_show", "check": check.id})
         if self.poll is not None:
             self.poll = {**self.poll, "shown": not shown}  # until the hub's push confirms it
-            self._draw()
+            self.draw()
 
     def action_ask_again(self) -> None:
         """After a confirmation: clear the room's answers to the checkpoint and ask again."""

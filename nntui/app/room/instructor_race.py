@@ -13,7 +13,6 @@ import math
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
@@ -23,6 +22,7 @@ from nntui.room.bins import rate_table
 
 from ..panes.plots import Curve, CurvePlot
 from .instructor_course import CourseIndex, StepRef, short
+from .instructor_picker import PickerView
 
 __all__ = ["RaceView", "best_loss", "outcome_words", "race_curves", "rate_groups"]
 
@@ -82,7 +82,7 @@ def _loss(value: float | None) -> str:
     return "-" if value is None else format_number(value)
 
 
-class RaceView(Vertical):
+class RaceView(PickerView):
     """A training-step picker, the room's curves overlaid by rate, and the rates ranked."""
 
     BINDINGS = [("s", "toggle_show", "Show the room / hide")]
@@ -91,14 +91,10 @@ class RaceView(Vertical):
         """The instructor picked another step (the app re-sends ``watch``)."""
 
     def __init__(self, index: CourseIndex, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self.index = index
-        self.steps = index.training_steps
+        super().__init__(index, id=id)
+        self.steps = self.choices = index.training_steps
         #: The latest ``race`` message for the picked step (None: none yet).
         self.race: dict | None = None
-        self.chosen = False
-        #: The option last highlighted by :meth:`suggest` (its event is not the instructor's pick).
-        self._suggested: int | None = None
 
     def compose(self) -> ComposeResult:
         yield OptionList(
@@ -115,45 +111,26 @@ class RaceView(Vertical):
     @property
     def step(self) -> StepRef | None:
         """The training step picked."""
-        picker = self.query_one(OptionList)
-        return None if picker.highlighted is None or not self.steps else self.steps[picker.highlighted]
+        return self.picked_ref()
 
     def selected_step(self) -> StepRef | None:
         """The picked step (for "follow me")."""
         return self.step
 
-    def suggest(self, key: tuple[int, int] | None) -> None:
-        """Highlight the first training step at or after the room's most common step, unless picked."""
-        if self.chosen:
-            return
-        ref = self.index.first_at_or_after(self.steps, key)
-        if ref is not None:
-            self._suggested = self.steps.index(ref)
-            self.query_one(OptionList).highlighted = self._suggested
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """Watch the newly highlighted step."""
-        event.stop()
-        # The list's first highlight and suggestions are not the instructor's choice.
-        if event.option_list.has_focus and event.option_index != self._suggested:
-            self.chosen = True
-        self._suggested = None
-        self._picked()
-
-    def _picked(self) -> None:
+    def forget(self) -> None:
+        """Another step: the previous one's race is not this one's."""
         self.race = None
-        self._draw()
-        self.post_message(self.Picked())
 
     def show_race(self, race: dict) -> None:
         """Show a ``race`` message if it is about the picked step."""
         step = self.step
         if step is None or (race.get("lesson"), race.get("step")) != step.key:
             return
+        self._last_ref = step  # its state is shown now
         self.race = race
-        self._draw()
+        self.draw()
 
-    def _draw(self) -> None:
+    def draw(self) -> None:
         step = self.step
         status = self.query_one("#race-status", Static)
         runs = (self.race or {}).get("runs") or []
@@ -191,4 +168,4 @@ class RaceView(Vertical):
             self.app.send_room({"t": "race_show", "lesson": step.lesson, "step": step.step})
         if self.race is not None:
             self.race = {**self.race, "shown": not shown}
-            self._draw()
+            self.draw()
