@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
-__all__ = ["prune_dead_watchers"]
+import functools
+
+__all__ = ["prune_dead_watchers", "unpin_styles_caches"]
+
+
+def unpin_styles_caches() -> bool:
+    """Stop Textual's colour cache from keeping every widget's rendered lines; True once done.
+
+    ``StylesCache.get_inner_outer`` is an ``lru_cache`` on a method (Textual issue #6665): each
+    of its 1024 entries keeps a ``StylesCache`` alive, with every line that widget last drew.
+    Removed widgets' lines stayed: about 7.7 MB after one walk through the course. The colours
+    alone make the same key; this caches on them. Idempotent, and harmless if Textual changes
+    (a version without the method is left as it is).
+    """
+    from textual._styles_cache import StylesCache
+
+    method = StylesCache.__dict__.get("get_inner_outer")
+    if method is None or isinstance(method, staticmethod):
+        return isinstance(method, staticmethod)
+    uncached = getattr(method, "__wrapped__", method)
+
+    @functools.lru_cache(1024)
+    def get_inner_outer(base_background, background):
+        return uncached(StylesCache, base_background, background)  # uses no attribute of self
+
+    StylesCache.get_inner_outer = staticmethod(get_inner_outer)
+    return True
 
 
 def prune_dead_watchers(app) -> int:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
-from ..upkeep import prune_dead_watchers
+from ..upkeep import prune_dead_watchers, unpin_styles_caches
 from ..widgets.focus_style import FocusStylesSelf
 from ..widgets.steady_footer import SteadyFooter
 from .lesson_checks import StepCheckpoints
@@ -123,6 +123,7 @@ class LessonScreen(StepCheckpoints, Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        unpin_styles_caches()  # else every step's removed widgets keep their drawn lines
         self._first_footer_hold = ExitStack()
         #: The current step's checkpoints answered right or shown: their reveal blocks are shown.
         self._answered: set[str] = set()
