@@ -12,11 +12,17 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
+from rich.cells import cached_cell_len
+from textual._styles_cache import StylesCache
+from textual.color import Color
+from textual.geometry import Region
 
 from nntui.app import AppConfig, make_app
+from nntui.app.upkeep import trim_render_caches, unpin_styles_caches
 
 COURSE = Path(__file__).resolve().parents[2] / "lessons"
 #: Lessons walked: enough to visit three kinds of pane (neuron, network, loss) and checkpoints.
@@ -72,3 +78,28 @@ async def test_a_second_walk_through_the_course_keeps_no_more_memory(tmp_path):
     rss_growth = rss_second - rss_first
     assert new_blocks <= MAX_NEW_BLOCKS, f"the second walk kept {new_blocks} more Python blocks"
     assert rss_growth < MAX_RSS_GROWTH_MB, f"the second walk grew the process by {rss_growth:.1f} MB"
+
+
+def test_textuals_colour_cache_keeps_no_widgets_drawn_lines():
+    unpin_styles_caches()
+    unpin_styles_caches()  # twice is once
+    lines = StylesCache()  # a widget's drawn lines
+    base, background = Color(10, 20, 30), Color(200, 100, 0, 0.5)
+    inner, outer = lines.get_inner_outer(base, background)
+    assert (inner.background, outer.background) == (base + background, base)
+    assert lines.get_inner_outer(base, background) == (inner, outer)  # still cached
+    gone = weakref.ref(lines)
+    del lines
+    gc.collect()
+    assert gone() is None, "the colour cache kept a widget's drawn lines"
+
+
+def test_a_step_change_empties_render_caches_only_once_they_are_large():
+    cached_cell_len.cache_clear()
+    Region.intersection.cache_clear()
+    for width in range(20):
+        cached_cell_len("x" * width)
+    Region(0, 0, 5, 5).intersection(Region(1, 1, 5, 5))
+    assert trim_render_caches(limit=10) >= 1
+    assert cached_cell_len.cache_info().currsize == 0  # 20 entries: emptied
+    assert Region.intersection.cache_info().currsize == 1  # 1 entry: kept
