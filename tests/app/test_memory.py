@@ -30,7 +30,7 @@ LESSONS = 3
 
 #: Bound on the Python memory blocks the second walk may add (pymalloc blocks are objects of
 #: up to 512 bytes: strips, segments, styles). Textual's bounded caches still take new entries
-#: on a second walk (2 300 blocks measured); when Textual's colour cache kept every removed
+#: on a second walk (2 000 to 2 300 blocks measured); when Textual's colour cache kept every removed
 #: widget's drawn lines (``unpin_styles_caches``), the second walk kept 63 000 more.
 MAX_NEW_BLOCKS = 8_000
 #: The issue's bound on what a second walk may add to the resident size (1.6 MB measured on
