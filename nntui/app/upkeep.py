@@ -2,7 +2,55 @@
 
 from __future__ import annotations
 
-__all__ = ["prune_dead_watchers"]
+import functools
+
+__all__ = ["prune_dead_watchers", "trim_render_caches", "unpin_styles_caches"]
+
+#: Textual's and Rich's global caches that fill with what steps drew ("module", "Class.method"):
+#: regions, cell widths, styles and their escape codes. Bounded (1024 to 16 384 entries), but
+#: filled they hold about 50 000 small objects (4 MB) that a step never needs again: the next
+#: step draws other text at other places. Mixed in with a step's short-lived objects they keep
+#: Python's memory arenas from being given back, so a session grows for the whole first walk.
+RENDER_CACHES = (
+    ("rich.cells", "cached_cell_len"),
+    ("rich.style", "Style._add"),
+    ("rich.palette", "Palette.match"),
+    ("textual.strip", "Strip.render_ansi"),
+    ("textual.filter", "ANSIToTruecolor.truecolor_style"),
+    ("textual.style", "Style.__add__"),
+    ("textual.css.scalar", "Scalar.resolve"),
+    *(
+        ("textual.geometry", f"Region.{name}")
+        for name in ("intersection", "overlaps", "shrink", "grow", "contains_region", "union", "translate")
+    ),
+)
+#: A cache is emptied at a step change once it holds more entries than this: what one step draws
+#: stays cached (a step's redraws and the next few keys hit), a whole walk does not pile up.
+TRIM_ABOVE = 512
+
+
+def unpin_styles_caches() -> bool:
+    """Stop Textual's colour cache from keeping every widget's rendered lines; True once done.
+
+    ``StylesCache.get_inner_outer`` is an ``lru_cache`` on a method (Textual issue #6665): each
+    of its 1024 entries keeps a ``StylesCache`` alive, with every line that widget last drew.
+    Removed widgets' lines stayed: about 7.7 MB after one walk through the course. The colours
+    alone make the same key; this caches on them. Idempotent, and harmless if Textual changes
+    (a version without the method is left as it is).
+    """
+    from textual._styles_cache import StylesCache
+
+    method = StylesCache.__dict__.get("get_inner_outer")
+    if method is None or isinstance(method, staticmethod):
+        return isinstance(method, staticmethod)
+    uncached = getattr(method, "__wrapped__", method)
+
+    @functools.lru_cache(1024)
+    def get_inner_outer(base_background, background):
+        return uncached(StylesCache, base_background, background)  # uses no attribute of self
+
+    StylesCache.get_inner_outer = staticmethod(get_inner_outer)
+    return True
 
 
 def prune_dead_watchers(app) -> int:
@@ -39,3 +87,23 @@ def prune_dead_watchers(app) -> int:
                     value.unsubscribe(subscriber)
                     removed += 1
     return removed
+
+
+def trim_render_caches(limit: int = TRIM_ABOVE) -> int:
+    """Empty each of ``RENDER_CACHES`` that holds more than ``limit`` entries; returns how many.
+
+    Run at a step change, before the new step is drawn. A cache a Textual version no longer has
+    is skipped.
+    """
+    import sys
+
+    trimmed = 0
+    for module_name, path in RENDER_CACHES:
+        cache = sys.modules.get(module_name)
+        for name in path.split("."):
+            cache = getattr(cache, name, None)
+        info = getattr(cache, "cache_info", None)
+        if info is not None and info().currsize > limit:
+            cache.cache_clear()
+            trimmed += 1
+    return trimmed

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
-from ..upkeep import prune_dead_watchers
+from ..upkeep import prune_dead_watchers, trim_render_caches, unpin_styles_caches
 from ..widgets.focus_style import FocusStylesSelf
 from ..widgets.steady_footer import SteadyFooter
 from .lesson_checks import StepCheckpoints
@@ -124,6 +124,7 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        unpin_styles_caches()  # else every step's removed widgets keep their drawn lines
         self._first_footer_hold = ExitStack()
         #: The current step's checkpoints answered right or shown: their reveal blocks are shown.
         self._answered: set[str] = set()
@@ -202,6 +203,7 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
                 await self.query_one("#pane-column", Vertical).remove_children()
             # Textual leaves removed widgets subscribed on long-lived nodes (about 1 MB a step).
             prune_dead_watchers(self.app)
+            trim_render_caches()  # what the steps before drew (a session would grow all walk)
         self.set_class(not step.panes, "-no-pane")
         self.set_class(len(step.panes) > 1, "-two-panes")
         self._show_your_turn()
