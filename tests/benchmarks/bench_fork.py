@@ -1,6 +1,6 @@
 """Benchmark: CPU and bytes of one forked workshop session (run as a script, not by pytest).
 
-    python tests/benchmarks/bench_fork.py [--starts 10] [--baseline DIR] [--steps 6] [--train 3]
+    python tests/benchmarks/bench_fork.py [--starts 10] [--baseline DIR] [--steps 6] [--train 3] [--room]
 
 Starts the real pre-forked session starter (``python -m nntui.serve.zygote``) and has it fork
 sessions one after the other, each on a pseudo-terminal of 80x24 with TERM=xterm-256color, as
@@ -17,6 +17,9 @@ it to a pyte screen and reports:
 ``--baseline DIR`` runs a second starter from another checkout (e.g. ``git archive`` of the
 main branch unpacked in a temporary folder) and alternates the two, fork by fork, so that the
 ratios are measured side by side on the same (shared) machine.
+
+``--room`` runs a room hub (``python -m nntui.serve.hub``) and gives every session the room's
+environment, as `nntui serve` does: each session then joins the room as it starts.
 """
 
 from __future__ import annotations
@@ -106,6 +109,9 @@ class Starter:
 class Session:
     """A forked session on a pty we hold the master side of, mirrored in pyte."""
 
+    #: What every session's environment gets besides the terminal's (the room's, with --room).
+    extra_env: dict[str, str] = {}
+
     def __init__(self, starter: Starter, state: Path, name: str, progress: dict | None = None) -> None:
         from nntui.serve.launch import SessionPlan, child_env, exercises_env
 
@@ -118,7 +124,7 @@ class Session:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         plan = SessionPlan(state_dir=state, lessons=ROOT / "lessons")
-        env = child_env("xterm-256color", None) | exercises_env(plan)
+        env = child_env("xterm-256color", None) | exercises_env(plan) | self.extra_env
         spec = {"kind": "app", "name": name, "plan": plan.to_dict(), "env": env, "limits": {}}
         self.started = time.monotonic()
         self.pid = starter.fork(spec, slave)
@@ -183,6 +189,23 @@ def with_suppress(action) -> None:
 
 
 RIGHT, LEFT = b"\x1b[C", b"\x1b[D"
+
+
+def start_hub(folder: Path) -> tuple[subprocess.Popen, dict[str, str]]:
+    """A room hub for the state folder ``folder`` (once it listens), and the sessions' room env."""
+    from nntui.room.protocol import ROOM_ENV, ROOM_VIA_ENV, hub_socket_path
+
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "nntui.serve.hub", "--state-dir", str(folder), "--watch-stdin"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+    )
+    if hub.stdout.readline().strip() != b"ready":
+        hub.kill()
+        raise RuntimeError("the room hub did not start")
+    return hub, {ROOM_ENV: str(hub_socket_path(folder)), ROOM_VIA_ENV: "ssh"}
 
 
 def start(starter: Starter, state: Path, name: str) -> dict:
@@ -253,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     parser.add_argument("--steps", type=int, default=6, help="step changes per kind")
     parser.add_argument("--train", type=float, default=3.0, help="seconds of training animation")
+    parser.add_argument("--room", action="store_true", help="every session joins a room hub")
     args = parser.parse_args(argv)
     from nntui.course import load_course
 
@@ -264,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {os.getloadavg()}")
     results: dict[str, dict[str, list]] = {name: {} for name in roots}
     with tempfile.TemporaryDirectory(prefix="nntui-bench-fork-") as folder:
+        hub = None
+        if args.room:
+            hub, Session.extra_env = start_hub(Path(folder) / "hub")
         starters = {name: Starter(root, ROOT / "lessons") for name, root in roots.items()}
         try:
             for index in range(args.starts):
@@ -292,8 +319,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for starter in starters.values():
                 starter.close()
+            if hub is not None:
+                hub.stdin.close()  # --watch-stdin: the hub leaves
+                hub.wait(timeout=30)
     print(f"load average after: {os.getloadavg()}")
-    print(f"{args.starts} forked starts per checkout, interleaved; 80x24, TERM=xterm-256color")
+    room = ", each joining a room hub" if args.room else ""
+    print(f"{args.starts} forked starts per checkout, interleaved; 80x24, TERM=xterm-256color{room}")
     header = f"{'':16}{'CPU first':>10}{'complete':>10}{'settled':>10}{'wall s':>8}{'first KB':>10}"
     print(header + f"{'same KB':>9}{'other KB':>9}{'train KB/s':>11}")
     medians = {}
