@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -70,6 +71,29 @@ class StepText(Markdown):
     """
 
     BLOCKS = {**Markdown.BLOCKS, "fence": PlainFence, "code_block": PlainFence}
+
+    def update(self, markdown: str) -> AwaitComplete:
+        """Replace the text with ``markdown``, parsed here in the event loop.
+
+        Textual's own ``update`` (also what mounting runs) parses in the loop's thread pool: a
+        thread in every session to parse a step's text, which takes about a millisecond.
+        """
+        self._theme = self.app.theme
+        self._markdown = markdown
+        self._table_of_contents = None
+        old_blocks = self.query("MarkdownBlock")
+
+        async def replace() -> None:
+            async with self.lock:
+                blocks = self._build_from_source(markdown)
+                with self.app.batch_update():
+                    await old_blocks.remove()
+                    await self.mount_all(blocks)
+            lines = markdown.splitlines()
+            self._last_parsed_line = len(lines) - (1 if lines and lines[-1] else 0)
+            self.post_message(Markdown.TableOfContentsUpdated(self, self.table_of_contents).set_sender(self))
+
+        return AwaitComplete(replace())
 
 
 class LessonScreen(LessonRoom, StepCheckpoints, Screen):
