@@ -149,6 +149,7 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
     def __init__(self) -> None:
         super().__init__()
         self._first_footer_hold = ExitStack()
+        self._resumed_before = False
         #: The current step's checkpoints answered right or shown: their reveal blocks are shown.
         self._answered: set[str] = set()
 
@@ -170,6 +171,14 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         # At 80 columns every key, Quit and Help included, must fit: compact spacing, and Ctrl+P
         # (listed under ?) left out of the footer.
         yield SteadyFooter(compact=True, show_command_palette=False)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Shown the first time, every widget here was styled as it mounted a moment ago: Textual
+        # would restyle the whole screen again (about 9 ms of CPU per start). Later resumes
+        # (back from a dialog or the contents) restyle as usual.
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
 
     def on_resize(self, event: events.Resize) -> None:
         # At start-up Textual sends the screen the same size three times (the app's own size, the
