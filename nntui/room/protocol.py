@@ -286,7 +286,11 @@ def bind_unix(path: Path) -> socket.socket:
 
 
 def connect_unix(path: Path, timeout: float = 1.0) -> socket.socket:
-    """A socket connected to the hub at ``path`` (raises OSError when nobody listens)."""
+    """A socket connected to the hub at ``path`` (raises OSError when nobody listens).
+
+    ``timeout`` 0 gives a non-blocking socket that never waits: a full backlog raises
+    BlockingIOError (an OSError) instead of waiting for the hub to accept.
+    """
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.settimeout(timeout)
     try:

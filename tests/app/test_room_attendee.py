@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,15 @@ async def test_hello_then_where_on_every_step_shown(build, hub):
         second = await hub.wait_for("where", count=2)
         assert (second["label"], second["title"], second["own"]) == ("1.2", "A question", True)
         assert hub.messages[0]["t"] == "hello"  # hello first, always
+
+
+async def test_joining_the_room_starts_no_thread(build, hub):
+    # A hundred sessions on two cores: the connect happens in the app's loop, not in a pool.
+    before = set(threading.enumerate())
+    app = room_app(build, hub)
+    async with app.run_test(size=(80, 24)):
+        await hub.wait_for("where")
+        assert set(threading.enumerate()) - before == set()
 
 
 async def test_a_guest_says_hello_without_a_name(build, hub):

@@ -1,6 +1,7 @@
 """Benchmark: CPU and bytes of one forked workshop session (run as a script, not by pytest).
 
     python tests/benchmarks/bench_fork.py [--starts 10] [--baseline DIR] [--steps 6] [--train 3]
+                                          [--room | --room-cost]
 
 Starts the real pre-forked session starter (``python -m nntui.serve.zygote``) and has it fork
 sessions one after the other, each on a pseudo-terminal of 80x24 with TERM=xterm-256color, as
@@ -17,6 +18,11 @@ it to a pyte screen and reports:
 ``--baseline DIR`` runs a second starter from another checkout (e.g. ``git archive`` of the
 main branch unpacked in a temporary folder) and alternates the two, fork by fork, so that the
 ratios are measured side by side on the same (shared) machine.
+
+``--room`` runs a room hub (``python -m nntui.serve.hub``) and gives every session the room's
+environment, as `nntui serve` does: each session then joins the room as it starts.
+``--room-cost`` measures what the room costs: the baseline is this checkout without a room,
+side by side with this checkout's sessions joining one.
 """
 
 from __future__ import annotations
@@ -79,6 +85,8 @@ class Starter:
         theirs.close()
         self.sock = mine
         self.next_id = 0
+        #: What its sessions' environments get besides the terminal's (the room's, with --room).
+        self.extra_env: dict[str, str] = {}
         reply = self.receive()
         if reply.get("op") != "ready":
             raise RuntimeError(f"the starter in {root} is not ready: {reply}")
@@ -118,7 +126,7 @@ class Session:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         plan = SessionPlan(state_dir=state, lessons=ROOT / "lessons")
-        env = child_env("xterm-256color", None) | exercises_env(plan)
+        env = child_env("xterm-256color", None) | exercises_env(plan) | starter.extra_env
         spec = {"kind": "app", "name": name, "plan": plan.to_dict(), "env": env, "limits": {}}
         self.started = time.monotonic()
         self.pid = starter.fork(spec, slave)
@@ -183,6 +191,23 @@ def with_suppress(action) -> None:
 
 
 RIGHT, LEFT = b"\x1b[C", b"\x1b[D"
+
+
+def start_hub(folder: Path) -> tuple[subprocess.Popen, dict[str, str]]:
+    """A room hub for the state folder ``folder`` (once it listens), and the sessions' room env."""
+    from nntui.room.protocol import ROOM_ENV, ROOM_VIA_ENV, hub_socket_path
+
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "nntui.serve.hub", "--state-dir", str(folder), "--watch-stdin"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+    )
+    if hub.stdout.readline().strip() != b"ready":
+        hub.kill()
+        raise RuntimeError("the room hub did not start")
+    return hub, {ROOM_ENV: str(hub_socket_path(folder)), ROOM_VIA_ENV: "ssh"}
 
 
 def start(starter: Starter, state: Path, name: str) -> dict:
@@ -253,18 +278,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     parser.add_argument("--steps", type=int, default=6, help="step changes per kind")
     parser.add_argument("--train", type=float, default=3.0, help="seconds of training animation")
+    room = parser.add_mutually_exclusive_group()
+    room.add_argument("--room", action="store_true", help="every session joins a room hub")
+    room.add_argument("--room-cost", action="store_true", help="baseline: this checkout without a room")
     args = parser.parse_args(argv)
     from nntui.course import load_course
 
     course = load_course(ROOT / "lessons")
     first, second = len(course.lessons[0].steps), len(course.lessons[1].steps)
     roots = {"this checkout": ROOT}
+    if args.room_cost:
+        args.baseline = ROOT
     if args.baseline:
         roots = {"baseline": args.baseline.resolve(), **roots}
     print(f"load average before: {os.getloadavg()}")
     results: dict[str, dict[str, list]] = {name: {} for name in roots}
     with tempfile.TemporaryDirectory(prefix="nntui-bench-fork-") as folder:
         starters = {name: Starter(root, ROOT / "lessons") for name, root in roots.items()}
+        hub = None
+        if args.room or args.room_cost:
+            hub, room_env = start_hub(Path(folder) / "hub")
+            for name, starter in starters.items():
+                if args.room or name == "this checkout":
+                    starter.extra_env = room_env
         try:
             for index in range(args.starts):
                 for name, starter in starters.items():
@@ -292,8 +328,13 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for starter in starters.values():
                 starter.close()
+            if hub is not None:
+                hub.stdin.close()  # --watch-stdin: the hub leaves
+                hub.wait(timeout=30)
     print(f"load average after: {os.getloadavg()}")
-    print(f"{args.starts} forked starts per checkout, interleaved; 80x24, TERM=xterm-256color")
+    room = ", each joining a room hub" if args.room else ""
+    room = ", baseline: without a room, this checkout: joining one" if args.room_cost else room
+    print(f"{args.starts} forked starts per checkout, interleaved; 80x24, TERM=xterm-256color{room}")
     header = f"{'':16}{'CPU first':>10}{'complete':>10}{'settled':>10}{'wall s':>8}{'first KB':>10}"
     print(header + f"{'same KB':>9}{'other KB':>9}{'train KB/s':>11}")
     medians = {}

@@ -112,9 +112,9 @@ class RoomLink:
             await asyncio.sleep(RETRY_FIRST)
 
     async def _connect(self) -> asyncio.StreamReader:
-        # connect_unix copes with long paths; the socket is handed to asyncio once connected.
-        sock = await asyncio.get_running_loop().run_in_executor(None, connect_unix, self.socket_path)
-        sock.setblocking(False)
+        # A non-blocking connect, in the loop: a Unix socket connects (or fails: nobody there,
+        # or BlockingIOError when the hub's backlog is full) at once, so no thread is needed.
+        sock = connect_unix(self.socket_path, timeout=0.0)
         reader, writer = await asyncio.open_unix_connection(sock=sock, limit=1 << 20)
         writer.write(encode(self.hello))
         self._writer = writer

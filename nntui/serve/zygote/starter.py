@@ -46,6 +46,8 @@ def _preload(warm: Mapping) -> None:
     import numpy.random  # noqa: F401  (each session reseeds it: about 20 ms to import there)
 
     import nntui.app.app  # noqa: F401
+    import nntui.app.room.attendee  # noqa: F401  (a workshop session joins the room as it starts)
+    import nntui.app.room.attendee_views  # noqa: F401  (a shown poll or `!`: ~10 ms in each session)
     import nntui.app.screens.name  # noqa: F401
     import nntui.serve.session  # noqa: F401
     from nntui.app import AppConfig, make_app
