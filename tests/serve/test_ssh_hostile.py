@@ -86,7 +86,9 @@ def test_idle_sockets_do_not_lock_out_a_real_client(start_server, clients):
         for sock in open_sockets:
             sock.close()
         selector.close()
-    assert peak < 200, f"the server had {peak} descriptors open"
+    # Headroom under the 256 limit (at rest the server holds about a dozen, its room hub's pipes
+    # included); without --max-startups the 300 sockets would take every descriptor.
+    assert peak < 230, f"the server had {peak} descriptors open"
     alice = clients(server.port, "alice")
     alice.wait_screen(r"Lesson 1")
     alice.press("q")
@@ -201,7 +203,7 @@ def test_instructor_needs_a_credential_of_its_own(start_server, clients, tmp_pat
     assert "Permission denied" in intruder.all_output()
     teacher = clients(server.port, "teacher", *PASSWORD_LOGIN, cols=120, rows=30)
     teacher.log_in(INSTRUCTOR_PASSWORD)
-    teacher.wait_screen(r"LESSON")
+    teacher.wait_screen(r"NAME +STEP +TITLE")
     teacher.press("q")
     assert teacher.wait_exit() == 0
 
