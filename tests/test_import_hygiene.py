@@ -119,3 +119,17 @@ def test_loading_the_app_or_the_servers_never_loads_the_command_line(package):
 )
 def test_module_does_not_import_textual(module):
     assert _loaded_after_importing_all_of(module, "textual") == [], f"{module} imports textual"
+
+
+def test_reading_the_course_never_loads_numpy():
+    """The app paints its first step before NumPy loads: the lessons (their pane settings checked
+    against the schema) are read without it. NumPy's import is about 0.1 s of every start."""
+    code = (
+        "import sys\n"
+        "from nntui.course import load_course, resolve_lessons_dir\n"
+        "course = load_course(resolve_lessons_dir(None))\n"
+        "assert course.lessons and not course.problems\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False"], "reading the course loads NumPy"

@@ -15,13 +15,9 @@ from dataclasses import astuple, dataclass, fields, replace
 import numpy as np
 
 from .activations import Activation, get_activation, sigmoid
+from .names import BIAS_NAMES, PARAM_NAMES, WEIGHT_NAMES
 
 __all__ = ["PARAM_NAMES", "WEIGHT_NAMES", "BIAS_NAMES", "Params", "Forward", "forward", "predict"]
-
-WEIGHT_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6")
-BIAS_NAMES = ("b1", "b2", "b3")
-#: The nine parameters in their canonical order: w1..w6, then b1..b3.
-PARAM_NAMES = WEIGHT_NAMES + BIAS_NAMES
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Iterator, Literal
 from nntui.numbers import format_number
 
 from .activations import Activation, get_activation, sigmoid_derivative_from_output
+from .names import DERIVATIVE_NAMES, FORWARD_NAMES, GRADIENT_NAMES, LOCAL_NAMES
 from .network import PARAM_NAMES, Params, forward
 
 __all__ = [
@@ -35,24 +36,6 @@ __all__ = [
 
 TermKind = Literal["forward", "derivative", "local", "gradient"]
 
-FORWARD_NAMES = ("sum_h1", "h1", "sum_h2", "h2", "sum_o1", "y_pred", "loss")
-#: The activation's slope at each neuron's input, the factor every chain passes through.
-DERIVATIVE_NAMES = ("f_prime_sum_h1", "f_prime_sum_h2", "f_prime_sum_o1")
-LOCAL_NAMES = (
-    "d_L_d_ypred",
-    "d_ypred_d_w5",
-    "d_ypred_d_w6",
-    "d_ypred_d_b3",
-    "d_ypred_d_h1",
-    "d_ypred_d_h2",
-    "d_h1_d_w1",
-    "d_h1_d_w2",
-    "d_h1_d_b1",
-    "d_h2_d_w3",
-    "d_h2_d_w4",
-    "d_h2_d_b2",
-)
-GRADIENT_NAMES = tuple(f"d_L_d_{name}" for name in PARAM_NAMES)
 
 #: A sigmoid slope below this (its maximum is 0.25) means the neuron is saturated.
 SATURATION_THRESHOLD = 0.01

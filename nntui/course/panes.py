@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nntui.core.trace import DERIVATIVE_NAMES, FORWARD_NAMES, GRADIENT_NAMES, LOCAL_NAMES
+from nntui.core.names import DERIVATIVE_NAMES, FORWARD_NAMES, GRADIENT_NAMES, LOCAL_NAMES
 from nntui.numbers import format_number
 
 __all__ = [
