@@ -186,11 +186,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "time until the instructor's poll counts them all, and key-to-screen p95 meanwhile",
     )
     parser.add_argument("--measured", type=int, default=10, help="--room: attendees whose keys are timed")
+    parser.add_argument(
+        "--answer-over",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="--room: spread the answers evenly over S seconds (default 0: all at once, the worst case)",
+    )
     args = parser.parse_args(argv)
     if args.clients is None:
         args.clients = 100 if args.room else 50
     if args.clients < 1 or (args.room and not 1 <= args.measured <= args.clients):
         parser.error("--clients must be at least 1, and --measured from 1 to --clients")
+    if not 0 <= args.answer_over <= 600:
+        parser.error("--answer-over must be from 0 to 600 seconds")
     return args
 
 

@@ -14,10 +14,15 @@ from tests.benchmarks.bench_ssh import parse_args
 def test_room_options():
     """--room measures the issue's room of 100 unless told; nonsense counts are refused."""
     room = parse_args(["--room"])
-    assert (room.room, room.clients, room.measured) == (True, 100, 10)
+    assert (room.room, room.clients, room.measured, room.answer_over) == (True, 100, 10, 0.0)
     assert parse_args([]).clients == 50 and not parse_args([]).room
     assert parse_args(["--room", "--clients", "7", "--measured", "3"]).clients == 7
-    for bad in (["--room", "--clients", "5", "--measured", "9"], ["--clients", "0"]):
+    assert parse_args(["--room", "--answer-over", "20"]).answer_over == 20.0
+    for bad in (
+        ["--room", "--clients", "5", "--measured", "9"],
+        ["--clients", "0"],
+        ["--room", "--answer-over", "-1"],
+    ):
         with pytest.raises(SystemExit):
             parse_args(bad)
 
