@@ -70,10 +70,6 @@ class NNTuiApp(App[None]):
         self.gc_paused = False
         #: Set by ``make_app`` when the start changed the position (--lesson, --reset-progress, --name).
         self.save_after_first_frame = False
-        #: Awaited after the first frame, before the first step's panes are built (None: build at
-        #: once). A workshop session waits here while the machine is saturated, so that a room
-        #: logging in at once sees every first screen before anyone's panes (nntui.serve.tuning).
-        self.before_first_panes = None
         #: False in a workshop server's session (set by nntui.serve.session): Textual's file
         #: delivery (the Screenshot command) saves to the server account's ~/Downloads, outside
         #: the attendee's state folder, so it is not offered there.

@@ -37,7 +37,7 @@ from nntui.app.screens.name import SKIPPED
 from nntui.printable import one_line
 
 from .launch import SessionPlan, app_args, app_config
-from .tuning import Tuning, first_screens_first
+from .tuning import Tuning
 
 __all__ = ["become_session", "claim_name", "run", "main"]
 
@@ -207,7 +207,6 @@ def run_app(config: AppConfig, notice: str | None = None) -> int:
     def tune(app) -> None:
         app.deliver_files = False  # nothing is saved outside the attendee's state folder
         app.open_url = functools.partial(show_link, app)
-        app.before_first_panes = first_screens_first
         if notice:
             app.notices.append(notice)
         Tuning(app).start()

@@ -6,53 +6,13 @@ Each attendee's session runs a :class:`Tuning` thread beside the lesson app: tra
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import threading
-import time
 from collections import deque
 from pathlib import Path
 
-__all__ = ["Tuning", "first_screens_first", "runnable_tasks"]
-
-
-def runnable_tasks() -> int | None:
-    """How many tasks the whole machine has ready to run right now (Linux's ``procs_running``)."""
-    try:
-        with open("/proc/stat", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"procs_running "):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-async def first_screens_first(
-    *,
-    cores: int | None = None,
-    most_wait: float = 4.0,
-    period: float = 0.05,
-    runnable=runnable_tasks,
-    clock=time.monotonic,
-) -> None:
-    """Wait (at most ``most_wait`` seconds) while the machine has more than two tasks per core
-    ready to run.
-
-    A session awaits this between its first frame and building its first panes: when a room
-    logs in at once, the sessions that have not painted yet get the cores first, and every
-    attendee sees their lesson text sooner; the panes come as the rush passes (the same CPU
-    in all, spent in a better order). An idle or unreadable machine never waits.
-    """
-    limit = 2 * (cores or os.cpu_count() or 1)
-    deadline = clock() + most_wait
-    while clock() < deadline:
-        ready = runnable()
-        # This session is one of the runnable tasks itself.
-        if ready is None or ready - 1 <= limit:
-            return
-        await asyncio.sleep(period)
+__all__ = ["Tuning"]
 
 
 class Tuning(threading.Thread):

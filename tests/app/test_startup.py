@@ -123,30 +123,3 @@ async def test_shared_css_follows_each_apps_theme(build):
             backgrounds.setdefault(theme, set()).add(app.screen.styles.background)
             assert app.screen.styles.background == Color.parse(app.get_css_variables()["background"])
     assert len(backgrounds["textual-dark"]) == 1  # the same both times, after the light theme
-
-
-async def test_the_first_panes_wait_for_before_first_panes_and_a_step_taken_meanwhile_wins(build):
-    """A workshop session holds its first panes back while the machine is saturated (the hook):
-    the text is up and keys work meanwhile; a step taken before the hook lets go is the one built."""
-    import asyncio
-
-    app = build()
-    go = asyncio.Event()
-    waited = []
-
-    async def hold() -> None:
-        waited.append(True)
-        await go.wait()
-
-    app.before_first_panes = hold
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert waited and not app.screen.query(Pane)  # the text only, for now
-        await pilot.press("right")  # the learner moves on while the first panes wait
-        await pilot.pause()
-        assert app.sub_title.startswith("step 2/")
-        assert len(app.screen.query(Pane)) == 1  # step 2's pane, built by the step change
-        go.set()
-        await pilot.pause()
-        await pilot.pause()
-        assert len(app.screen.query(Pane)) == 1  # step 1's panes are not built on top of it

@@ -74,36 +74,3 @@ def test_back_in_front_once_quiet_then_slow_again() -> None:
         waits.append(wait)
     assert waits[0] == tuning.period
     assert waits[-1] == tuning.idle_period
-
-
-async def test_first_screens_first_waits_only_while_the_machine_is_saturated() -> None:
-    from nntui.serve.tuning import first_screens_first
-
-    def reader(values):
-        seen = []
-
-        def runnable():
-            seen.append(values[min(len(seen), len(values) - 1)])
-            return seen[-1]
-
-        return runnable, seen
-
-    idle, seen = reader([3])  # this session and two others on two cores: go at once
-    await first_screens_first(cores=2, period=0, runnable=idle)
-    assert seen == [3]
-    rush, seen = reader([60, 40, 12, 5])  # a room logging in: wait until it calms down
-    await first_screens_first(cores=2, period=0, runnable=rush)
-    assert seen == [60, 40, 12, 5]
-    unknown, seen = reader([None])  # no /proc/stat: never wait
-    await first_screens_first(cores=2, period=0, runnable=unknown)
-    assert seen == [None]
-    ticks = iter(range(100))
-    busy, seen = reader([60])  # never calms down: give up after most_wait
-    await first_screens_first(cores=2, period=0, most_wait=3, runnable=busy, clock=lambda: next(ticks))
-    assert len(seen) == 2  # clock 1 and 2 are before the deadline (0 + 3), 3 is not
-
-
-def test_runnable_tasks_reads_the_machine() -> None:
-    from nntui.serve.tuning import runnable_tasks
-
-    assert runnable_tasks() >= 1  # at least this test is running

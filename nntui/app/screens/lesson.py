@@ -251,7 +251,7 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         self.refresh_bindings()
         self.room_step_shown()
         if panes_after_refresh and (step.panes or step.checks):
-            self.call_after_refresh(self._mount_first_parts, step)
+            self.call_after_refresh(self._mount_parts, step)
         else:
             await self._mount_parts(step, kept)
 
@@ -309,22 +309,6 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
             titles = [ex.title[0].lower() + ex.title[1:] for ex in exercises]
             what = " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
             line.update(Text(f"Your turn: press x to write {what} yourself."))
-
-    async def _mount_first_parts(self, step) -> None:
-        """The first screen's checkpoints and panes, once the app's ``before_first_panes`` allows.
-
-        The wait runs as a worker, never in the screen's message loop: keys work meanwhile.
-        """
-        gate = self.app.before_first_panes
-        if gate is None:
-            await self._mount_parts(step)
-            return
-
-        async def when_allowed() -> None:
-            await gate()
-            self.call_later(self._mount_parts, step)  # which builds nothing if the learner moved on
-
-        self.run_worker(when_allowed(), group="first-panes", exit_on_error=False)
 
     async def _mount_parts(self, step, kept: list[Pane] | None = None) -> None:
         """Build the step's checkpoints and panes, and focus the first pane (else the text).
