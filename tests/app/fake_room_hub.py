@@ -1,4 +1,5 @@
-"""A fake room hub for the attendee's Pilot tests: a Unix server in the test's event loop.
+"""A fake room hub for the attendee's and the instructor's Pilot tests: a Unix server in the
+test's event loop.
 
 It speaks ``nntui.room.protocol`` (the hub's side is someone else's module): it records every
 message a session sends and sends what a test tells it to. Waiting is on conditions, with a
@@ -31,6 +32,7 @@ class FakeHub:
 
     async def start(self) -> FakeHub:
         """Begin listening."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._server = await asyncio.start_unix_server(self._serve, sock=bind_unix(self.path))
         return self
 
@@ -67,19 +69,28 @@ class FakeHub:
             writer.write(encode(message))
             await writer.drain()
 
-    def of(self, kind: str) -> list[dict]:
-        """The messages of type ``kind`` received so far."""
-        return [m for m in self.messages if m["t"] == kind]
+    #: The instructor's tests' names for the same things.
+    push = send
+
+    @property
+    def received(self) -> list[dict]:
+        """Everything received, in order (``messages``)."""
+        return self.messages
+
+    def of(self, kind: str, **fields) -> list[dict]:
+        """The messages of type ``kind`` (with these ``fields``, if given) received so far."""
+        return [m for m in self.messages if m["t"] == kind and all(m.get(k) == v for k, v in fields.items())]
+
+    of_type = of
 
     async def wait_for(self, kind: str, count: int = 1, **fields) -> dict:
         """The ``count``-th message of type ``kind`` with ``fields`` (waits until it has come)."""
 
-        def found() -> list[dict]:
-            return [m for m in self.of(kind) if all(m.get(k) == v for k, v in fields.items())]
-
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(found()) >= count), PATIENCE)
-        return found()[count - 1]
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.of(kind, **fields)) >= count), PATIENCE
+            )
+        return self.of(kind, **fields)[count - 1]
 
     async def wait_connections(self, count: int) -> None:
         """Until ``count`` connections were made in all."""
