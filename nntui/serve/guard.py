@@ -6,6 +6,8 @@
   longer each time (sshd's PerSourcePenalties, simplified);
 - ``check_descriptors``: the file-descriptor budget the options need, checked at start
   (the soft limit is raised to the hard one first if that is enough);
+- ``requeue``: the listening socket's kernel queue, kept as long as sshd's while the server
+  accepts few connections at a time (``ACCEPT_BATCH``);
 - ``is_loopback``: whether a host name or address stays on this machine.
 
 All pure bookkeeping with an injectable clock and random source, so tests can drive them.
@@ -20,7 +22,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["MaxStartups", "SourceBackoff", "check_descriptors", "descriptors_needed", "is_loopback"]
+__all__ = [
+    "ACCEPT_BATCH",
+    "MaxStartups",
+    "SourceBackoff",
+    "check_descriptors",
+    "descriptors_needed",
+    "is_loopback",
+    "requeue",
+]
 
 
 def is_loopback(host: str) -> bool:
@@ -136,9 +146,36 @@ BASE_DESCRIPTORS = 64
 SESSION_DESCRIPTORS = 4
 
 
+#: Connections the server accepts at each wake-up of its listening socket. asyncio accepts as
+#: many at once as the listen backlog it was given, before any of them is admitted or dropped,
+#: and a dropped one gives its descriptor back a loop turn later: with asyncssh's default of 100,
+#: a room flooding the port could hold 200 descriptors beyond the budget for a moment and run
+#: the server out of them. At most two batches are in flight (one closing, one just accepted).
+ACCEPT_BATCH = 16
+#: The kernel's queue of connections not yet accepted: sshd's (SSH_LISTEN_BACKLOG). Kept long so
+#: that a room connecting at once waits in it rather than having its handshakes dropped.
+LISTEN_QUEUE = 128
+
+
 def descriptors_needed(max_sessions: int, max_starting: int) -> int:
     """File descriptors the server may need with ``max_sessions`` running and ``max_starting`` starting."""
-    return BASE_DESCRIPTORS + SESSION_DESCRIPTORS * max_sessions + max_starting
+    return BASE_DESCRIPTORS + SESSION_DESCRIPTORS * max_sessions + max_starting + 2 * ACCEPT_BATCH
+
+
+def requeue(listening, queue: int = LISTEN_QUEUE) -> None:
+    """Give ``listening`` (a listening socket, or asyncio's wrapper of one) a kernel queue of ``queue``.
+
+    The server is started with a backlog of ``ACCEPT_BATCH``, which asyncio takes both as the
+    kernel's queue and as how many to accept at a time; this lengthens the queue alone.
+    """
+    import os
+    import socket
+
+    duplicate = socket.socket(fileno=os.dup(listening.fileno()))
+    try:
+        duplicate.listen(queue)  # the same socket: only the queue's length changes
+    finally:
+        duplicate.close()
 
 
 def check_descriptors(needed: int) -> str | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from nntui.serve import auth
-from nntui.serve.guard import MaxStartups, SourceBackoff
+from nntui.serve.guard import ACCEPT_BATCH, MaxStartups, SourceBackoff, requeue
 
 
 def test_max_startups_follows_sshd():
@@ -84,3 +86,19 @@ def test_instructor_has_own_method():
         auth.Logins(auth.Open(), "teacher", None)
     with pytest.raises(auth.LoginError, match="must differ"):
         auth.Logins(room, "teacher", auth.SharedPassword("room"))
+
+
+def test_requeue_keeps_a_room_connecting_at_once_in_the_kernels_queue():
+    """The server accepts ACCEPT_BATCH at a time (its listen backlog, for asyncio), yet 40
+    connections made before it accepts any all complete: the kernel's queue is sshd's 128."""
+    listening = socket.create_server(("127.0.0.1", 0), backlog=ACCEPT_BATCH)
+    requeue(listening)
+    waiting = []
+    try:
+        for _ in range(40):
+            waiting.append(socket.create_connection(listening.getsockname(), timeout=5))
+        assert len(waiting) == 40
+    finally:
+        for sock in waiting:
+            sock.close()
+        listening.close()
