@@ -6,6 +6,7 @@
   longer each time (sshd's PerSourcePenalties, simplified);
 - ``check_descriptors``: the file-descriptor budget the options need, checked at start
   (the soft limit is raised to the hard one first if that is enough);
+- ``AcceptErrorNotice``: running out of descriptors said in one line, not a traceback a second;
 - ``requeue``: the listening socket's kernel queue, kept as long as sshd's while the server
   accepts few connections at a time (``ACCEPT_BATCH``);
 - ``is_loopback``: whether a host name or address stays on this machine.
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "ACCEPT_BATCH",
+    "AcceptErrorNotice",
     "MaxStartups",
     "SourceBackoff",
     "check_descriptors",
@@ -198,3 +200,27 @@ def check_descriptors(needed: int) -> str | None:
         f"{hard if hard != resource.RLIM_INFINITY else soft} (ulimit -n): lower --max-sessions "
         "or --max-startups, or raise the limit"
     )
+
+
+class AcceptErrorNotice:
+    """An event loop's exception handler: running out of descriptors is one line every ``every`` s.
+
+    asyncio stops accepting for a second and tries again by itself; its own report would be a
+    traceback every second for as long as the room holds the descriptors. Anything else goes to
+    asyncio's default handler.
+    """
+
+    def __init__(self, say: Callable[[str], None], every: float = 5.0) -> None:
+        self._say, self.every = say, every
+        self._said_at = float("-inf")
+
+    def __call__(self, loop, context: dict) -> None:
+        if context.get("message") != "socket.accept() out of system resource":
+            loop.default_exception_handler(context)
+            return
+        now = loop.time()
+        if now - self._said_at >= self.every:
+            self._said_at = now
+            error = context.get("exception")
+            why = getattr(error, "strerror", None) or str(error)
+            self._say(f"nntui: cannot accept a connection ({why}); new connections wait (ulimit -n)")

@@ -29,13 +29,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .auth import Logins, LoopbackOnly
-from .guard import ACCEPT_BATCH, MaxStartups, SourceBackoff, check_descriptors, descriptors_needed, requeue
+from .guard import (
+    ACCEPT_BATCH,
+    AcceptErrorNotice,
+    MaxStartups,
+    SourceBackoff,
+    check_descriptors,
+    descriptors_needed,
+    requeue,
+)
 from .hub_process import HubProcess
 from .launch import SessionPlan, app_argv, child_env, dashboard_argv, exercises_env
 from .ptychild import Limits, Starter, spawner
 from .registry import Registry
 from .ssh_host import ServeError, banner_lines, import_asyncssh, load_host_key
-from .ssh_login import DROP_LOG_PERIOD, LoginGuard, SshLogin
+from .ssh_login import LoginGuard, SshLogin
 from .zygote import Zygote, ZygoteUnavailable
 
 asyncssh = import_asyncssh()
@@ -84,7 +92,6 @@ class WorkshopSSHServer:
         self._say = say or (lambda line: print(line, flush=True))
         self.registry = Registry(options.plan.state_dir, options.max_sessions)
         self.guard = LoginGuard(options.max_startups, SourceBackoff(), self._say)
-        self._descriptors_said = float("-inf")  # when running out of descriptors was last said
         self._tasks: set[asyncio.Task] = set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._idle_task: asyncio.Task | None = None
@@ -173,7 +180,7 @@ class WorkshopSSHServer:
             warm = {"lessons": None if plan.lessons is None else str(plan.lessons), "lesson": plan.lesson}
             self.zygote = Zygote(base, warm, self._say)
             await self.zygote.start()
-        asyncio.get_running_loop().set_exception_handler(self._loop_exception)
+        asyncio.get_running_loop().set_exception_handler(AcceptErrorNotice(self._say))
         try:
             self._acceptor = await asyncssh.create_server(
                 lambda: SshLogin(self),
@@ -205,22 +212,6 @@ class WorkshopSSHServer:
         self.registry.changed()
         if self.options.idle_timeout > 0:
             self._idle_task = asyncio.get_running_loop().create_task(self._watch_idle())
-
-    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
-        """asyncio's report of an error no task caught: running out of descriptors is one line.
-
-        asyncio stops accepting for a second and tries again by itself; its report would be a
-        traceback every second while the room holds the descriptors.
-        """
-        if context.get("message") != "socket.accept() out of system resource":
-            loop.default_exception_handler(context)
-            return
-        now = loop.time()
-        if now - self._descriptors_said >= DROP_LOG_PERIOD:
-            self._descriptors_said = now
-            error = context.get("exception")
-            why = getattr(error, "strerror", None) or str(error)
-            self._say(f"nntui: cannot accept a connection ({why}); new connections wait (ulimit -n)")
 
     async def _watch_idle(self) -> None:
         timeout = self.options.idle_timeout

@@ -25,6 +25,7 @@ from textual_serve.server import Server
 from nntui.files import write_atomically
 
 from .auth import LoginMethod, Open
+from .guard import AcceptErrorNotice
 from .hub_process import HubProcess
 from .launch import SessionPlan, app_argv, child_env, exercises_env, user_state_dir
 from .names import name_problem
@@ -293,12 +294,17 @@ class WorkshopWebServer(Server):
         ]
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
 async def _serve(server: WorkshopWebServer, stop: asyncio.Event) -> None:
     runner = web.AppRunner(await server._make_app(), handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
     try:
-        server.room_hub = HubProcess(server.plan.state_dir, "web", lambda line: print(line, flush=True))
+        server.room_hub = HubProcess(server.plan.state_dir, "web", _say)
         await server.room_hub.start()
+        asyncio.get_running_loop().set_exception_handler(AcceptErrorNotice(_say))
         await web.TCPSite(runner, server.host, server.port).start()
         print("\n".join(server.ready_lines()), flush=True)
         await stop.wait()

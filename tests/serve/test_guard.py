@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from nntui.serve import auth
-from nntui.serve.guard import ACCEPT_BATCH, MaxStartups, SourceBackoff, requeue
+from nntui.serve.guard import ACCEPT_BATCH, AcceptErrorNotice, MaxStartups, SourceBackoff, requeue
 
 
 def test_max_startups_follows_sshd():
@@ -102,3 +102,36 @@ def test_requeue_keeps_a_room_connecting_at_once_in_the_kernels_queue():
         for sock in waiting:
             sock.close()
         listening.close()
+
+
+class _Loop:
+    """Stands in for an event loop: its clock, and what reached asyncio's default handler."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.defaulted: list[dict] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def default_exception_handler(self, context: dict) -> None:
+        self.defaulted.append(context)
+
+
+def test_running_out_of_descriptors_is_one_line_every_five_seconds():
+    said: list[str] = []
+    notice, loop = AcceptErrorNotice(said.append), _Loop()
+    out_of_files = {
+        "message": "socket.accept() out of system resource",
+        "exception": OSError(24, "Too many open files"),
+    }
+    for _ in range(10):  # asyncio retries every second
+        notice(loop, out_of_files)
+        loop.now += 1.0
+    assert (
+        said
+        == ["nntui: cannot accept a connection (Too many open files); new connections wait (ulimit -n)"] * 2
+    )
+    other = {"message": "Task exception was never retrieved"}
+    notice(loop, other)
+    assert loop.defaulted == [other]  # anything else is asyncio's to report
