@@ -2,7 +2,8 @@
 
 ``sessions.json`` in the state folder says who is connected (name -> number of sessions,
 and their process ids) so that `nntui serve status` and the instructor's dashboard, which
-run as other processes, can show it.
+run as other processes, can show it. The instructor's own sessions count against
+--max-sessions but are not listed: the instructor is not one of the attendees.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ class LiveSession(Protocol):
 class Registry:
     """The set of live sessions of one server; every change is written to ``sessions.json``."""
 
-    def __init__(self, state_dir: Path, max_sessions: int) -> None:
+    def __init__(self, state_dir: Path, max_sessions: int, instructor: str | None = None) -> None:
         self.path = state_dir / SESSIONS_FILE
         self.max_sessions = max_sessions
+        #: The instructor's login name: its sessions are not written to ``sessions.json``.
+        self.instructor = instructor
         #: The port the server listens on, for the record (set once it listens).
         self.port = 0
         self._sessions: set[LiveSession] = set()
@@ -70,7 +73,7 @@ class Registry:
         online: dict[str, int] = {}
         pids: dict[str, list[int]] = {}
         for session in self._sessions:
-            if session.name:
+            if session.name and session.name != self.instructor:
                 online[session.name] = online.get(session.name, 0) + 1
                 if session.pid is not None:
                     pids.setdefault(session.name, []).append(session.pid)

@@ -90,7 +90,7 @@ class WorkshopSSHServer:
         self.options = options
         self.port = options.port
         self._say = say or (lambda line: print(line, flush=True))
-        self.registry = Registry(options.plan.state_dir, options.max_sessions)
+        self.registry = Registry(options.plan.state_dir, options.max_sessions, options.logins.instructor)
         self.guard = LoginGuard(options.max_startups, SourceBackoff(), self._say)
         self._tasks: set[asyncio.Task] = set()
         self._acceptor: asyncssh.SSHAcceptor | None = None

@@ -93,3 +93,20 @@ def test_summary_line_ties_go_to_the_later_step_and_offline_do_not_count():
     assert summary_line(where, {"a", "b", "c", "d", "e"}, 0) == "2 on 3.1, 3 behind, 0 asking for help"
     assert summary_line(where, {"a", "e", "zed"}, 2) == "1 on 2.1, 1 behind, 2 asking for help"
     assert summary_line(where, {"zed"}, 1) == "1 online, none on a step yet, 1 asking for help"
+
+
+def test_the_instructors_own_session_is_not_listed_as_an_attendee(tmp_path):
+    """The instructor's dashboard session counts against --max-sessions, but the room table and
+    `serve status` list attendees: sessions.json leaves the instructor out."""
+    from nntui.serve.registry import Registry
+    from nntui.serve.status import online_names
+
+    class Session:
+        def __init__(self, name: str) -> None:
+            self.name, self.pid = name, None
+
+    registry = Registry(tmp_path, max_sessions=3, instructor="teacher")
+    for name in ("alice", "teacher", "alice"):
+        registry.add(Session(name))
+    assert not registry.has_room()  # the instructor's session takes a place
+    assert online_names(tmp_path) == {"alice": 2}
