@@ -104,9 +104,9 @@ async def test_tab_moves_into_the_pane_controls_and_back(build):
         pane = app.screen.query_one("NeuronPane")
         assert app.focused is pane
         await pilot.press("tab")
-        assert app.focused.parent.parent.id == "w1"
+        assert app.focused.parent.id == "w1"  # the input of the w1 field
         await pilot.press("tab")
-        assert app.focused.parent.parent.id == "x1"
+        assert app.focused.parent.id == "x1"
         await pilot.press("shift+tab", "shift+tab")
         assert app.focused is pane
         await pilot.press("tab", "escape")
