@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from nntui.app.screens.lesson import LessonScreen
+from nntui.progress import FILE_NAME
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 
 
-async def test_a_long_first_step_is_wrapped_once_with_its_scrollbar(build, monkeypatch):
-    # The shipped first step is longer than 24 rows. Laid out without its scrollbar first, the
-    # text was wrapped one column wider, drawn, then laid out, wrapped and drawn again.
+async def test_a_long_first_step_is_wrapped_once_with_its_scrollbar(build, state_dir, monkeypatch):
+    # A learner resumes on lesson 1 step 5, longer than 24 rows. Laid out without its scrollbar
+    # first, the text was wrapped one column wider, drawn, then laid out, wrapped and drawn again.
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / FILE_NAME).write_text(json.dumps({"lesson": "01-neurons", "step": 4, "checkpoints": {}}))
     widths: list[int] = []
     lay_out = LessonScreen._refresh_layout
 
@@ -24,6 +28,7 @@ async def test_a_long_first_step_is_wrapped_once_with_its_scrollbar(build, monke
     app = build(lessons_dir=LESSONS)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert app.sub_title == "step 5/8"
         column = app.screen.query_one("#text-column")
         assert column.show_vertical_scrollbar  # the text is longer than the screen
         assert widths and set(widths) == {app.screen.query_one("#step-text").size.width}

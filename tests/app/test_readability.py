@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widget import Widget
 from textual.widgets import Input
-from textual.widgets._markdown import MarkdownFence
 
 from nntui.app.screens.help import HelpScreen
 from nntui.app.screens.lesson import LessonScreen
 from nntui.app.screens.problems import ProblemsScreen
 from nntui.app.screens.toc import TocScreen
+from nntui.app.widgets.step_text import StepText
 
 #: WCAG's floor for large or bold text and interface text. Ordinary text should reach 4.5; Textual's
 #: own headings and muted hints sit between the two, so 3 is what every line here must at least reach.
@@ -53,20 +53,22 @@ def hard_to_read(screen) -> list[str]:
             continue
         if not widget.is_on_screen:
             continue
-        if isinstance(widget, MarkdownFence) or isinstance(widget.parent, MarkdownFence):
-            continue  # code is drawn in the syntax theme's colours, not in the widget's
         if widget.border_title and widget.styles.border_top[0]:
             ratio = contrast(*title_colours(widget))
             if ratio < MIN_CONTRAST:
                 name = f"{type(widget).__name__}#{widget.id}"
                 found.append(f"{name} title {widget.border_title!r}: {ratio:.2f}")
-        style = widget.rich_style
-        if style.color is None or style.bgcolor is None:
-            continue
-        fg, bg = tuple(style.color.get_truecolor()), tuple(style.bgcolor.get_truecolor())
-        ratio = contrast(fg, bg)
-        if ratio < MIN_CONTRAST:
-            found.append(f"{type(widget).__name__}#{widget.id} .{'.'.join(widget.classes)}: {ratio:.2f}")
+        styles = {f".{'.'.join(widget.classes)}": widget.rich_style}
+        if isinstance(widget, StepText):  # its headings, list numbers and code are drawn inside it
+            for part in sorted(StepText.COMPONENT_CLASSES):
+                styles[part] = widget.get_component_rich_style(part)
+        for what, style in styles.items():
+            if style.color is None or style.bgcolor is None:
+                continue
+            fg, bg = tuple(style.color.get_truecolor()), tuple(style.bgcolor.get_truecolor())
+            ratio = contrast(fg, bg)
+            if ratio < MIN_CONTRAST:
+                found.append(f"{type(widget).__name__}#{widget.id} {what}: {ratio:.2f}")
     return found
 
 

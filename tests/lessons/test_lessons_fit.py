@@ -1,19 +1,19 @@
 """Every code block of the course fits the text column of an 80x24 terminal.
 
 The usual SSH terminal is 80x24; there the step's text shares the width with its pane and a
-code block gets 35 columns. A longer line scrolls sideways, and the learner sees code
-cut off mid-expression with nothing to say so. This walks the real app at 80x24 through every
-step and asserts that every line of every code block on screen (fenced or indented) is
-visible without scrolling.
+code block gets about 38 columns. A longer line is cut off (a code block never wraps), and the
+learner sees code cut off mid-expression with nothing to say so. This walks the real app at
+80x24 through every step and asserts that every line of every code block on screen (fenced or
+indented) fits.
 """
 
 from __future__ import annotations
 
 import pytest
 from lesson_text import LESSONS_DIR, all_lessons
-from textual.widgets._markdown import MarkdownFence
 
 from nntui.app import AppConfig, make_app
+from nntui.app.widgets.step_text import CODE_INDENT, StepText, code_blocks
 
 
 @pytest.mark.parametrize("lesson", all_lessons(), ids=lambda lesson: lesson.path.stem)
@@ -27,11 +27,11 @@ async def test_code_blocks_fit_at_80x24(lesson, tmp_path):
             await pilot.pause()
             # The step on screen is the one whose blocks we are about to judge.
             assert app.sub_title == f"step {index + 1}/{len(lesson.steps)}"
-            for fence in app.screen.query(MarkdownFence):
-                # The code sits in a padded label; only its right padding may be scrolled off.
-                left_padding = fence.query_one("#code-content").styles.padding.left
-                room = fence.scrollable_content_region.width - left_padding
-                widest = max(fence.code.splitlines(), key=len)
+            text = app.screen.query_one(StepText)
+            # A block is indented on the left; only its right padding may be given up.
+            room = text.content_region.width - CODE_INDENT
+            for code in code_blocks(text.source):
+                widest = max(code.splitlines(), key=len)
                 if len(widest) > room:
                     too_wide.append(
                         f"{lesson.path.name}, step {index + 1} ({step.title}): {len(widest)} columns "

@@ -8,18 +8,17 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, Input, Markdown, Static
-from textual.widgets.markdown import MarkdownFence
+from textual.widgets import Header, Input, Static
 
 from ..upkeep import prune_dead_watchers, trim_render_caches, unpin_styles_caches
 from ..widgets.focus_style import FocusStylesSelf
 from ..widgets.steady_footer import SteadyFooter
+from ..widgets.step_text import StepText
 from .lesson_checks import StepCheckpoints
 from .lesson_room import LessonRoom
 
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 # The pane registry and the checkpoint widget are imported when a step needs them: the first
 # frame (the step's text) does not wait for them.
 
-__all__ = ["LessonScreen", "TextColumn"]
+__all__ = ["LessonScreen", "StepText", "TextColumn"]
 
 
 class TextColumn(FocusStylesSelf, VerticalScroll, inherit_bindings=False):
@@ -52,50 +51,6 @@ TEXT_SCROLL_KEYS = {
     "home": ("home", "lesson text: to the top (in a field: its first character)"),
     "end": ("end", "lesson text: to the end (in a field: its last character)"),
 }
-
-
-class PlainFence(MarkdownFence):
-    """A code block; one without a language is plain text rather than a guessed language."""
-
-    @classmethod
-    def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False):
-        """Highlight ``code`` as ``language``; plain text when the block names none."""
-        return super().highlight(code, language or "text", ansi=ansi, dark=dark)
-
-
-class StepText(Markdown):
-    """The step's text.
-
-    Textual guesses the language of a code block that names none with Pygments, which loads
-    every lexer it has (about 17 MB more per process, and CPU on every step) only to colour
-    a formula such as ``w1*x1 + b`` as if it were some language. Lessons' indented blocks are
-    formulas and tables: they are shown as plain text.
-    """
-
-    BLOCKS = {**Markdown.BLOCKS, "fence": PlainFence, "code_block": PlainFence}
-
-    def update(self, markdown: str) -> AwaitComplete:
-        """Replace the text with ``markdown``, parsed here in the event loop.
-
-        Textual's own ``update`` (also what mounting runs) parses in the loop's thread pool: a
-        thread in every session to parse a step's text, which takes about a millisecond.
-        """
-        self._theme = self.app.theme
-        self._markdown = markdown
-        self._table_of_contents = None
-        old_blocks = self.query("MarkdownBlock")
-
-        async def replace() -> None:
-            async with self.lock:
-                blocks = self._build_from_source(markdown)
-                with self.app.batch_update():
-                    await old_blocks.remove()
-                    await self.mount_all(blocks)
-            lines = markdown.splitlines()
-            self._last_parsed_line = len(lines) - (1 if lines and lines[-1] else 0)
-            self.post_message(Markdown.TableOfContentsUpdated(self, self.table_of_contents).set_sender(self))
-
-        return AwaitComplete(replace())
 
 
 class LessonScreen(LessonRoom, StepCheckpoints, Screen):
@@ -231,7 +186,7 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         self.app.sub_title = f"step {position.step + 1}/{len(lesson.steps)}"
         if not text_ready:
             self._answered = self._answered_before(step)
-            await self.query_one("#step-text", Markdown).update(step.visible_markdown(self._answered))
+            self.query_one("#step-text", StepText).show(step.visible_markdown(self._answered))
         if not self.is_attached:
             return  # quitting while the text was being replaced
 
@@ -271,6 +226,8 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         for widget, spec in zip(shown, step.panes, strict=True):
             try:
                 if not (isinstance(widget, Pane) and type(widget) is pane_class(spec.type)):
+                    return None
+                if not widget.is_mounted:  # still being built (a key pressed before it was done)
                     return None
             except PaneUnavailable:
                 return None

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.containers import Vertical
-from textual.widgets import Markdown
+
+from ..widgets.step_text import StepText
 
 if TYPE_CHECKING:
     from ..panes import Pane
@@ -158,7 +159,7 @@ class StepCheckpoints:
         self._mask_open_checks()
         step = self.tutor.step
         if any(check_id in part.reveal_after for part in step.parts):
-            await self.query_one("#step-text", Markdown).update(step.visible_markdown(self._answered))
+            self.query_one("#step-text", StepText).show(step.visible_markdown(self._answered))
             # The text above grew: bring the checkpoint (and its reply) back into view.
             from ..widgets.checkpoint import CheckpointWidget
 

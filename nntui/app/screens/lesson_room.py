@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
+
+from ..widgets.step_text import StepText
 
 if TYPE_CHECKING:
     from ..room.attendee import AttendeeRoom
@@ -361,6 +363,6 @@ class LessonRoom:
         await widget.remove()
         self._answered.discard(check_id)
         step = self.tutor.step
-        await self.query_one("#step-text", Markdown).update(step.visible_markdown(self._answered))
+        self.query_one("#step-text", StepText).show(step.visible_markdown(self._answered))
         self._mask_open_checks()
         self.app.notify("Your instructor asks again: answer this checkpoint once more.", title="Checkpoint")
