@@ -113,6 +113,18 @@ class NNTuiApp(App[None]):
         # After the base screen is up, so the notice (if needed) goes on top of it.
         self.call_after_refresh(self._first_frame)
 
+    def update_styles(self, node, animate: bool = True) -> None:
+        """Restyle ``node`` and its descendants, unless it is not in the app yet.
+
+        Textual restyles a widget whenever its classes change, even while it is being
+        constructed: an ``Input`` sets three classes in ``__init__``, each a pass of the whole
+        stylesheet over it (about 4 ms per field here; a network pane has eleven). A widget
+        outside the app is styled when it is mounted anyway, so those passes are skipped.
+        """
+        if node is not self and node.parent is None:
+            return
+        super().update_styles(node, animate=animate)
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """In a workshop session, a text cursor that gets the focus stays lit instead of blinking.
 

@@ -70,6 +70,8 @@ class NumberField(Widget):
         id: str | None = None,  # noqa: A002 - Textual's own parameter name
         classes: str | None = None,
     ) -> None:
+        if not label:  # given at construction: a class set later restyles the field (and its inputs)
+            classes = f"{classes or ''} -no-label".strip()
         super().__init__(name=name, id=id, classes=classes)
         self._value = float(value)
         self.label = label
@@ -81,7 +83,6 @@ class NumberField(Widget):
         return self._value
 
     def compose(self) -> ComposeResult:
-        self.set_class(not self.label, "-no-label")
         if self.label:
             yield Label(self.label, classes="nf-label")
         # Focusing selects the text, so typing replaces the value as in any form (not "4" + "20").
