@@ -177,17 +177,24 @@ class ScreenDiff:
             runs.append((start, end + 1))
         for start, end in runs:
             at = -1  # the terminal's cursor column, as far as this run has moved it
+            pending: list[str] = []  # text of one colour, written as one string
             for index in range(start, end):
                 cell = new[index]
                 if cell is None or not cell[0]:
                     continue  # never drawn (jumped over), or the second half of a wide character
                 text, style = cell
-                if at != index:
-                    out.append(f"\x1b[{y + 1};{index + 1}H")
-                if style is not state:
-                    state = _switch(state, style, out)
-                out.append(text)
+                if at != index or style is not state:
+                    if pending:
+                        out.append("".join(pending))
+                        pending.clear()
+                    if at != index:
+                        out.append(f"\x1b[{y + 1};{index + 1}H")
+                    if style is not state:
+                        state = _switch(state, style, out)
+                pending.append(text)
                 at = index + (1 if text.isascii() else max(1, _width(text[0])))
+            if pending:
+                out.append("".join(pending))
         return state
 
 
