@@ -14,7 +14,8 @@ blocks that name no language (formulas, tables) or ``output`` are plain text.
 from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import CodeBlock, Heading, Markdown
+from rich.markdown import CodeBlock, Heading, ListItem, Markdown
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
@@ -64,14 +65,33 @@ class _PanelCode(CodeBlock):
         yield blank
 
 
+class _ListItem(ListItem):
+    """A list item; numbered ones read "1." as in the lesson's source (Rich writes "1")."""
+
+    def render_number(self, console: Console, options: ConsoleOptions, number: int, last_number: int):
+        """The item's lines, the first after its number and a full stop, the others indented."""
+        number_width = len(f"{last_number}.") + 1
+        lines = console.render_lines(
+            self.elements, options.update(width=options.max_width - number_width), style=self.style
+        )
+        number_style = console.get_style("markdown.item.number", default="none")
+        numeral = Segment(f"{number}.".rjust(number_width - 1) + " ", number_style)
+        padding = Segment(" " * number_width, number_style)
+        for index, line in enumerate(lines):
+            yield numeral if index == 0 else padding
+            yield from line
+            yield Segment.line()
+
+
 class LessonMarkdown(Markdown):
-    """Rich's Markdown with left headings and panel code blocks."""
+    """Rich's Markdown with left headings, numbered items as "1." and panel code blocks."""
 
     elements = {
         **Markdown.elements,
         "heading_open": _LeftHeading,
         "fence": _PanelCode,
         "code_block": _PanelCode,
+        "list_item_open": _ListItem,
     }
 
 
