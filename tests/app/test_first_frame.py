@@ -54,3 +54,33 @@ async def test_the_footer_keys_are_built_compact_without_restyling_each(build, m
         assert keys and all(key.has_class("-compact") for key in keys)
         assert "Activation" in {str(key.description) for key in keys}  # the pane's keys are in
         assert restyled == []
+
+
+async def test_new_widgets_do_not_lay_the_screen_out_again(build, state_dir, monkeypatch):
+    # Textual stores each widget's new virtual size after a layout in a reactive that asks for
+    # another layout: every mounted widget cost a second layout of the whole screen, to the same
+    # result. A step to another kind of pane (lesson 1's last step to lesson 2's first) builds a
+    # new pane: its change lays the screen out twice (the step, then the pane's focus), not three times.
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / FILE_NAME).write_text(json.dumps({"lesson": "01-neurons", "step": 7, "checkpoints": {}}))
+    layouts: list[str] = []
+    lay_out = LessonScreen._refresh_layout
+
+    def noting(self, size=None, scroll=False):
+        layouts.append(self.app.sub_title)
+        return lay_out(self, size, scroll)
+
+    monkeypatch.setattr(LessonScreen, "_refresh_layout", noting)
+    app = build(lessons_dir=LESSONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+        layouts.clear()
+        await pilot.press("right")
+        for _ in range(2):
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.title.startswith("2.") and app.sub_title.startswith("step 1/")
+        assert len(layouts) <= 2, layouts

@@ -143,6 +143,22 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
             self._resumed_before = True
             event.refresh_styles = False
 
+    def _refresh_layout(self, size=None, scroll: bool = False) -> None:
+        # After laying the screen out, Textual stores each widget's new virtual size in a reactive
+        # that asks for another layout (``Widget.virtual_size``): widgets just mounted made the
+        # whole screen lay out a second time, to the same result (one of a start's four layouts,
+        # one of the three of a step to a new pane: about 10 ms of CPU each). The sizes come from
+        # this very layout; a scrollbar that comes or goes asks for its own layout
+        # (``show_vertical_scrollbar``). So within this layout, storing them asks for nothing
+        # more. Synchronous: nothing else runs meanwhile.
+        virtual_size = Widget.virtual_size
+        relayout = virtual_size._layout
+        virtual_size._layout = False
+        try:
+            super()._refresh_layout(size, scroll)
+        finally:
+            virtual_size._layout = relayout
+
     def on_resize(self, event: events.Resize) -> None:
         # At start-up Textual sends the screen the same size three times (the app's own size, the
         # terminal driver's report of it, the first layout's); each would lay the whole screen out
