@@ -66,6 +66,10 @@ class NNTuiApp(App[None]):
         self.problems = problems or []
         self.lessons_dir = lessons_dir
         self._save_warned = False
+        #: True once the first lesson screen is complete on the terminal (its pane built and
+        #: drawn, the footer showing the pane's keys): a workshop session's tuning leaves the
+        #: session in front until then (``nntui.serve.tuning``).
+        self.first_screen_complete = False
         #: Set by the CLI when it turned the garbage collector off for the start (see ``_first_frame``).
         self.gc_paused = False
         #: Set by ``make_app`` when the start changed the position (--lesson, --reset-progress, --name).

@@ -81,7 +81,7 @@ class Tuning(threading.Thread):
         # Sustained work only (a training run), not a pane's passing computation: the
         # workers ran or waited to run for 80 ms of the last 200.
         if len(self._recent) == self._recent.maxlen and sum(self._recent) >= self.busy_ns:
-            if not self.background:
+            if not self.background and self._screen_complete():
                 self.background = self._set_autogroup_nice(19)
         if demand:
             self._idle_for = 0.0
@@ -91,6 +91,16 @@ class Tuning(threading.Thread):
                 self.background = not self._set_autogroup_nice(0)
         fast = self.background or self._idle_for < self.linger
         return self.period if fast else self.idle_period
+
+    def _screen_complete(self) -> bool:
+        """Whether the session's first screen is complete: until then it stays in front.
+
+        A session that opens on the training pane starts a run at once; sent to the back then,
+        its own screen waited behind the whole room starting (the last complete screens of a
+        room of 100 were all such sessions, 3 s after the others). Its run's thread is still
+        niced: within the session, the screen comes first.
+        """
+        return self.app is None or bool(getattr(self.app, "first_screen_complete", True))
 
     def _worker_demand(self) -> int:
         """Nanoseconds the worker threads ran or waited to run since the last look."""

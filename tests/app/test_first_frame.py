@@ -84,3 +84,16 @@ async def test_new_widgets_do_not_lay_the_screen_out_again(build, state_dir, mon
         await pilot.pause()
         assert app.title.startswith("2.") and app.sub_title.startswith("step 1/")
         assert len(layouts) <= 2, layouts
+
+
+async def test_the_app_says_when_its_first_screen_is_complete(build):
+    # A workshop session's tuning keeps the session in front of the room until then.
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not app.first_screen_complete or app.screen.query("NeuronPane")
+        for _ in range(3):
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.first_screen_complete
+        assert app.screen.query_one("NeuronPane").is_mounted

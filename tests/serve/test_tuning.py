@@ -74,3 +74,19 @@ def test_back_in_front_once_quiet_then_slow_again() -> None:
         waits.append(wait)
     assert waits[0] == tuning.period
     assert waits[-1] == tuning.idle_period
+
+
+def test_a_session_stays_in_front_until_its_first_screen_is_complete() -> None:
+    class App:
+        first_screen_complete = False
+
+    app = App()
+    tuning = RecordingTuning()
+    tuning.app = app
+    wait = tuning.look(100 * MS, tuning.idle_period)
+    for _ in range(5):  # a training run that started with the screen
+        wait = tuning.look(100 * MS, wait)
+    assert tuning.nices == [] and not tuning.background
+    app.first_screen_complete = True
+    wait = tuning.look(100 * MS, wait)
+    assert tuning.nices == [19]
