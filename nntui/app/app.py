@@ -70,6 +70,7 @@ class NNTuiApp(App[None]):
         #: drawn, the footer showing the pane's keys): a workshop session's tuning leaves the
         #: session in front until then (``nntui.serve.tuning``).
         self.first_screen_complete = False
+        self._after_first_screen: list = []
         #: Set by the CLI when it turned the garbage collector off for the start (see ``_first_frame``).
         self.gc_paused = False
         #: Set by ``make_app`` when the start changed the position (--lesson, --reset-progress, --name).
@@ -116,6 +117,20 @@ class NNTuiApp(App[None]):
             self.notify(notice, severity="warning", timeout=8)
         # After the base screen is up, so the notice (if needed) goes on top of it.
         self.call_after_refresh(self._first_frame)
+
+    def after_first_screen(self, callback) -> None:
+        """Call ``callback`` once the first lesson screen is complete (at once if it is)."""
+        if self.first_screen_complete:
+            callback()
+        else:
+            self._after_first_screen.append(callback)
+
+    def first_screen_done(self) -> None:
+        """The lesson screen says its first screen is on the terminal, complete."""
+        self.first_screen_complete = True
+        waiting, self._after_first_screen = self._after_first_screen, []
+        for callback in waiting:
+            callback()
 
     def update_styles(self, node, animate: bool = True) -> None:
         """Restyle ``node`` and its descendants, unless it is not in the app yet.

@@ -37,6 +37,7 @@ from .marks import highlight
 from .mycode import MY_CODE_BINDING, UsesMyCode, compare
 from .plots import Curve, CurvePlot
 from .training_run import (
+    FIRST_SCREEN_WAIT,
     HEAD_START_BUDGET,
     HEAD_START_EPOCHS,
     KEPT_RUNS,
@@ -225,8 +226,16 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         else:
             # Starting it cancels the old run's worker (exclusive), which stops at its next epoch.
             run.gate.close()
-            self._train(run.run_id, run.losses, epochs, tracker, run.gate)
-            run.gate.open_after_refresh(self)
+            # A run that starts with the app waits for the first screen to be complete: training
+            # meanwhile held up the rest of that screen (the interpreter lock, and in a workshop
+            # the cores the whole room is starting on).
+            screen_up = getattr(self.app, "first_screen_complete", True)
+            first_wait = None if screen_up else FIRST_SCREEN_WAIT
+            self._train(run.run_id, run.losses, epochs, tracker, run.gate, first_wait)
+            if screen_up:
+                run.gate.open_after_refresh(self)
+            else:
+                self.app.after_first_screen(run.gate.open)
         self._start_mine()
         self._redraw()
 
@@ -249,13 +258,15 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
         epochs: Iterator[Epoch],
         tracker: DivergenceTracker,
         gate: FrameGate,
+        first_wait: float | None = None,
     ) -> None:
         """Go on with the core's generator, reporting the losses so far; stop when cancelled.
 
-        Each report waits until the pane has drawn it (``gate``), the head start's frame first.
+        Each report waits until the pane has drawn it (``gate``), the head start's frame first
+        (for up to ``first_wait`` seconds, the gate's own limit if None).
         """
         worker = get_current_worker()
-        gate.wait()
+        gate.wait(first_wait)
         reporter = LossReporter(
             lambda so_far: self.post_message(TrainingProgress(run_id, so_far, gate=gate)),
             gate,

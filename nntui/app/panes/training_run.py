@@ -33,6 +33,9 @@ POST_INTERVAL = 1 / 30
 #: well under a millisecond.
 HEAD_START_EPOCHS = 25
 HEAD_START_BUDGET = 0.002
+#: How long a run started with the app's first screen waits for that screen to be complete
+#: before training on (the pane's first frame and the footer come first; see ``TrainingPane``).
+FIRST_SCREEN_WAIT = 3.0
 #: The worker waits for each report (and that first frame) to be on screen, but no longer than
 #: this (seconds).
 FRAME_WAIT = 0.1

@@ -55,9 +55,10 @@ class FrameGate:
         """Called by the worker before it posts a report."""
         self._open.clear()
 
-    def wait(self) -> None:
-        """Called by the worker after posting: returns when the gate opens, or after ``limit`` seconds."""
-        self._open.wait(self.limit)
+    def wait(self, limit: float | None = None) -> None:
+        """Called by the worker after posting: returns when the gate opens, or after ``limit``
+        seconds (the gate's own limit unless given)."""
+        self._open.wait(self.limit if limit is None else limit)
 
     def open(self) -> None:
         """Let the worker go on now."""

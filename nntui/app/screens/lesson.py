@@ -293,7 +293,7 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         finally:
             self._first_footer_hold.close()  # the first screen's footer: now it shows the pane's keys
             if not self.app.first_screen_complete:
-                self.call_after_refresh(setattr, self.app, "first_screen_complete", True)
+                self.call_after_refresh(self.app.first_screen_done)
 
     async def _build_parts(self, step, kept: list[Pane] | None) -> None:
         if step is not self.tutor.step or not self.is_attached:
