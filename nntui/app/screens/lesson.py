@@ -113,6 +113,8 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         unpin_styles_caches()  # else every step's removed widgets keep their drawn lines
         self._first_footer_hold = ExitStack()
         self._resumed_before = False
+        #: The first step's checkpoints and panes are built (the footer was held until then).
+        self._parts_built = False
         #: The current step's checkpoints answered right or shown: their reveal blocks are shown.
         self._answered: set[str] = set()
 
@@ -292,8 +294,12 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
             await self._build_parts(step, kept)
         finally:
             self._first_footer_hold.close()  # the first screen's footer: now it shows the pane's keys
-            if not self.app.first_screen_complete:
-                self.call_after_refresh(self.app.first_screen_done)
+            self._parts_built = True
+
+    def on_steady_footer_shown(self, event: SteadyFooter.Shown) -> None:
+        """The footer is drawn with the step's keys: once the parts are built, the screen is complete."""
+        if self._parts_built and not self.app.first_screen_complete:
+            self.app.first_screen_done()
 
     async def _build_parts(self, step, kept: list[Pane] | None) -> None:
         if step is not self.tutor.step or not self.is_attached:

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
@@ -23,6 +24,9 @@ class SteadyFooter(Footer):
     This footer compares what it would show with what it shows and rebuilds only on a
     difference.
     """
+
+    class Shown(Message):
+        """The footer is drawn with the keys it should show (posted after each check)."""
 
     #: What Enter does in a field whose own keys say nothing (a pane's number field).
     FIELD_ENTER = "Set"
@@ -111,8 +115,13 @@ class SteadyFooter(Footer):
             return
         shown = self.shown_keys()
         if shown == self._shown:
+            self.call_after_refresh(self.post_message, self.Shown())
             return
         self._shown = shown
         # On the footer's own message queue: its keys bind to ``Footer.compact`` of whatever
         # widget is active when they are composed, which must be this footer.
-        self.call_later(self.recompose)
+        self.call_later(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        await self.recompose()
+        self.call_after_refresh(self.post_message, self.Shown())
