@@ -11,20 +11,31 @@ from nntui.progress import FILE_NAME
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 
 
-async def test_a_long_first_step_is_wrapped_once_with_its_scrollbar(build, state_dir, monkeypatch):
-    # A learner resumes on lesson 1 step 5, longer than 24 rows. Laid out without its scrollbar
-    # first, the text was wrapped one column wider, drawn, then laid out, wrapped and drawn again.
+def resume_at(state_dir: Path, step: int) -> None:
+    """Saved progress that opens the course on lesson 1's ``step`` (0-based)."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    (state_dir / FILE_NAME).write_text(json.dumps({"lesson": "01-neurons", "step": 4, "checkpoints": {}}))
-    widths: list[int] = []
+    (state_dir / FILE_NAME).write_text(json.dumps({"lesson": "01-neurons", "step": step, "checkpoints": {}}))
+
+
+def after_each_layout(monkeypatch, note) -> None:
+    """Call ``note(screen)`` after every layout of the lesson screen."""
     lay_out = LessonScreen._refresh_layout
 
     def noting(self, size=None, scroll=False):
         result = lay_out(self, size, scroll)
-        widths.append(self.query_one("#step-text").size.width)  # what the text was wrapped to
+        note(self)
         return result
 
     monkeypatch.setattr(LessonScreen, "_refresh_layout", noting)
+
+
+async def test_a_long_first_step_is_wrapped_once_with_its_scrollbar(build, state_dir, monkeypatch):
+    # A learner resumes on lesson 1 step 5, longer than 24 rows. Laid out without its scrollbar
+    # first, the text was wrapped one column wider, drawn, then laid out, wrapped and drawn again.
+    resume_at(state_dir, 4)
+    widths: list[int] = []
+    # What the text was wrapped to, at each layout.
+    after_each_layout(monkeypatch, lambda screen: widths.append(screen.query_one("#step-text").size.width))
     app = build(lessons_dir=LESSONS)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -61,16 +72,9 @@ async def test_new_widgets_do_not_lay_the_screen_out_again(build, state_dir, mon
     # another layout: every mounted widget cost a second layout of the whole screen, to the same
     # result. A step to another kind of pane (lesson 1's last step to lesson 2's first) builds a
     # new pane: its change lays the screen out twice (the step, then the pane's focus), not three times.
-    state_dir.mkdir(parents=True, exist_ok=True)
-    (state_dir / FILE_NAME).write_text(json.dumps({"lesson": "01-neurons", "step": 7, "checkpoints": {}}))
+    resume_at(state_dir, 7)
     layouts: list[str] = []
-    lay_out = LessonScreen._refresh_layout
-
-    def noting(self, size=None, scroll=False):
-        layouts.append(self.app.sub_title)
-        return lay_out(self, size, scroll)
-
-    monkeypatch.setattr(LessonScreen, "_refresh_layout", noting)
+    after_each_layout(monkeypatch, lambda screen: layouts.append(screen.app.sub_title))
     app = build(lessons_dir=LESSONS)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(3):
