@@ -6,6 +6,8 @@ Textual is imported only when the app really starts, so the other subcommands st
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import sys
 
 from .common import MAX_SEED, CliError, seed_number
 
@@ -64,8 +66,39 @@ def config_from_args(args: argparse.Namespace):
     )
 
 
+#: Python's own hash modules: with all of them, ``hashlib`` needs no OpenSSL (names of 3.11;
+#: 3.12 merged the SHA-2 ones into ``_sha2``).
+_OWN_HASHES = (
+    ("_md5", "_sha1", "_sha256", "_sha512", "_blake2", "_sha3"),
+    ("_md5", "_sha1", "_sha2", "_blake2", "_sha3"),
+)
+
+
+def leave_out_openssl() -> list[str]:
+    """Keep OpenSSL out of the lesson app's process; returns the modules marked as absent.
+
+    Nothing in the app speaks TLS or needs OpenSSL's hashes, yet two imports map it anyway:
+    asyncio imports ``ssl`` in case a connection wants TLS, and ``hashlib`` (which NumPy's
+    random module reaches through ``secrets``) prefers OpenSSL's hashes to Python's own.
+    Mapped and initialised, OpenSSL is about 4 MB of every learner's resident memory (7%;
+    a workshop host runs a hundred). A ``None`` in ``sys.modules`` makes an import fail as if
+    the module were not installed, which both handle: asyncio goes without TLS and hashlib
+    uses Python's own hashes. Called before asyncio is imported; a module already imported
+    is left alone, and ``_hashlib`` only when Python's own hashes are all there (a build
+    without them would log an error for each).
+    """
+    absent = [name for name in ("ssl", "_ssl") if name not in sys.modules]
+    own_hashes = any(all(importlib.util.find_spec(name) for name in names) for names in _OWN_HASHES)
+    if own_hashes and "_hashlib" not in sys.modules and "hashlib" not in sys.modules:
+        absent.append("_hashlib")
+    for name in absent:
+        sys.modules[name] = None
+    return absent
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Start the lesson app with the parsed options; returns the exit status."""
+    leave_out_openssl()  # before Textual imports asyncio
     from nntui.app import ConfigError
     from nntui.app.run import run
 

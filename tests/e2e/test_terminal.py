@@ -138,3 +138,23 @@ def test_lesson_option_and_resume(tmp_path):
     again.wait_for("The last step of the course")
     again.child.send("q")
     assert again.wait_for_exit() == 0
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/maps").exists(), reason="reads the process's mapped files from /proc"
+)
+def test_the_lesson_app_runs_without_openssl(tmp_path):
+    # Nothing in the lesson app speaks TLS or needs OpenSSL's hashes, but asyncio's import of
+    # ssl and NumPy's random module (through hashlib) used to map it into every learner's
+    # process: about 4 MB of resident memory each. Lesson 4 opens on a network drawn from a
+    # seed, so NumPy's random module is loaded, the way that pulled OpenSSL in.
+    env = {**os.environ, "TERM": "xterm-256color", "NNTUI_STATE_DIR": str(tmp_path / "state")}
+    term = Terminal(["--lesson", "4"], env)
+    term.wait_for("step 1/")
+    term.wait_for("f_prime_sum_h1 =")  # the ledger pane is built, from its seed's weights
+    with open(f"/proc/{term.child.pid}/maps") as maps:
+        mapped = {line.split()[-1] for line in maps if "/" in line}
+    assert any("numpy/random" in path for path in mapped)
+    assert not [path for path in mapped if "libssl" in path or "libcrypto" in path]
+    term.child.send("q")
+    assert term.wait_for_exit() == 0
