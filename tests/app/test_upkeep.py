@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import weakref
 
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
+from nntui.app.panes import Pane
+from nntui.app.screens import lesson as lesson_module
 from nntui.app.upkeep import prune_dead_watchers
 
 
@@ -105,3 +109,38 @@ async def test_a_step_change_lets_go_of_the_widgets_removed_before_it(build):
         await pilot.pause()
         still_held = {id(node) for node in _closed_holders_anywhere(app)}
         assert not [node for node in dead_before if id(node) in still_held]
+
+
+async def test_the_steps_left_behind_are_freed_once_the_learner_stays(build, monkeypatch):
+    # A removed pane is a web of reference cycles: only a garbage collection frees it, and
+    # Python's own schedule runs one some steps later, after the next steps were built around
+    # it. The lesson screen collects once the learner stays on a built step; not at start-up
+    # (the first screen of a room of 100 waits for no collection), and not while a held key
+    # moves on before the pause (automatic collection is off here, so only that one frees).
+    collections = []
+    collected = asyncio.Event()
+
+    def collect() -> int:
+        collections.append(app.tutor.position.step)
+        collected.set()
+        return gc.collect()
+
+    monkeypatch.setattr(lesson_module, "collect_left_steps", collect)
+    monkeypatch.setattr(lesson_module, "COLLECT_AFTER", 3600)  # a learner who has not paused yet
+    app = build()
+    gc.disable()
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            pane = weakref.ref(app.screen.query_one(Pane))
+            await pilot.press("right", "right")  # the same pane, reconfigured; then a step without
+            await pilot.pause()
+            assert not app.screen.query(Pane)
+            assert pane() is not None, "without a collection the removed pane stays in memory"
+            monkeypatch.setattr(lesson_module, "COLLECT_AFTER", 0.01)  # the learner stays on the next step
+            await pilot.press("left")
+            await asyncio.wait_for(collected.wait(), timeout=10)
+            assert pane() is None, "the steps left behind were not collected"
+            assert collections == [1]  # once, on the step the learner stayed on
+    finally:
+        gc.enable()

@@ -12,10 +12,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static
 
-from ..upkeep import prune_dead_watchers, trim_render_caches, unpin_styles_caches
+from ..upkeep import (
+    COLLECT_AFTER,
+    collect_left_steps,
+    forget_queried_widgets,
+    prune_dead_watchers,
+    trim_render_caches,
+    unpin_styles_caches,
+)
 from ..widgets.focus_style import FocusStylesSelf
 from ..widgets.steady_footer import SteadyFooter
 from ..widgets.step_text import StepText
@@ -117,6 +125,10 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         self._parts_built = False
         #: The current step's checkpoints answered right or shown: their reveal blocks are shown.
         self._answered: set[str] = set()
+        #: Collects the steps left behind once the learner stays on a step (``collect_left_steps``).
+        self._collect_timer: Timer | None = None
+        #: A step change left widgets behind; collected once the new step is built and read.
+        self._left_steps = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -210,12 +222,16 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
 
         kept: list[Pane] | None = None
         if not text_ready:  # a new screen has no previous step's widgets to take away
+            self._left_steps = True
+            if self._collect_timer is not None:
+                self._collect_timer.stop()  # the learner moves on: not now
             await self.query_one("#checks", Vertical).remove_children()
             kept = self._reconfigured_panes(step)
             if kept is None:
                 await self.query_one("#pane-column", Vertical).remove_children()
             # Textual leaves removed widgets subscribed on long-lived nodes (about 1 MB a step).
             prune_dead_watchers(self.app)
+            forget_queried_widgets(self.app)  # else the screen's query cache keeps removed panes
             trim_render_caches()  # what the steps before drew (a session would grow all walk)
         self.set_class(not step.panes, "-no-pane")
         self.set_class(len(step.panes) > 1, "-two-panes")
@@ -295,6 +311,9 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         finally:
             self._first_footer_hold.close()  # the first screen's footer: now it shows the pane's keys
             self._parts_built = True
+        if self._left_steps and step is self.tutor.step:
+            self._left_steps = False
+            self._collect_timer = self.set_timer(COLLECT_AFTER, collect_left_steps, name="collect left steps")
 
     def on_steady_footer_shown(self, event: SteadyFooter.Shown) -> None:
         """The footer is drawn with the step's keys: once the parts are built, the screen is complete."""
