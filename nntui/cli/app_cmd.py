@@ -81,11 +81,11 @@ def leave_out_openssl() -> list[str]:
     asyncio imports ``ssl`` in case a connection wants TLS, and ``hashlib`` (which NumPy's
     random module reaches through ``secrets``) prefers OpenSSL's hashes to Python's own.
     Mapped and initialised, OpenSSL is about 4 MB of every learner's resident memory (7%;
-    a workshop host runs a hundred). A ``None`` in ``sys.modules`` makes an import fail as if
-    the module were not installed, which both handle: asyncio goes without TLS and hashlib
-    uses Python's own hashes. Called before asyncio is imported; a module already imported
-    is left alone, and ``_hashlib`` only when Python's own hashes are all there (a build
-    without them would log an error for each).
+    a workshop's web fallback starts one app per browser). A ``None`` in ``sys.modules``
+    makes an import fail as if the module were not installed, which both handle: asyncio goes
+    without TLS and hashlib uses Python's own hashes. Called before asyncio is imported; a
+    module already imported is left alone, and ``_hashlib`` only when Python's own hashes are
+    all there (a build without them would log an error for each).
     """
     absent = [name for name in ("ssl", "_ssl") if name not in sys.modules]
     own_hashes = any(all(importlib.util.find_spec(name) for name in names) for names in _OWN_HASHES)
