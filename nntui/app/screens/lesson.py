@@ -127,8 +127,6 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         self._answered: set[str] = set()
         #: Collects the steps left behind once the learner stays on a step (``collect_left_steps``).
         self._collect_timer: Timer | None = None
-        #: A step change left widgets behind; collected once the new step is built and read.
-        self._left_steps = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -222,7 +220,6 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
 
         kept: list[Pane] | None = None
         if not text_ready:  # a new screen has no previous step's widgets to take away
-            self._left_steps = True
             if self._collect_timer is not None:
                 self._collect_timer.stop()  # the learner moves on: not now
             await self.query_one("#checks", Vertical).remove_children()
@@ -243,6 +240,10 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
             self.call_after_refresh(self._mount_parts, step)
         else:
             await self._mount_parts(step, kept)
+            if not text_ready and step is self.tutor.step:  # a step change, built: collect once read
+                self._collect_timer = self.set_timer(
+                    COLLECT_AFTER, collect_left_steps, name="collect left steps"
+                )
 
     def _reconfigured_panes(self, step) -> list[Pane] | None:
         """The panes on screen, put in the state ``step`` wants, when they are its kinds of pane.
@@ -311,9 +312,6 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         finally:
             self._first_footer_hold.close()  # the first screen's footer: now it shows the pane's keys
             self._parts_built = True
-        if self._left_steps and step is self.tutor.step:
-            self._left_steps = False
-            self._collect_timer = self.set_timer(COLLECT_AFTER, collect_left_steps, name="collect left steps")
 
     def on_steady_footer_shown(self, event: SteadyFooter.Shown) -> None:
         """The footer is drawn with the step's keys: once the parts are built, the screen is complete."""
