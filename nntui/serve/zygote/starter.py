@@ -19,6 +19,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from .board import StartBoard, StartSlot
+
 __all__ = ["MAX_MESSAGE", "become_subreaper", "main"]
 
 #: The longest message either side sends (one datagram).
@@ -96,8 +98,10 @@ def _reply(sock: socket.socket, message: dict) -> None:
         sock.send(json.dumps(message).encode())
 
 
-def _fork_session(sock: socket.socket, wake: tuple[int, int], message: dict, fds: list[int]) -> int | None:
-    """Fork one session; in the child this never returns."""
+def _fork_session(
+    sock: socket.socket, wake: tuple[int, int], message: dict, fds: list[int], slot: StartSlot | None = None
+) -> int | None:
+    """Fork one session (``slot``: its place on the start board); in the child this never returns."""
     from nntui.serve import session
 
     spec = message.get("spec") or {}
@@ -122,6 +126,7 @@ def _fork_session(sock: socket.socket, wake: tuple[int, int], message: dict, fds
             for fd in fds[2:]:
                 os.close(fd)
             session.become_session(slave, spec.get("env", {}), spec.get("limits", {}))
+            session.START_SLOT = slot
             ctl = socket.socket(fileno=ctl_fd) if ctl_fd is not None else None
             code = session.run(spec, ctl)
         except SystemExit as stop:
@@ -148,7 +153,7 @@ def _fork_session(sock: socket.socket, wake: tuple[int, int], message: dict, fds
     return pid
 
 
-def _end_children(children: set[int], wake_r: int, grace: float = 5.0) -> None:
+def _end_children(children: dict[int, int | None], wake_r: int, grace: float = 5.0) -> None:
     """The server has gone: hang up every session, then kill what is left, and reap."""
     for signum in (signal.SIGHUP, signal.SIGKILL):
         for pid in list(children):
@@ -162,7 +167,7 @@ def _end_children(children: set[int], wake_r: int, grace: float = 5.0) -> None:
                 children.clear()
                 break
             if pid:
-                children.discard(pid)
+                children.pop(pid, None)
                 continue
             # Woken by SIGCHLD (through the wake-up pipe) or at the deadline.
             with contextlib.suppress(InterruptedError):
@@ -188,10 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     os.set_blocking(wake_r, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake select() up
-    children: set[int] = set()
+    children: dict[int, int | None] = {}  # each session's pid -> its slot on the start board
+    board = StartBoard()
     _reply(sock, {"op": "ready", "pid": os.getpid()})
     try:
-        _serve(sock, (wake_r, wake_w), children)
+        _serve(sock, (wake_r, wake_w), children, board)
     finally:
         _end_children(children, wake_r)
     return 0
@@ -211,7 +217,9 @@ def _load(warm: Mapping) -> str | None:
     return None
 
 
-def _serve(sock: socket.socket, wake: tuple[int, int], children: set[int]) -> None:
+def _serve(
+    sock: socket.socket, wake: tuple[int, int], children: dict[int, int | None], board: StartBoard
+) -> None:
     """Fork sessions on request and report the ends of ``children`` until the server goes."""
     wake_r = wake[0]
     while True:
@@ -222,12 +230,12 @@ def _serve(sock: socket.socket, wake: tuple[int, int], children: set[int]) -> No
         if wake_r in readable:
             with contextlib.suppress(BlockingIOError):
                 os.read(wake_r, 4096)
-        _reap(sock, children)
-        if sock in readable and not _take_request(sock, wake, children):
+        _reap(sock, children, board)
+        if sock in readable and not _take_request(sock, wake, children, board):
             return
 
 
-def _reap(sock: socket.socket, children: set[int]) -> None:
+def _reap(sock: socket.socket, children: dict[int, int | None], board: StartBoard) -> None:
     """Reap everything that ended (sessions and whatever they left behind); report sessions."""
     while True:
         try:
@@ -237,11 +245,15 @@ def _reap(sock: socket.socket, children: set[int]) -> None:
         if pid == 0:
             return
         if pid in children:
-            children.discard(pid)
+            slot = children.pop(pid)
+            if slot is not None:  # ended before its first frame, perhaps: not starting any more
+                board.free(slot)
             _reply(sock, {"op": "exit", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
 
 
-def _take_request(sock: socket.socket, wake: tuple[int, int], children: set[int]) -> bool:
+def _take_request(
+    sock: socket.socket, wake: tuple[int, int], children: dict[int, int | None], board: StartBoard
+) -> bool:
     """Read and act on one message from the server; False once the server has gone."""
     try:
         data, fds, _, _ = socket.recv_fds(sock, MAX_MESSAGE, 4)
@@ -256,9 +268,12 @@ def _take_request(sock: socket.socket, wake: tuple[int, int], children: set[int]
     except ValueError:
         message = {}
     if message.get("op") == "fork":
-        pid = _fork_session(sock, wake, message, list(fds))
+        index = board.claim()
+        pid = _fork_session(sock, wake, message, list(fds), None if index is None else board.slot(index))
         if pid is not None:
-            children.add(pid)
+            children[pid] = index
+        elif index is not None:
+            board.free(index)
     else:
         for fd in fds:
             os.close(fd)
