@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from textual import events
@@ -21,6 +22,11 @@ __all__ = ["NNTuiApp", "MIN_SIZE", "NARROW_WIDTH"]
 MIN_SIZE = (60, 18)
 #: Below this width text and pane are shown one at a time (v switches).
 NARROW_WIDTH = 80
+#: While a workshop room starts, a session's first panes wait their turn
+#: (``NNTuiApp.after_room_started``): it looks again this often (seconds) ...
+ROOM_START_LOOK = 0.1
+#: ... and waits at most this long in all (seconds).
+ROOM_START_HOLD_AT_MOST = 10.0
 
 
 def _lesson_commands():
@@ -81,6 +87,9 @@ class NNTuiApp(App[None]):
         self.deliver_files = True
         #: The workshop room (``nntui.app.room.attendee``) in a session that has one, else None.
         self.room = None
+        #: A workshop session's place on its server's start board (``nntui.serve.zygote.board``),
+        #: set by the server: ``shown()``, ``must_wait()`` and ``complete()``. None elsewhere.
+        self.start_gate = None
         if config.room_socket is not None and tutor is not None:
             from .room.attendee import AttendeeRoom
 
@@ -128,9 +137,39 @@ class NNTuiApp(App[None]):
     def first_screen_done(self) -> None:
         """The lesson screen says its first screen is on the terminal, complete."""
         self.first_screen_complete = True
+        if self.start_gate is not None:
+            self.start_gate.complete()  # the room's next session may build its panes
         waiting, self._after_first_screen = self._after_first_screen, []
         for callback in waiting:
             callback()
+
+    def after_room_started(self, proceed) -> None:
+        """Call ``proceed()`` when the start gate lets this session build its first panes.
+
+        For the first screen's panes, once this session's text is on the terminal: the panes
+        are two thirds of a start's CPU, which a room's sessions still waiting for their first
+        frame need more, and a room's panes built a few at a time are complete in turn (see
+        ``nntui.serve.zygote.board``). Without a start gate (no workshop server), at once.
+        Looks every ``ROOM_START_LOOK`` s and waits ``ROOM_START_HOLD_AT_MOST`` s at most.
+        """
+        gate = self.start_gate
+        if gate is None:
+            proceed()
+            return
+        gate.shown()
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + ROOM_START_HOLD_AT_MOST
+
+        def look() -> None:
+            if not self.is_running:
+                return
+            if loop.time() < give_up and gate.must_wait():
+                # The event loop's own timer: a Textual timer per look costs more, in 100 sessions.
+                loop.call_later(ROOM_START_LOOK, look)
+            else:
+                proceed()
+
+        look()
 
     def update_styles(self, node, animate: bool = True) -> None:
         """Restyle ``node`` and its descendants, unless it is not in the app yet.
@@ -156,6 +195,10 @@ class NNTuiApp(App[None]):
 
     def _first_frame(self) -> None:
         """Runs once the first screen is painted: size checks, and the garbage collector back on."""
+        if self.start_gate is not None:
+            self.start_gate.shown()  # whatever screen this is: it is on the terminal
+            if self.problems or self.tutor is None:
+                self.start_gate.complete()  # the list of problems: no panes to build
         if self.gc_paused:
             # Start-up makes a few hundred thousand objects that live for the whole run (modules,
             # classes, styles); a full collection in the middle of that cost about 40 ms before the

@@ -46,6 +46,10 @@ GUEST_NOTICE = "No name given: your progress is not kept after you leave."
 
 _KEPT_STREAMS: list = []  # the zygote's own std streams, never closed (see _rebuild_stdio)
 
+#: A forked session's slot on its starter's start board (``nntui.serve.zygote.board``), set by
+#: the starter after the fork; None in a session started as a fresh process.
+START_SLOT = None
+
 
 # --- process set-up after a fork ------------------------------------------------------------
 
@@ -143,6 +147,12 @@ def ask_name(title: str, ctl: socket.socket | None, mouse: bool) -> str | None:
     from nntui.app.screens.name import NamePromptApp
 
     class ServerNamePrompt(NamePromptApp):
+        def on_mount(self) -> None:
+            # The prompt is this session's first screen, with no pane: once it is drawn, this
+            # session holds none of the room's others back (the start board).
+            if START_SLOT is not None:
+                self.call_after_refresh(START_SLOT.complete)
+
         def get_system_commands(self, screen):
             # No Screenshot: it saves to the server account's ~/Downloads.
             return (c for c in super().get_system_commands(screen) if c.title != "Screenshot")
@@ -156,6 +166,8 @@ def ask_name(title: str, ctl: socket.socket | None, mouse: bool) -> str | None:
 def run(spec: Mapping, ctl: socket.socket | None = None) -> int:
     """Run one session as ``spec`` says; returns the exit status."""
     plan = SessionPlan.from_dict(spec["plan"])
+    if START_SLOT is not None and (spec.get("kind") == "dashboard" or plan.app_command is not None):
+        START_SLOT.complete()  # not the lesson app: nothing to wait for on the start board
     if spec.get("kind") == "dashboard":
         from .dashboard import run_dashboard
 
@@ -209,6 +221,7 @@ def run_app(config: AppConfig, notice: str | None = None) -> int:
         app.open_url = functools.partial(show_link, app)
         if notice:
             app.notices.append(notice)
+        app.start_gate = START_SLOT  # its pane waits for the room's first frames (see the board)
         Tuning(app).start()
 
     try:

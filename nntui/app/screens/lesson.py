@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -237,7 +238,12 @@ class LessonScreen(LessonRoom, StepCheckpoints, Screen):
         self.refresh_bindings()
         self.room_step_shown()
         if panes_after_refresh and (step.panes or step.checks):
-            self.call_after_refresh(self._mount_parts, step)
+            if self.app.start_gate is None:
+                self.call_after_refresh(self._mount_parts, step)
+            else:  # a workshop room: the others' first frames come before this pane
+                self.call_after_refresh(
+                    self.app.after_room_started, partial(self.call_later, self._mount_parts, step)
+                )
         else:
             await self._mount_parts(step, kept)
             if not text_ready and step is self.tutor.step:  # a step change, built: collect once read
