@@ -128,7 +128,11 @@ class NNTuiApp(App[None]):
         self.call_after_refresh(self._first_frame)
 
     def after_first_screen(self, callback) -> None:
-        """Call ``callback`` once the first lesson screen is complete (at once if it is)."""
+        """Call ``callback`` once the first lesson screen is complete (at once if it is).
+
+        In a workshop session, once the room's start is over too (``start_gate.room_started``):
+        a training run that opens with the app does not compete with the room's screens.
+        """
         if self.first_screen_complete:
             callback()
         else:
@@ -137,11 +141,19 @@ class NNTuiApp(App[None]):
     def first_screen_done(self) -> None:
         """The lesson screen says its first screen is on the terminal, complete."""
         self.first_screen_complete = True
-        if self.start_gate is not None:
-            self.start_gate.complete()  # the room's next session may build its panes
         waiting, self._after_first_screen = self._after_first_screen, []
-        for callback in waiting:
-            callback()
+
+        def proceed() -> None:
+            for callback in waiting:
+                callback()
+
+        gate = self.start_gate
+        if gate is None:
+            proceed()
+            return
+        gate.complete()  # the room's next session may build its panes
+        if waiting:
+            self._look_at_gate(lambda: not gate.room_started(), proceed)
 
     def after_room_started(self, proceed) -> None:
         """Call ``proceed()`` when the start gate lets this session build its first panes.
@@ -150,20 +162,24 @@ class NNTuiApp(App[None]):
         are two thirds of a start's CPU, which a room's sessions still waiting for their first
         frame need more, and a room's panes built a few at a time are complete in turn (see
         ``nntui.serve.zygote.board``). Without a start gate (no workshop server), at once.
-        Looks every ``ROOM_START_LOOK`` s and waits ``ROOM_START_HOLD_AT_MOST`` s at most.
         """
         gate = self.start_gate
         if gate is None:
             proceed()
             return
         gate.shown()
+        self._look_at_gate(gate.must_wait, proceed)
+
+    def _look_at_gate(self, must_wait, proceed) -> None:
+        """Call ``proceed()`` once ``must_wait()`` is false: looks every ``ROOM_START_LOOK`` s,
+        and waits ``ROOM_START_HOLD_AT_MOST`` s at most."""
         loop = asyncio.get_running_loop()
         give_up = loop.time() + ROOM_START_HOLD_AT_MOST
 
         def look() -> None:
             if not self.is_running:
                 return
-            if loop.time() < give_up and gate.must_wait():
+            if loop.time() < give_up and must_wait():
                 # The event loop's own timer: a Textual timer per look costs more, in 100 sessions.
                 loop.call_later(ROOM_START_LOOK, look)
             else:

@@ -28,14 +28,28 @@ def test_a_session_waits_for_every_first_frame_then_builds_in_the_order_forked(m
     assert not third.must_wait()
 
 
+def test_the_room_has_started_once_every_other_session_is_complete():
+    board = StartBoard(slots=4)
+    mine, other = (board.slot(board.claim()) for _ in range(2))
+    mine.shown()
+    mine.complete()
+    assert not mine.room_started()  # the other one has not drawn its first frame
+    other.shown()
+    assert not mine.room_started()  # it is building its panes
+    other.complete()
+    assert mine.room_started()
+
+
 def test_a_session_stuck_in_its_start_stops_holding_the_others_back(monkeypatch):
     board = StartBoard(slots=4)
     waiting = board.slot(board.claim())
     board.claim()  # forked, never drew a frame (a stopped process)
     waiting.shown()
     assert waiting.must_wait()
+    assert not waiting.room_started()
     monkeypatch.setattr(board_module, "STALE_AFTER", -1.0)  # as if long ago
     assert not waiting.must_wait()
+    assert waiting.room_started()
 
 
 def test_a_full_board_counts_no_more_sessions():

@@ -50,6 +50,15 @@ from .workers import FrameGate, LossReporter, read_only
 __all__ = ["TrainingPane", "Run", "MAX_EPOCHS", "KEPT_RUNS"]
 
 
+def _room_start_hold(app) -> float:
+    """How much longer a workshop session's first run may wait: for the room's start (0 elsewhere)."""
+    if getattr(app, "start_gate", None) is None:
+        return 0.0
+    from ..app import ROOM_START_HOLD_AT_MOST
+
+    return ROOM_START_HOLD_AT_MOST
+
+
 class TrainingPane(RuledFields, UsesMyCode, Pane):
     """Trains the 2-2-1 network on the four people with ``nntui.core.train.sgd_epochs``.
 
@@ -230,7 +239,8 @@ class TrainingPane(RuledFields, UsesMyCode, Pane):
             # meanwhile held up the rest of that screen (the interpreter lock, and in a workshop
             # the cores the whole room is starting on).
             screen_up = getattr(self.app, "first_screen_complete", True)
-            first_wait = None if screen_up else FIRST_SCREEN_WAIT
+            # (In a workshop, the room's start too: see ``after_first_screen``.)
+            first_wait = None if screen_up else FIRST_SCREEN_WAIT + _room_start_hold(self.app)
             self._train(run.run_id, run.losses, epochs, tracker, run.gate, first_wait)
             if screen_up:
                 run.gate.open_after_refresh(self)

@@ -4,11 +4,13 @@ When a room connects at once, every session competes for the same two or four co
 the kernel, sessions that already show their lesson build their panes (two thirds of a start's
 CPU) while later arrivals wait for their very first frame, and the SSH server itself, one
 process among a hundred busy ones, accepts the last connections late; and a hundred panes built
-side by side all finish at the very end. With the board, the room starts in two waves:
+side by side all finish at the very end. With the board, the room starts in waves:
 
 1. every session draws its first frame (the lesson's text) before any session builds a pane;
 2. then the panes are built a few at a time (``BUILDING_AT_ONCE``), in the order the sessions
-   were forked: the first to come are the first to be complete.
+   were forked: the first to come are the first to be complete;
+3. what a session starts once its screen is complete (a training run that opens with the app)
+   waits until every session is complete (``StartSlot.room_started``).
 
 The starter makes the board before it forks anything: an anonymous shared memory page that
 every fork inherits. A slot holds two ``CLOCK_MONOTONIC`` times: when its session was forked
@@ -90,6 +92,12 @@ class StartBoard:
                     return True
         return False
 
+    def busy(self, index: int) -> bool:
+        """Whether any session but slot ``index``'s is still in its start (drawing or building)."""
+        oldest = time.monotonic() - STALE_AFTER
+        times = self._times.tolist()
+        return any(times[2 * slot] > oldest for slot in range(self.slots) if slot != index)
+
     def slot(self, index: int) -> StartSlot:
         """One session's handle on its slot (given to the session after the fork)."""
         return StartSlot(self, index)
@@ -109,6 +117,10 @@ class StartSlot:
     def must_wait(self) -> bool:
         """Whether to hold this session's panes back a little longer (see ``StartBoard.must_wait``)."""
         return self._board.must_wait(self._index)
+
+    def room_started(self) -> bool:
+        """Whether every other session of the room is through its start (complete, or ended)."""
+        return not self._board.busy(self._index)
 
     def complete(self) -> None:
         """This session's first screen is complete (or needs no panes): it holds nobody back now."""
