@@ -88,7 +88,8 @@ class NNTuiApp(App[None]):
         #: The workshop room (``nntui.app.room.attendee``) in a session that has one, else None.
         self.room = None
         #: A workshop session's place on its server's start board (``nntui.serve.zygote.board``),
-        #: set by the server: ``shown()``, ``must_wait()`` and ``complete()``. None elsewhere.
+        #: set by the server: ``shown()``, ``must_wait()``, ``complete()`` and ``room_started()``.
+        #: None elsewhere.
         self.start_gate = None
         if config.room_socket is not None and tutor is not None:
             from .room.attendee import AttendeeRoom
