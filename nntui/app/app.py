@@ -212,10 +212,8 @@ class NNTuiApp(App[None]):
 
     def _first_frame(self) -> None:
         """Runs once the first screen is painted: size checks, and the garbage collector back on."""
-        if self.start_gate is not None:
-            self.start_gate.shown()  # whatever screen this is: it is on the terminal
-            if self.problems or self.tutor is None:
-                self.start_gate.complete()  # the list of problems: no panes to build
+        if self.start_gate is not None and (self.problems or self.tutor is None):
+            self.start_gate.complete()  # the list of problems: drawn, and no panes to build
         if self.gc_paused:
             # Start-up makes a few hundred thousand objects that live for the whole run (modules,
             # classes, styles); a full collection in the middle of that cost about 40 ms before the
